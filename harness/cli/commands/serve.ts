@@ -1,0 +1,125 @@
+/** `pullstorm serve`: the registry stub with the fixture images, until Ctrl-C. */
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../exit.ts';
+import { type ServeOptions, startServe } from '../serve-registry.ts';
+
+interface ServeArgs {
+  host: string;
+  port: number;
+  tls: boolean;
+  'tls-dir'?: string;
+  'tls-san': string[];
+  auth: 'none' | 'basic' | 'token';
+  user: string[];
+  storage?: string;
+  fixtures: boolean;
+  'large-size': number;
+  'large-layers': number;
+}
+
+/** Parses `name:password` pairs given with --user. */
+export function parseUsers(values: string[]): { username: string; password: string }[] {
+  return values.map((value) => {
+    const at = value.indexOf(':');
+    if (at <= 0 || at === value.length - 1) {
+      throw new UsageError(`--user: expected <name>:<password>, got '${value.replace(/:.*/, ':…')}'`);
+    }
+    return { username: value.slice(0, at), password: value.slice(at + 1) };
+  });
+}
+
+export const serveCommand: CommandModule<object, ServeArgs> = {
+  command: 'serve',
+  describe: 'Run the stub OCI registry with the fixture images; prints one JSON line when ready',
+  builder: (y) =>
+    y
+      .option('host', {
+        type: 'string',
+        default: '127.0.0.1',
+        describe: 'address to listen on (loopback by default)',
+      })
+      .option('port', { type: 'number', default: 5000, describe: 'port to listen on; 0 picks a free one' })
+      .option('tls', {
+        type: 'boolean',
+        default: false,
+        describe: 'serve HTTPS with a generated CA and certificate',
+      })
+      .option('tls-dir', {
+        type: 'string',
+        describe: 'where to write ca.crt, tls.crt, tls.key (default: a temp dir)',
+      })
+      .option('tls-san', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'extra host name or IP the certificate is valid for (repeatable)',
+      })
+      .option('auth', {
+        choices: ['none', 'basic', 'token'] as const,
+        default: 'none' as const,
+        describe: 'authentication mode',
+      })
+      .option('user', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'a user as name:password with pull/push/delete on every repository (repeatable)',
+      })
+      .option('storage', {
+        type: 'string',
+        describe: 'store content on disk under this directory (default: memory)',
+      })
+      .option('fixtures', {
+        type: 'boolean',
+        default: true,
+        describe: 'seed the fixture images (--no-fixtures for an empty registry)',
+      })
+      .option('large-size', {
+        type: 'number',
+        default: 16 * 1024 * 1024,
+        describe: 'total bytes of pullstorm/large:1.0',
+      })
+      .option('large-layers', { type: 'number', default: 4, describe: 'layer count of pullstorm/large:1.0' })
+      .check((argv) => {
+        if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
+          throw new UsageError(`--port: expected an integer from 0 to 65535, got ${argv.port}`);
+        }
+        if (argv.auth !== 'none' && argv.user.length === 0) {
+          throw new UsageError(
+            `--auth ${argv.auth}: expected at least one --user <name>:<password>, got none`,
+          );
+        }
+        if (!Number.isInteger(argv['large-layers']) || argv['large-layers'] < 1) {
+          throw new UsageError(`--large-layers: expected a positive integer, got ${argv['large-layers']}`);
+        }
+        if (!Number.isInteger(argv['large-size']) || argv['large-size'] < argv['large-layers']) {
+          throw new UsageError(
+            `--large-size: expected an integer of at least one byte per layer, got ${argv['large-size']}`,
+          );
+        }
+        return true;
+      }),
+  handler: async (argv) => {
+    const options: ServeOptions = {
+      host: argv.host,
+      port: argv.port,
+      tls: argv.tls,
+      tlsDir: argv['tls-dir'],
+      tlsNames: argv['tls-san'],
+      auth: argv.auth,
+      users: parseUsers(argv.user),
+      storage: argv.storage,
+      fixtures: argv.fixtures,
+      largeSizeBytes: argv['large-size'],
+      largeLayers: argv['large-layers'],
+    };
+    const served = await startServe(options);
+    process.stdout.write(`${JSON.stringify(served.ready)}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await served.close();
+  },
+};

@@ -1,0 +1,62 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['harness/cli/main.ts', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('pullstorm CLI', () => {
+  it('lists its commands with --help and exits 0', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('pullstorm serve');
+  });
+
+  it('documents every serve option', async () => {
+    const { code, stdout } = await cli('serve', '--help');
+    expect(code).toBe(0);
+    for (const flag of [
+      '--host',
+      '--port',
+      '--tls',
+      '--tls-dir',
+      '--tls-san',
+      '--auth',
+      '--user',
+      '--storage',
+      '--fixtures',
+    ]) {
+      expect(stdout).toContain(flag);
+    }
+  });
+
+  it.each([
+    [['bogus'], /Unknown argument: bogus/],
+    [[], /expected a command/],
+    [['serve', '--port', '70000'], /--port: expected an integer from 0 to 65535, got 70000/],
+    [['serve', '--auth', 'token'], /--auth token: expected at least one --user <name>:<password>, got none/],
+    [
+      ['serve', '--auth', 'basic', '--user', 'nopassword'],
+      /--user: expected <name>:<password>, got 'nopassword'/,
+    ],
+    [['serve', '--auth', 'oauth'], /Invalid values:[\s\S]*oauth/],
+  ])('exits 2 with a clear message for %j', async (args, message) => {
+    const { code, stderr } = await cli(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
+  it('never echoes a password it rejects', async () => {
+    const { stderr } = await cli('serve', '--auth', 'basic', '--user', 'alice:');
+    expect(stderr).toContain("'alice:…'");
+  });
+});
