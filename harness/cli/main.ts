@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { diagnoseCommand } from './commands/diagnose.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT } from './exit.ts';
 
@@ -13,6 +14,7 @@ export function buildCli(args: string[]): Argv {
     .scriptName('pullstorm')
     .usage('$0 <command> [options]\n\nChaos and load harness for container image distribution.')
     .command(serveCommand)
+    .command(diagnoseCommand)
     .demandCommand(1, 'expected a command; see the list above')
     .recommendCommands()
     .strict()

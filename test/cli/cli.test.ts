@@ -55,6 +55,22 @@ describe('pullstorm CLI', () => {
     expect(stderr).toMatch(message);
   });
 
+  it('diagnoses a kubectl events file', async () => {
+    const { code, stdout } = await cli('diagnose', 'test/classify/fixtures/kubectl-get-events.json');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/shop\/web-\S+ \(web\)\s+nginx:1\.27\.4\s+rate-limited/);
+    expect(stdout).toContain('tls-unknown-ca');
+  });
+
+  it.each([
+    [['diagnose', 'does-not-exist.json'], /cannot read does-not-exist.json: no such file/],
+    [['diagnose', 'package.json'], /expected a Kubernetes EventList/],
+  ])('diagnose exits 2 for %j', async (args, message) => {
+    const { code, stderr } = await cli(...args);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
   it('never echoes a password it rejects', async () => {
     const { stderr } = await cli('serve', '--auth', 'basic', '--user', 'alice:');
     expect(stderr).toContain("'alice:…'");
