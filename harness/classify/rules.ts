@@ -146,7 +146,11 @@ export const RULES: readonly Rule[] = [
   rule(
     'blob-not-found',
     'not-found',
-    [/content at (?<url>\S+) not found/, /\bBLOB_UNKNOWN\b/],
+    [
+      /content at (?<url>\S+) not found/,
+      /could not fetch content descriptor (?<digest>\S+) .*from remote: not found/,
+      /\bBLOB_UNKNOWN\b/,
+    ],
     'The tag resolved but a blob it needs is missing from the registry or cache.',
   ),
   rule('reference-not-found', 'not-found', [

@@ -265,3 +265,14 @@ describe('real error texts', () => {
     if (evidence !== undefined) expect(verdict.evidence).toContain(evidence);
   });
 });
+
+describe('missing blob as containerd 1.7 reports it', () => {
+  it('is blob-not-found, not an unknown reference', () => {
+    // remotes/docker/fetcher.go wraps a 404 on a blob; text as produced by the virtual nodes (test/backends/virtual).
+    const text =
+      'failed to pull and unpack image "127.0.0.1:5000/pullstorm/tiny:1.0": failed to copy: httpReadSeeker: failed open: could not fetch content descriptor sha256:4c1f3d5e (application/vnd.oci.image.layer.v1.tar+gzip) from remote: not found';
+    const result = classify(text);
+    expect(result.cause).toBe('not-found');
+    expect(result.matchedRule).toBe('blob-not-found');
+  });
+});
