@@ -1,0 +1,139 @@
+/**
+ * The analysis of one run: a pure function of its event log (and the scenario in `run.started`).
+ * Reports render only this. Durations are wall-clock milliseconds as measured; with a time scale
+ * N > 1, kubelet and the fault timeline ran N times faster, and `real*` fields give the real-time
+ * equivalent (ms × N) so a reader never mistakes a scaled number for a production one.
+ */
+import type { KubeEvent } from '../events/types.ts';
+
+/** Version of this shape; bumped on any incompatible change (report.json carries it). */
+export const ANALYSIS_SCHEMA_VERSION = 1;
+
+/** A duration as measured, and what it stands for in real (unscaled) time. */
+export interface Span {
+  ms: number;
+  /** `ms × timeScale`. */
+  realMs: number;
+}
+
+/** Percentiles of a set of durations; null fields when there were no samples. */
+export interface Percentiles {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** How one fault of the timeline was seen. */
+export interface FaultAnalysis {
+  id: string;
+  fault: string;
+  /** Offsets from the run start. */
+  window: { startMs: number; endMs: number | null };
+  /** Causes a client should show for this fault (from the fault catalogue). */
+  expectedCauses: string[];
+  /** Pods with a failure classified as an expected cause inside the window. */
+  affectedPods: string[];
+  /** Fault start → first matching classified event, per pod and summarised; null when never detected. */
+  detection: {
+    first: Span;
+    median: Span;
+    last: Span;
+    perPod: { pod: string; ms: number }[];
+  } | null;
+  /** Failures inside the window, by cause (`unclassified` included). */
+  classification: { counts: Record<string, number>; matching: number; misclassified: number; unclassified: number };
+  /** Fault end → every affected pod running; null when not recovered (or never cleared). */
+  recovery: Span | null;
+  /** kubelet's backoff when the fault cleared: the longest wait a pod had left, which bounds recovery. */
+  backoffAtClear: { maxRemainingMs: number; maxStepMs: number } | null;
+}
+
+/** One kind of failure seen in the run, with its cause and fix. */
+export interface FailureGroup {
+  cause: string;
+  title: string;
+  remediation: string;
+  count: number;
+  pods: string[];
+  /** One full example message and the evidence extracted from it. */
+  example: string;
+  evidence: string[];
+}
+
+/** One pod's life: its states over time and its describe-like event list. */
+export interface PodTimeline {
+  pod: string;
+  node: string;
+  image: string;
+  /** State changes, offsets from the run start. */
+  states: { atMs: number; phase: string; reason?: string; message?: string }[];
+  events: KubeEvent[];
+  final: { phase: string; reason?: string };
+  /** The last pull error text, exactly as kubelet showed it. */
+  lastError?: string;
+  /** Image digest the pod runs, when running. */
+  digest?: string;
+}
+
+/** Registry load as the stub saw it. */
+export interface RegistryLoad {
+  requests: number;
+  byRoute: Record<string, number>;
+  byStatus: Record<string, number>;
+  byClient: Record<string, { requests: number; bytes: number; tooManyRequests: number }>;
+  bytesServed: number;
+  tooManyRequests: number;
+  /** Requests per second by status class, one entry per second from the run start. */
+  perSecond: { second: number; byStatus: Record<string, number> }[];
+  /** Blob bytes served by the origin ÷ bytes of distinct blobs served (1.0 = perfect cache). */
+  originBlobBytes: number;
+  uniqueBlobBytes: number;
+  amplification: number | null;
+}
+
+/** For each tag pulled, which digest each node resolved. */
+export interface DigestDrift {
+  tags: { reference: string; digestsByNode: Record<string, string>; drift: boolean }[];
+  detected: boolean;
+}
+
+/** One expectation with its outcome. */
+export interface ExpectationResult {
+  /** The expectation as resolved in the scenario. */
+  expectation: { type: string } & Record<string, unknown>;
+  /** Human sentence, e.g. `rate limit detected within 30s`. */
+  description: string;
+  passed: boolean;
+  expected: string;
+  actual: string;
+}
+
+/** Everything a report shows. */
+export interface Analysis {
+  schemaVersion: typeof ANALYSIS_SCHEMA_VERSION;
+  run: {
+    id: string;
+    scenario: string;
+    description: string;
+    backend: string;
+    startedAt: string;
+    finishedAt: string | null;
+    durationMs: number;
+    timeScale: number;
+    outcome: 'completed' | 'interrupted' | 'error' | 'unknown';
+    error?: string;
+    environment: Record<string, string>;
+  };
+  faults: FaultAnalysis[];
+  pulls: { attempts: number; succeeded: number; failed: number; latency: Percentiles };
+  failures: FailureGroup[];
+  pods: PodTimeline[];
+  registry: RegistryLoad;
+  drift: DigestDrift;
+  expectations: ExpectationResult[];
+  /** pass: every expectation held; fail: one did not; error: the harness itself failed. */
+  verdict: 'pass' | 'fail' | 'error';
+}
