@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Idempotent machine set-up for pullstorm on Debian (as root): installs containerd, runc, skopeo,
-// the Docker engine and Debian's distribution registry, and starts dockerd if it is not running.
+// Idempotent machine set-up for pullstorm on Debian (as root): installs the Debian packages of
+// harness/doctor/requirements.ts that are missing and starts dockerd if no engine answers.
 // Elsewhere (not root, not Debian) it installs nothing and says what is missing and what that disables.
 import { existsSync } from 'node:fs';
 import { $ } from 'zx';
-import { requirements } from './requirements.mjs';
+import { REQUIREMENTS } from '../harness/doctor/requirements.ts';
 
 $.verbose = false;
 $.quiet = true;
@@ -18,7 +18,7 @@ async function has(bin) {
 }
 
 const missing = [];
-for (const req of requirements) if (!(await has(req.bin))) missing.push(req);
+for (const req of REQUIREMENTS) if (req.apt && !(await has(req.bin))) missing.push(req);
 
 if (missing.length > 0 && isRoot && isDebian) {
   const pkgs = [...new Set(missing.map((r) => r.apt))];
@@ -27,7 +27,7 @@ if (missing.length > 0 && isRoot && isDebian) {
   await $({
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   })`apt-get install -y -qq --no-install-recommends ${pkgs}`;
-} else if (missing.length > 0) {
+} else {
   for (const r of missing) log(`missing ${r.bin}: ${r.disables}. Install it with: apt-get install ${r.apt}`);
 }
 
@@ -38,8 +38,9 @@ if ((await has('dockerd')) && (await $`docker info`.nothrow()).exitCode !== 0) {
     await $`sh -c ${'nohup dockerd >/var/log/pullstorm-dockerd.log 2>&1 &'}`;
     const deadline = Date.now() + 60_000;
     while ((await $`docker info`.nothrow()).exitCode !== 0) {
-      if (Date.now() > deadline)
+      if (Date.now() > deadline) {
         throw new Error('dockerd did not answer within 60 s; see /var/log/pullstorm-dockerd.log');
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
   } else {
@@ -48,5 +49,5 @@ if ((await has('dockerd')) && (await $`docker info`.nothrow()).exitCode !== 0) {
 }
 
 const still = [];
-for (const req of requirements) if (!(await has(req.bin))) still.push(req.bin);
+for (const req of REQUIREMENTS) if (req.apt && !(await has(req.bin))) still.push(req.bin);
 log(still.length === 0 ? 'ready' : `not available: ${still.join(', ')}`);

@@ -5,6 +5,7 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { diagnoseCommand } from './commands/diagnose.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT } from './exit.ts';
 
@@ -15,6 +16,7 @@ export function buildCli(args: string[]): Argv {
     .usage('$0 <command> [options]\n\nChaos and load harness for container image distribution.')
     .command(serveCommand)
     .command(diagnoseCommand)
+    .command(doctorCommand)
     .demandCommand(1, 'expected a command; see the list above')
     .recommendCommands()
     .strict()

@@ -76,3 +76,19 @@ describe('pullstorm CLI', () => {
     expect(stderr).toContain("'alice:…'");
   });
 });
+
+describe('pullstorm doctor', () => {
+  it('reports every tool with a verdict and exits 0 when the embedded backend can run', async () => {
+    const { code, stdout } = await cli('doctor', '--json');
+    const result = JSON.parse(stdout) as {
+      ready: boolean;
+      checks: { name: string; ok: boolean; essential: boolean }[];
+    };
+    const names = result.checks.map((c) => c.name);
+    for (const name of ['containerd', 'runc', 'docker engine', 'kind', 'kubectl', 'k6', 'deno', 'root']) {
+      expect(names).toContain(name);
+    }
+    expect(result.ready).toBe(result.checks.every((c) => c.ok || !c.essential));
+    expect(code).toBe(result.ready ? 0 : 3);
+  });
+});
