@@ -1,0 +1,77 @@
+/**
+ * Request observation: one `registry.request` event per finished request, emitted when the
+ * response body has been handed on completely (or the client went away), so `bytes` counts what
+ * was really sent, after any fault layer changed the body.
+ */
+import type { RegistryMiddleware, RouteKind } from './context.ts';
+import { meterStream } from './streams.ts';
+
+/** One finished registry request; the fault engine and the event log consume these. */
+export interface RegistryRequestEvent {
+  kind: 'registry.request';
+  /** ISO time the request arrived. */
+  time: string;
+  method: string;
+  /** Request path without the query (never credentials). */
+  path: string;
+  route: RouteKind;
+  repository?: string;
+  /** Manifest tag or digest, blob digest, referrers subject or upload session id. */
+  reference?: string;
+  status: number;
+  /** Body bytes handed to the connection. */
+  bytes: number;
+  /** Remote address, when the server knows it. */
+  client?: string;
+  /** Authenticated user name; never a password or token. */
+  user?: string;
+  /** From arrival until the body was sent (or abandoned). */
+  durationMs: number;
+  /** Present (true) when the body was not sent completely: the client disconnected or the stream failed. */
+  aborted?: true;
+}
+
+/** Receives request events; exceptions it throws are swallowed so observation cannot break serving. */
+export type RequestListener = (event: RegistryRequestEvent) => void;
+
+/** Middleware (outermost) that reports every request to `listener`; `now` defaults to `Date.now`. */
+export function observeRequests(listener: RequestListener, now: () => number = Date.now): RegistryMiddleware {
+  return async function observeRequest(c, next) {
+    const started = now();
+    await next();
+    const res = c.res;
+    const emit = (bytes: number, complete: boolean) => {
+      const event: RegistryRequestEvent = {
+        kind: 'registry.request',
+        time: new Date(started).toISOString(),
+        method: c.req.method,
+        path: c.req.path,
+        route: c.get('route') ?? 'unknown',
+        status: res.status,
+        bytes,
+        durationMs: now() - started,
+      };
+      const optional = {
+        repository: c.get('repository'),
+        reference: c.get('reference'),
+        client: c.get('client'),
+        user: c.get('user'),
+      };
+      for (const [key, value] of Object.entries(optional)) {
+        if (value !== undefined) (event as unknown as Record<string, unknown>)[key] = value;
+      }
+      if (!complete) event.aborted = true;
+      try {
+        listener(event);
+      } catch {
+        // An observer's bug must not turn into a failed pull.
+      }
+    };
+    // HEAD bodies are dropped by Hono after this point without being read, so never meter them.
+    if (c.req.method === 'HEAD' || res.body === null) {
+      emit(0, true);
+      return;
+    }
+    c.res = new Response(meterStream(res.body, emit), res);
+  };
+}
