@@ -53,19 +53,26 @@ export function parseLdd(output: string): string[] {
 
 /** The binary and its libraries as image files; needs `ldd` (glibc's, on Linux). */
 export async function nodeRootfs(binary?: string): Promise<RootfsFile[]> {
-  const node = binary ?? (await hostNodeBinary());
+  return binaryRootfs(binary ?? (await hostNodeBinary()), IMAGE_NODE_PATH);
+}
+
+/**
+ * Any host binary as image files: the binary (symlinks resolved) at `target`, then the libraries `ldd`
+ * lists for it, each at the path ldd printed. Needs `ldd` (glibc's, on Linux).
+ */
+export async function binaryRootfs(binary: string, target: string): Promise<RootfsFile[]> {
   let output: string;
   try {
-    ({ stdout: output } = await execa('ldd', [node]));
+    ({ stdout: output } = await execa('ldd', [binary]));
   } catch (error) {
-    throw new Error(`ldd ${node} failed; the stub image is built from the host's Node and needs ldd`, {
+    throw new Error(`ldd ${binary} failed; images are built from the host's binaries and need ldd`, {
       cause: error,
     });
   }
   // The image keeps each library at the path ldd printed (e.g. /lib64/ld-linux-x86-64.so.2, the
   // interpreter path baked into the binary) but with the content of the file the symlink points to.
   const libraries = await Promise.all(
-    parseLdd(output).map(async (target) => ({ source: await realpath(target), target })),
+    parseLdd(output).map(async (path) => ({ source: await realpath(path), target: path })),
   );
-  return [{ source: node, target: IMAGE_NODE_PATH }, ...libraries];
+  return [{ source: await realpath(binary), target }, ...libraries];
 }

@@ -4,11 +4,9 @@
  * goes in, so an existing tag is reused as is and repeated starts skip the build.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
+import { buildFromContext, fileHash, imageExists, rootfsEntries, withParentDirs } from './build.ts';
 import { bundleCli } from './bundle.ts';
-import { dockerClient } from './docker.ts';
 import { LABEL_COMPONENT, LABEL_PULLSTORM } from './labels.ts';
 import { IMAGE_NODE_PATH, nodeRootfs, type RootfsFile } from './rootfs.ts';
 import { type TarEntry, tarStream } from './tar.ts';
@@ -55,39 +53,14 @@ export interface BuildStubImageOptions {
 /** Builds the stub image unless its tag exists (then reuses it). */
 export async function buildStubImage(options: BuildStubImageOptions = {}): Promise<StubImage> {
   const started = performance.now();
-  const docker = (await dockerClient()).container.dockerode;
   const [bundle, files] = await Promise.all([bundleCli(options.entry), nodeRootfs()]);
   const hash = await contentHash(bundle, files);
   const name = `${STUB_IMAGE_REPOSITORY}:${hash}`;
-  const exists = await docker
-    .getImage(name)
-    .inspect()
-    .then(
-      () => true,
-      (error: { statusCode?: number }) => (error.statusCode === 404 ? false : Promise.reject(error)),
-    );
-  if (exists && !options.force) return { name, hash, built: false, durationMs: performance.now() - started };
-
-  const stream = await docker.buildImage(await contextTar(bundle, files), {
-    t: name,
-    rm: true,
-    forcerm: true,
-  });
-  const events = await new Promise<BuildEvent[]>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, output: BuildEvent[]) =>
-      error ? reject(error) : resolve(output),
-    );
-  });
-  // The engine reports a failed step in the stream with HTTP 200, so errors are found here.
-  const failed = events.find((event) => event.error || event.errorDetail);
-  if (failed) throw new Error(`docker build ${name} failed: ${failed.error ?? failed.errorDetail?.message}`);
+  if ((await imageExists(name)) && !options.force) {
+    return { name, hash, built: false, durationMs: performance.now() - started };
+  }
+  await buildFromContext(name, await contextTar(bundle, files));
   return { name, hash, built: true, durationMs: performance.now() - started };
-}
-
-interface BuildEvent {
-  stream?: string;
-  error?: string;
-  errorDetail?: { message?: string };
 }
 
 /** The build context as a tar stream: Dockerfile, rootfs/ (Node, libraries, /tmp), app/ (the bundle). */
@@ -104,23 +77,7 @@ async function contextTar(bundle: string, files: RootfsFile[]): Promise<NodeJS.R
       content: bundleBytes,
     },
   ];
-  for (const file of files) {
-    const { size, mode } = await stat(file.source);
-    content.push({
-      type: 'file',
-      path: `rootfs${file.target}`,
-      mode: mode & 0o7777,
-      size,
-      source: file.source,
-    });
-  }
-  // Parent directories first, as tar extractors expect; mode 0755 like any /usr, /lib.
-  const dirs = new Set<string>();
-  for (const entry of content) {
-    for (let dir = posix.dirname(entry.path); dir !== '.' && !dirs.has(dir); dir = posix.dirname(dir)) {
-      dirs.add(dir);
-    }
-  }
+  content.push(...(await rootfsEntries(files)));
   return tarStream([
     {
       type: 'file',
@@ -129,8 +86,7 @@ async function contextTar(bundle: string, files: RootfsFile[]): Promise<NodeJS.R
       size: Buffer.byteLength(DOCKERFILE),
       content: DOCKERFILE,
     },
-    ...[...dirs].sort().map((path): TarEntry => ({ type: 'dir', path, mode: 0o755 })),
-    ...content,
+    ...withParentDirs(content),
   ]);
 }
 
@@ -138,26 +94,6 @@ async function contentHash(bundle: string, files: RootfsFile[]): Promise<string>
   const hash = createHash('sha256').update('pullstorm-stub/1\n').update(DOCKERFILE).update(bundle);
   for (const file of files) hash.update(`\n${file.target}\n${await fileHash(file.source)}`);
   return hash.digest('hex').slice(0, 16);
-}
-
-// Hashing the Node binary takes a noticeable fraction of a second; it changes only on reinstall.
-const fileHashes = new Map<string, Promise<string>>();
-
-async function fileHash(path: string): Promise<string> {
-  const info = await stat(path);
-  const key = `${path}\0${info.size}\0${info.mtimeMs}`;
-  let hashed = fileHashes.get(key);
-  if (!hashed) {
-    hashed = new Promise<string>((resolve, reject) => {
-      const hash = createHash('sha256');
-      createReadStream(path)
-        .on('data', (chunk) => hash.update(chunk))
-        .on('error', reject)
-        .on('end', () => resolve(hash.digest('hex')));
-    });
-    fileHashes.set(key, hashed);
-  }
-  return hashed;
 }
 
 let shared: Promise<StubImage> | undefined;
