@@ -30,8 +30,8 @@ export interface Percentiles {
 export interface FaultAnalysis {
   id: string;
   fault: string;
-  /** Offsets from the run start. */
-  window: { startMs: number; endMs: number | null };
+  /** Offsets from the run start; `planned` (optional) when taken from the scenario, the log having no fault.applied. */
+  window: { startMs: number; endMs: number | null; planned?: true };
   /** Causes a client should show for this fault (from the fault catalogue). */
   expectedCauses: string[];
   /** Pods with a failure classified as an expected cause inside the window. */
@@ -44,11 +44,31 @@ export interface FaultAnalysis {
     perPod: { pod: string; ms: number }[];
   } | null;
   /** Failures inside the window, by cause (`unclassified` included). */
-  classification: { counts: Record<string, number>; matching: number; misclassified: number; unclassified: number };
-  /** Fault end → every affected pod running; null when not recovered (or never cleared). */
+  classification: {
+    counts: Record<string, number>;
+    matching: number;
+    misclassified: number;
+    unclassified: number;
+  };
+  /**
+   * Pods with any failure inside the window, matching or not (optional; absent in older analyses).
+   * Recovery waits for all of them, so a misclassified fault still has a recovery time.
+   */
+  failedPods?: string[];
+  /** Failed pods never running again by the end of the run (optional; set once the fault cleared). */
+  unrecoveredPods?: string[];
+  /** Fault end → every failed pod running; null when not recovered (or never cleared); 0 when none failed. */
   recovery: Span | null;
-  /** kubelet's backoff when the fault cleared: the longest wait a pod had left, which bounds recovery. */
-  backoffAtClear: { maxRemainingMs: number; maxStepMs: number } | null;
+  /**
+   * kubelet's backoff when the fault cleared: the longest wait a pod had left, which bounds recovery,
+   * and the largest step; scaled ms, with optional real-time equivalents. Null when no pod had failed.
+   */
+  backoffAtClear: {
+    maxRemainingMs: number;
+    maxStepMs: number;
+    realMaxRemainingMs?: number;
+    realMaxStepMs?: number;
+  } | null;
 }
 
 /** One kind of failure seen in the run, with its cause and fix. */
@@ -86,9 +106,16 @@ export interface RegistryLoad {
   byClient: Record<string, { requests: number; bytes: number; tooManyRequests: number }>;
   bytesServed: number;
   tooManyRequests: number;
-  /** Requests per second by status class, one entry per second from the run start. */
+  /**
+   * Requests per second by HTTP status code (`"200"`, `"429"`: a class would hide a 429 wall among
+   * 404s), one entry per second from the run start to the last request, empty seconds included.
+   */
   perSecond: { second: number; byStatus: Record<string, number> }[];
-  /** Blob bytes served by the origin ÷ bytes of distinct blobs served (1.0 = perfect cache). */
+  /**
+   * Blob bytes served by the origin (GET 200/206 on `/v2/<name>/blobs/<digest>` by a registry that
+   * is not a scenario mirror) ÷ bytes of the distinct blobs served (1.0 = perfect cache); null
+   * when no blob was served.
+   */
   originBlobBytes: number;
   uniqueBlobBytes: number;
   amplification: number | null;

@@ -1,0 +1,64 @@
+/**
+ * `analyze(events)`: the whole analysis of one run as a pure function of its event log. The scenario
+ * (time scale, fault timeline, expectations) comes from `run.started`, so any past log can be
+ * re-analysed; a log without it is still analysed, with time scale 1 and no expectations.
+ */
+import { indexEvents, type RunContext } from './context.ts';
+import { digestDrift } from './drift.ts';
+import { judgeExpectations } from './expectations.ts';
+import { defaultExpectedCauses } from './expected-causes.ts';
+import { groupFailures } from './failures.ts';
+import { analyzeFaults } from './faults.ts';
+import { podTimelines } from './pods.ts';
+import { analyzePulls } from './pulls.ts';
+import { registryLoad } from './registry.ts';
+import type { LogEvent } from './run-events.ts';
+import { ANALYSIS_SCHEMA_VERSION, type Analysis } from './types.ts';
+
+/** Options of {@link analyze}. */
+export interface AnalyzeOptions {
+  /** Causes a client should show for a fault name; default `defaultExpectedCauses` (the catalogue table). */
+  expectedCauses?: (fault: string) => string[];
+  /** Slack after a fault's end in which its failures still count; default one initial backoff step (10 s ÷ time scale). */
+  graceMs?: number;
+}
+
+/** Analyses one run's events (any order). */
+export function analyze(events: readonly LogEvent[], options: AnalyzeOptions = {}): Analysis {
+  const ctx = indexEvents(events);
+  const faults = analyzeFaults(ctx, {
+    expectedCauses: options.expectedCauses ?? defaultExpectedCauses,
+    ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+  });
+  const parts = {
+    faults,
+    pulls: analyzePulls(ctx),
+    failures: groupFailures(ctx),
+    pods: podTimelines(ctx),
+    registry: registryLoad(ctx),
+    drift: digestDrift(ctx),
+  };
+  const expectations = judgeExpectations(ctx, parts);
+  const run = runInfo(ctx);
+  const verdict = run.outcome === 'error' ? 'error' : expectations.every((e) => e.passed) ? 'pass' : 'fail';
+  return { schemaVersion: ANALYSIS_SCHEMA_VERSION, run, ...parts, expectations, verdict };
+}
+
+function runInfo(ctx: RunContext): Analysis['run'] {
+  const { started, finished, scenario } = ctx;
+  const run: Analysis['run'] = {
+    id: started?.runId ?? '',
+    scenario: scenario?.name ?? '',
+    description: scenario?.description ?? '',
+    backend: scenario?.backend?.type ?? 'unknown',
+    startedAt: new Date(ctx.t0).toISOString(),
+    finishedAt: finished?.time ?? null,
+    durationMs: ctx.endMs,
+    timeScale: ctx.timeScale,
+    // No run.finished: the harness was killed, or the log is still being written.
+    outcome: finished?.outcome ?? 'unknown',
+    environment: { ...(started?.environment ?? {}) },
+  };
+  if (finished?.error !== undefined) run.error = finished.error;
+  return run;
+}
