@@ -85,6 +85,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
     essential: false,
   },
   {
+    bin: 'xmllint',
+    versionArgs: ['--version'],
+    apt: 'libxml2-utils',
+    disables: 'the junit.xml schema check',
+    essential: false,
+  },
+  {
     bin: 'kind',
     versionArgs: ['version'],
     install: 'go install sigs.k8s.io/kind@latest, or a release binary from the kind project',

@@ -1,0 +1,105 @@
+/**
+ * junit.xml: one <testsuite> per scenario, one <testcase> per expectation, so CI systems (GitLab,
+ * Jenkins, GitHub test reporters) show each SLO as a test. Shape of the Jenkins/Ant junit-10.xsd;
+ * a harness error becomes <error> on every case, since no expectation can be trusted then.
+ */
+import type { Analysis, ExpectationResult } from '../harness/analyze/types.ts';
+import { escapeXml, escapeXmlAttr } from './escape.ts';
+import { verdictLine } from './facts.ts';
+import { formatSeconds } from './format.ts';
+import type { RenderOptions } from './options.ts';
+import { scrubSummary } from './scrub.ts';
+import { formatTerminalSummary } from './terminal.ts';
+import { DEFAULT_GENERATOR } from './version.ts';
+
+interface Case {
+  name: string;
+  type: string;
+  outcome: 'passed' | 'failure' | 'error';
+  message: string;
+  body: string;
+}
+
+function cases(a: Analysis): Case[] {
+  const harnessError = a.run.error ?? `run ${a.run.outcome}`;
+  const asCase = (e: ExpectationResult): Case => ({
+    name: e.description,
+    type: e.expectation.type,
+    outcome: a.verdict === 'error' ? 'error' : e.passed ? 'passed' : 'failure',
+    message:
+      a.verdict === 'error' ? `harness error: ${harnessError}` : `expected ${e.expected}, actual ${e.actual}`,
+    body: `expected: ${e.expected}\nactual: ${e.actual}`,
+  });
+  if (a.expectations.length > 0) return a.expectations.map(asCase);
+  // A suite with no case reads as "nothing ran"; one case carries the run's own health instead.
+  const outcome = a.verdict === 'pass' ? 'passed' : a.verdict === 'fail' ? 'failure' : 'error';
+  return [{ name: 'run completes', type: 'run', outcome, message: verdictLine(a), body: verdictLine(a) }];
+}
+
+function testcase(scenario: string, c: Case): string {
+  const open = `    <testcase classname="${escapeXmlAttr(scenario)}" name="${escapeXmlAttr(c.name)}" time="0"`;
+  if (c.outcome === 'passed') return `${open}/>`;
+  const tag = c.outcome;
+  const detail = `<${tag} message="${escapeXmlAttr(c.message)}" type="${escapeXmlAttr(c.type)}">${escapeXml(c.body)}</${tag}>`;
+  return `${open}>\n      ${detail}\n    </testcase>`;
+}
+
+function properties(a: Analysis, generator: string): string {
+  const props: [string, string][] = [
+    ['generator', generator],
+    ['run.id', a.run.id],
+    ['backend', a.run.backend],
+    ['timeScale', String(a.run.timeScale)],
+    ['outcome', a.run.outcome],
+    ['verdict', a.verdict],
+    ...Object.entries(a.run.environment).map(([k, v]): [string, string] => [`env.${k}`, v]),
+  ];
+  const rows = props.map(
+    ([n, v]) => `      <property name="${escapeXmlAttr(n)}" value="${escapeXmlAttr(v)}"/>`,
+  );
+  return `    <properties>\n${rows.join('\n')}\n    </properties>`;
+}
+
+function testsuite(
+  a: Analysis,
+  index: number,
+  generator: string,
+): { xml: string; tests: number; failures: number; errors: number } {
+  const all = cases(a);
+  const failures = all.filter((c) => c.outcome === 'failure').length;
+  const errors = all.filter((c) => c.outcome === 'error').length;
+  const attrs = [
+    `name="${escapeXmlAttr(a.run.scenario)}"`,
+    `tests="${all.length}"`,
+    `failures="${failures}"`,
+    `errors="${errors}"`,
+    'skipped="0"',
+    `time="${formatSeconds(a.run.durationMs)}"`,
+    `timestamp="${escapeXmlAttr(a.run.startedAt)}"`,
+    `id="${index}"`,
+    `package="pullstorm"`,
+  ];
+  const out = `    <system-out>${escapeXml(formatTerminalSummary(a))}</system-out>`;
+  const body = [properties(a, generator), ...all.map((c) => testcase(a.run.scenario, c)), out];
+  return {
+    xml: `  <testsuite ${attrs.join(' ')}>\n${body.join('\n')}\n  </testsuite>`,
+    tests: all.length,
+    failures,
+    errors,
+  };
+}
+
+/** junit.xml for several runs (a scenario library in CI): one <testsuite> per run. */
+export function renderJunitSuites(analyses: readonly Analysis[], options: RenderOptions = {}): string {
+  const generator = options.generator ?? DEFAULT_GENERATOR;
+  const suites = analyses.map((a, i) => testsuite(scrubSummary(a), i, generator));
+  const sum = (key: 'tests' | 'failures' | 'errors') => suites.reduce((n, s) => n + s[key], 0);
+  const time = formatSeconds(analyses.reduce((n, a) => n + a.run.durationMs, 0));
+  const head = `<testsuites name="pullstorm" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" time="${time}">`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.map((s) => s.xml).join('\n')}\n</testsuites>\n`;
+}
+
+/** junit.xml for one run. */
+export function renderJunit(analysis: Analysis, options: RenderOptions = {}): string {
+  return renderJunitSuites([analysis], options);
+}

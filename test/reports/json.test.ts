@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { REPORT_SCHEMA_VERSION, renderJson, reportDocument } from '../../reports/index.ts';
+import { CASES } from './cases.ts';
+import { validate } from './json-schema.ts';
+import { stormRun } from './storm-fixture.ts';
+
+const schema = JSON.parse(
+  readFileSync(new URL('../../reports/schema/report.schema.json', import.meta.url), 'utf8'),
+);
+
+describe('report.json', () => {
+  it('publishes a draft 2020-12 schema', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.properties.schemaVersion.const).toBe(REPORT_SCHEMA_VERSION);
+  });
+
+  for (const [name, build] of Object.entries({ ...CASES, storm: () => stormRun(2000) })) {
+    it(`${name}: validates against the schema`, () => {
+      expect(validate(JSON.parse(renderJson(build())), schema)).toEqual([]);
+    });
+  }
+
+  it('is the analysis plus its generator', () => {
+    const analysis = CASES.failing!();
+    const doc = JSON.parse(renderJson(analysis, { generator: 'pullstorm 9.9.9' }));
+    expect(doc.generator).toBe('pullstorm 9.9.9');
+    expect(doc.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
+    const { generator: _, ...rest } = doc;
+    expect(rest).toEqual(analysis);
+  });
+
+  it('defaults the generator to pullstorm and the package version', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(reportDocument(CASES.passing!()).generator).toBe(`pullstorm ${pkg.version}`);
+  });
+
+  // The validator must be able to fail, or the tests above prove nothing.
+  it('rejects documents that break the schema', () => {
+    const doc = JSON.parse(renderJson(CASES.failing!()));
+    delete doc.run.backend;
+    doc.verdict = 'maybe';
+    doc.faults[0].detection.first = { ms: 'soon' };
+    doc.pods[0].extra = true;
+    doc.registry.amplification = null;
+    const errors = validate(doc, schema);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        '$.run: missing backend',
+        expect.stringContaining('$.verdict: "maybe" not in'),
+        expect.stringContaining('$.faults[0].detection'),
+        '$.pods[0]: unexpected property extra',
+      ]),
+    );
+    expect(errors.some((e) => e.startsWith('$.registry'))).toBe(false);
+  });
+
+  it('has a schema for every field the analysis has', () => {
+    // additionalProperties: false everywhere but open records, so an unknown field would fail above;
+    // this checks the reverse: every schema property of the top level is present in a document.
+    const doc = JSON.parse(renderJson(CASES.failing!()));
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(doc).sort());
+  });
+});
