@@ -10,6 +10,7 @@ import { classifyPath } from './classify.ts';
 import type { RegistryContext, RegistryEnv, RegistryMiddleware } from './context.ts';
 import { toRegistryError } from './errors.ts';
 import { observeRequests, type RequestListener } from './events.ts';
+import { endpointOf } from './listen.ts';
 import { dispatch, validateTarget } from './routes/dispatch.ts';
 import { MemoryStore } from './storage/memory.ts';
 import type { Store } from './storage/types.ts';
@@ -28,6 +29,10 @@ export interface RegistryAppOptions {
   now?: () => number;
   /** How to find the client's address; default the Node socket's remote address when served by listen.ts. */
   clientAddress?: (c: RegistryContext) => string | undefined;
+  /** How to find the endpoint (front door) a request came through; default the door that delivered its socket (listen.ts). */
+  endpointName?: (c: RegistryContext) => string | undefined;
+  /** Handles `/_pullstorm/*` (the fault control API) before observation, faults and auth; default none. */
+  control?: RegistryMiddleware;
 }
 
 /**
@@ -45,8 +50,11 @@ export function createRegistryApp(options: RegistryAppOptions = {}): Hono<Regist
   const store = options.store ?? new MemoryStore();
   const auth = createAuthRuntime(options.auth, now);
   const clientAddress = options.clientAddress ?? socketAddress;
+  const endpointName = options.endpointName ?? endpointOf;
   const app = new Hono<RegistryEnv>();
   app.onError((err, c) => toRegistryError(err).getResponse(c.req.method === 'HEAD'));
+  // Registered first, so control requests are never observed, faulted or authorised as registry ones.
+  if (options.control !== undefined) app.all('/_pullstorm/*', options.control);
   if (options.onRequest !== undefined) app.use('*', observeRequests(options.onRequest, now));
   app.use('*', async function classifyRequest(c, next) {
     const target = classifyPath(c.req.path);
@@ -55,6 +63,7 @@ export function createRegistryApp(options: RegistryAppOptions = {}): Hono<Regist
     c.set('repository', target.repository);
     c.set('reference', target.reference);
     c.set('client', clientAddress(c));
+    c.set('endpoint', endpointName(c));
     const principal = await identify(auth, c.req.header('Authorization'));
     c.set('principal', principal);
     c.set('user', principal.user);

@@ -66,6 +66,10 @@ export interface RegistryVariables {
   /** Authenticated user name, when there is one. */
   user: string | undefined;
   principal: Principal;
+  /** Endpoint (node) name of the front door the request came in through, when there is one. */
+  endpoint: string | undefined;
+  /** Names of the faults that touched the request (set by the fault engine), for its request event. */
+  faults: string[] | undefined;
 }
 
 /** The Hono environment of the registry app. */

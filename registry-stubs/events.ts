@@ -25,6 +25,10 @@ export interface RegistryRequestEvent {
   client?: string;
   /** Authenticated user name; never a password or token. */
   user?: string;
+  /** Endpoint (node) the request came in through, when served through front doors. */
+  endpoint?: string;
+  /** Names of the faults that touched the request, in apply order. */
+  faults?: string[];
   /** From arrival until the body was sent (or abandoned). */
   durationMs: number;
   /** Present (true) when the body was not sent completely: the client disconnected or the stream failed. */
@@ -56,6 +60,8 @@ export function observeRequests(listener: RequestListener, now: () => number = D
         reference: c.get('reference'),
         client: c.get('client'),
         user: c.get('user'),
+        endpoint: c.get('endpoint'),
+        faults: c.get('faults'),
       };
       for (const [key, value] of Object.entries(optional)) {
         if (value !== undefined) (event as unknown as Record<string, unknown>)[key] = value;

@@ -5,11 +5,21 @@
 import type { Hono } from 'hono';
 import { createRegistryApp, type RegistryAppOptions } from './app.ts';
 import type { RegistryEnv } from './context.ts';
-import { listen, type TlsOptions } from './listen.ts';
+import { controlApi } from './faults/control.ts';
+import { createFaultEngine, type FaultEngine, type FaultEvent } from './faults/engine.ts';
+import { createNetFaults } from './faults/net/index.ts';
+import {
+  type Endpoint,
+  type EndpointOptions,
+  listen,
+  listenThroughDoors,
+  type TlsOptions,
+} from './listen.ts';
 import type { ImageBundle } from './oci/types.ts';
 import { seed } from './seed.ts';
 import { createStore } from './storage/index.ts';
 import type { StorageOptions, Store } from './storage/types.ts';
+import type { CertificateVariants } from './tls/variants.ts';
 
 export { createRegistryApp, type RegistryAppOptions, socketAddress } from './app.ts';
 export type { AccessRule, AuthOptions, AuthUser } from './auth/options.ts';
@@ -18,7 +28,16 @@ export type * from './context.ts';
 export { routeKinds } from './context.ts';
 export { type ErrorBody, type ErrorCode, errorStatus, RegistryError } from './errors.ts';
 export type { RegistryRequestEvent, RequestListener } from './events.ts';
-export { type Listener, type ListenOptions, listen, type TlsOptions } from './listen.ts';
+export type { FaultEngine, FaultEvent, FaultSpec, FaultSummary } from './faults/engine.ts';
+export {
+  type Endpoint,
+  type EndpointOptions,
+  endpointOf,
+  type Listener,
+  type ListenOptions,
+  listen,
+  type TlsOptions,
+} from './listen.ts';
 export { seed, storedManifest } from './seed.ts';
 export { createStore, DiskStore, MemoryStore } from './storage/index.ts';
 export type { StorageOptions, Store, StoredManifest } from './storage/types.ts';
@@ -35,6 +54,17 @@ export interface StartRegistryOptions extends Omit<RegistryAppOptions, 'store'> 
   storage?: StorageOptions;
   /** Images seeded before listening; default none. */
   images?: readonly ImageBundle[];
+  /**
+   * Serve through one front door per endpoint (node), so connection faults apply and HTTP faults
+   * can be scoped by node; default none (the registry listens on host:port itself).
+   */
+  endpoints?: readonly EndpointOptions[];
+  /** Receives `fault.applied`, `fault.cleared` and `fault.hit`, HTTP and connection faults alike; default none. */
+  onFaultEvent?: (event: FaultEvent) => void;
+  /** Token the control API (`/_pullstorm/faults`) requires as `Authorization: Bearer`; default none (API disabled, 404). */
+  controlToken?: string;
+  /** Certificates the TLS certificate faults serve (`certificateVariants()`); default none. */
+  certificates?: CertificateVariants;
 }
 
 /** A running registry. */
@@ -45,16 +75,55 @@ export interface RunningRegistry extends AsyncDisposable {
   port: number;
   store: Store;
   app: Hono<RegistryEnv>;
+  /** Applies and clears faults at run time. */
+  faults: FaultEngine;
+  /** The front doors, in the order given; empty without `endpoints`. `url` is the first one's. */
+  endpoints: Endpoint[];
   /** Stops the server and drops its connections (idempotent). */
   close(): Promise<void>;
 }
 
 /** Seeds, builds and starts a registry; resolves once it is listening. */
 export async function startRegistry(options: StartRegistryOptions = {}): Promise<RunningRegistry> {
-  const { host, port, tls, storage, images, ...appOptions } = options;
+  const {
+    host,
+    port,
+    tls,
+    storage,
+    images,
+    endpoints,
+    onFaultEvent,
+    controlToken,
+    certificates,
+    ...appOptions
+  } = options;
   const store = createStore(storage);
   for (const image of images ?? []) await seed(store, image);
-  const app = createRegistryApp({ ...appOptions, store });
+  const net =
+    endpoints === undefined ? undefined : createNetFaults({ onEvent: onFaultEvent, now: options.now });
+  const faults = createFaultEngine({
+    store,
+    auth: options.auth,
+    now: options.now,
+    onEvent: onFaultEvent,
+    net,
+    certificates,
+  });
+  const app = createRegistryApp({
+    ...appOptions,
+    store,
+    layers: [faults.layer, ...(appOptions.layers ?? [])],
+    control: controlApi(faults, controlToken),
+  });
+  if (net !== undefined) {
+    const doors = await listenThroughDoors(app.fetch, { endpoints: endpoints!, tls, faults: net });
+    const first = doors.endpoints[0]!;
+    const close = async () => {
+      await net.clearAll();
+      await doors.close();
+    };
+    return { ...first, store, app, faults, endpoints: doors.endpoints, close, [Symbol.asyncDispose]: close };
+  }
   const listener = await listen(app.fetch, { host, port, tls });
   return {
     url: listener.url,
@@ -62,6 +131,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     port: listener.port,
     store,
     app,
+    faults,
+    endpoints: [],
     close: () => listener.close(),
     [Symbol.asyncDispose]: () => listener.close(),
   };

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
+import { createFrontDoor, type FrontDoor, type NetFaults } from './faults/net/index.ts';
 
 /** PEM material for HTTPS. */
 export interface TlsOptions {
@@ -80,4 +81,87 @@ export async function listen(fetch: FetchHandler, options: ListenOptions = {}): 
       return closing;
     },
   };
+}
+
+/** One endpoint (node) of a registry: a front door with its own address. */
+export interface EndpointOptions {
+  /** Name fault scopes select (`nodes`); unique per registry. */
+  name: string;
+  /** Address; default 127.0.0.1 (127.0.0.2, 127.0.0.3 … give each node its own address). */
+  host?: string;
+  /** Port; default 0 (ephemeral, then kept across `refused`). */
+  port?: number;
+}
+
+/** A listening endpoint. */
+export interface Endpoint {
+  name: string;
+  host: string;
+  port: number;
+  /** `http(s)://host:port`. */
+  url: string;
+}
+
+// Which door delivered a socket; the app reads it per request (a WeakMap: sockets come and go).
+const endpointOfSocket = new WeakMap<object, string>();
+
+/** Name of the endpoint whose door delivered the request's connection; undefined without doors or in-process. */
+export function endpointOf(c: { env: unknown }): string | undefined {
+  const socket = (c.env as { incoming?: { socket?: object } } | undefined)?.incoming?.socket;
+  return socket === undefined ? undefined : endpointOfSocket.get(socket);
+}
+
+/** Options of `listenThroughDoors()`. */
+export interface DoorListenOptions {
+  endpoints: readonly EndpointOptions[];
+  /** TLS the doors serve; default plain. */
+  tls?: TlsOptions | undefined;
+  /** The connection-fault controller every door shares. */
+  faults: NetFaults;
+}
+
+/**
+ * Serves `fetch` through one front door per endpoint, all delivering into one HTTP server that
+ * never binds a port itself; the doors do TLS, so connection faults see every handshake.
+ */
+export async function listenThroughDoors(
+  fetch: FetchHandler,
+  options: DoorListenOptions,
+): Promise<{ endpoints: Endpoint[]; close(): Promise<void> }> {
+  const names = options.endpoints.map((e) => e.name);
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (names.length === 0 || twice.length > 0 || names.some((n) => typeof n !== 'string' || n === '')) {
+    throw new TypeError(
+      `endpoints must be a non-empty list of { name, host?, port? } with unique non-empty names; got ${JSON.stringify(names)}`,
+    );
+  }
+  const server = createAdaptorServer({ fetch }) as Server;
+  const tls = options.tls && { certPem: options.tls.certPem, keyPem: options.tls.keyPem };
+  const doors: FrontDoor[] = [];
+  const close = async () => {
+    await Promise.all(doors.map((d) => d.close()));
+    server.closeAllConnections();
+  };
+  try {
+    for (const endpoint of options.endpoints) {
+      doors.push(
+        await createFrontDoor({
+          name: endpoint.name,
+          host: endpoint.host,
+          port: endpoint.port,
+          tls,
+          faults: options.faults,
+          deliver: function deliverToRegistry(socket) {
+            endpointOfSocket.set(socket, endpoint.name);
+            server.emit('connection', socket);
+          },
+        }),
+      );
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const endpoints = doors.map((d) => ({ name: d.name, host: d.host, port: d.port, url: d.url }));
+  return { endpoints, close };
 }

@@ -37,6 +37,8 @@ export interface ServeOptions {
   largeSizeBytes?: number;
   /** Layers of pullstorm/large:1.0. */
   largeLayers?: number;
+  /** Bearer token of the fault control API; default none (the API answers 404). */
+  controlToken?: string | undefined;
 }
 
 /** The JSON line `pullstorm serve` prints when it is ready. */
@@ -84,6 +86,7 @@ export async function startServe(
       options.auth === 'none'
         ? undefined
         : { mode: options.auth, users: options.users.map((u) => ({ ...u, access: everything })) },
+    controlToken: options.controlToken,
   });
   const authority = `${registry.host.includes(':') ? `[${registry.host}]` : registry.host}:${registry.port}`;
   const ready: ServeReady = {

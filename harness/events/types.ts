@@ -75,6 +75,8 @@ export interface RegistryRequest {
   status: number;
   bytes: number;
   client?: string;
+  /** Endpoint (node) the request came in through, when the registry serves through front doors. */
+  endpoint?: string;
   /** Names of the faults that touched this request. */
   faults?: string[];
 }
@@ -89,17 +91,25 @@ export interface FaultChange {
   scope?: Record<string, unknown>;
 }
 
-/** A fault touched one connection (connection faults) or request; one per connection it chose. */
+/**
+ * A fault touched one connection (connection faults: one per connection it chose) or one request
+ * (HTTP faults: one per request it acted on, with the request's method, path and route).
+ */
 export interface FaultHit {
   kind: 'fault.hit';
   time: string;
   /** Id of the application (as in `fault.applied`). */
   id: string;
   fault: string;
-  /** Endpoint (node) the connection came to. */
-  endpoint: string;
-  /** Client address `ip:port`. */
-  client: string;
+  /** Endpoint (node) the connection or request came to; absent when it came in without a front door. */
+  endpoint?: string;
+  /** Client address (`ip:port` for connections, `ip` for requests), when known. */
+  client?: string;
+  /** The request's method, path (no query) and route family (HTTP faults). */
+  method?: string;
+  path?: string;
+  route?: string;
+  repository?: string;
 }
 
 /** Disk usage of a node's image filesystem (CRI ImageFsInfo). */

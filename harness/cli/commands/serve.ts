@@ -15,6 +15,7 @@ interface ServeArgs {
   fixtures: boolean;
   'large-size': number;
   'large-layers': number;
+  'control-token'?: string;
 }
 
 /** Parses `name:password` pairs given with --user. */
@@ -80,6 +81,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         describe: 'total bytes of pullstorm/large:1.0',
       })
       .option('large-layers', { type: 'number', default: 4, describe: 'layer count of pullstorm/large:1.0' })
+      .option('control-token', {
+        type: 'string',
+        describe:
+          'enable the fault control API (/_pullstorm/faults; pullstorm fault …) with this bearer token',
+      })
       .check((argv) => {
         if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
           throw new UsageError(`--port: expected an integer from 0 to 65535, got ${argv.port}`);
@@ -112,6 +118,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       fixtures: argv.fixtures,
       largeSizeBytes: argv['large-size'],
       largeLayers: argv['large-layers'],
+      controlToken: argv['control-token'],
     };
     const served = await startServe(options);
     process.stdout.write(`${JSON.stringify(served.ready)}\n`);
