@@ -167,7 +167,7 @@ describe('fault windows', () => {
 });
 
 test('the default expected causes follow the catalogue', () => {
-  expect(defaultExpectedCauses('auth-token-expiring')).toEqual(['unauthorized', 'token-endpoint']);
+  expect(defaultExpectedCauses('auth-token-endpoint')).toEqual(['token-endpoint']);
   expect(defaultExpectedCauses('tls-no-ip-san')).toEqual(['tls-hostname']);
   expect(defaultExpectedCauses('reset')).toEqual(['connection-reset', 'blob-truncated']);
   expect(defaultExpectedCauses('tag-overwrite')).toEqual([]);

@@ -1,14 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../harness/scenario/index.ts';
-import { testContext } from './context.ts';
+import { scenarioContext } from '../../registry-stubs/faults/catalogue.ts';
 
-// The README shows this file; if it stops loading, the README is lying.
+// The README shows this file; if it stops loading against the real fault catalogue, the README is lying.
 const example = fileURLToPath(new URL('../../scenarios/examples/rate-limit.yaml', import.meta.url));
 
 describe('scenarios/examples/rate-limit.yaml', () => {
   it('loads, validates and resolves to a 20-pod rollout against a 429 quota', async () => {
-    const scenario = await loadScenarioFile(example, testContext);
+    const scenario = await loadScenarioFile(example, scenarioContext());
     expect(scenario.backend.nodes.map((n) => n.name)).toEqual([
       'worker-0',
       'worker-1',
@@ -32,7 +32,7 @@ describe('scenarios/examples/rate-limit.yaml', () => {
       {
         id: 'quota',
         fault: 'rate-limit',
-        options: { limit: 3, window: '6h' },
+        options: { style: 'generic', limit: 3, windowSeconds: 21600 },
         scope: { registry: 'hub', route: 'manifest', probability: 1 },
         atMs: 0,
         clearAtMs: 120_000,
