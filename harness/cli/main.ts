@@ -4,8 +4,14 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { cleanCommand } from './commands/clean.ts';
 import { diagnoseCommand } from './commands/diagnose.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { faultCommand } from './commands/fault.ts';
+import { faultsCommand } from './commands/faults.ts';
+import { listCommand } from './commands/list.ts';
+import { reportCommand } from './commands/report.ts';
+import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { EXIT } from './exit.ts';
 
@@ -14,9 +20,15 @@ export function buildCli(args: string[]): Argv {
   return yargs(args)
     .scriptName('pullstorm')
     .usage('$0 <command> [options]\n\nChaos and load harness for container image distribution.')
+    .command(runCommand)
+    .command(listCommand)
+    .command(reportCommand)
+    .command(cleanCommand)
     .command(serveCommand)
     .command(diagnoseCommand)
     .command(doctorCommand)
+    .command(faultsCommand)
+    .command(faultCommand)
     .demandCommand(1, 'expected a command; see the list above')
     .recommendCommands()
     .strict()

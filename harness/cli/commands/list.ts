@@ -1,0 +1,43 @@
+/** `pullstorm list`: the built-in scenarios, what each proves, its expected verdict and rough duration. */
+import type { CommandModule } from 'yargs';
+import { textTable } from '../../../reports/terminal.ts';
+import { BUILTINS, builtinFile } from '../../run/builtin.ts';
+import { scenarioContext } from '../../run/engine.ts';
+import { loadScenarioFile } from '../../scenario/load.ts';
+
+/** `pullstorm list [--json]`. */
+export const listCommand: CommandModule<object, { json: boolean }> = {
+  command: 'list',
+  describe: 'List the built-in scenarios: what each proves, its expected verdict and rough duration',
+  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'print the list as JSON' }),
+  handler: async (argv) => {
+    const context = scenarioContext();
+    const rows = await Promise.all(
+      BUILTINS.map(async (b) => {
+        const scenario = await loadScenarioFile(builtinFile(b.name), context);
+        return {
+          name: b.name,
+          covers: b.row,
+          proves: scenario.description,
+          // Built-ins carry expectations a healthy setup meets: each should pass.
+          expected: 'pass',
+          roughSeconds: b.roughSeconds,
+          suites: [...b.suites],
+          timeScale: scenario.backend.timeScale,
+        };
+      }),
+    );
+    if (argv.json) {
+      process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return;
+    }
+    const table = textTable([
+      ['name', 'expected', 'duration', 'what it proves'],
+      ...rows.map((r) => [r.name, r.expected, `~${r.roughSeconds}s`, r.proves]),
+    ]);
+    const total = rows.filter((r) => r.suites.includes('default')).reduce((n, r) => n + r.roughSeconds, 0);
+    process.stdout.write(
+      `${table}\n\npullstorm run (no arguments) runs the default suite: ${rows.length} scenarios, ~${total}s on 2 cores.\n`,
+    );
+  },
+};

@@ -1,0 +1,47 @@
+/**
+ * `pullstorm report <events.jsonl>`: re-analyses a past run's log and renders its reports again (by
+ * default beside the log). Analysis and renderers are pure, so the reports equal the run's own.
+ */
+import { dirname, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { EventLogError, readEventLog } from '../../analyze/log.ts';
+import { analyzeEvents, renderRun } from '../../run/runner.ts';
+import { UsageError } from '../exit.ts';
+
+interface ReportArgs {
+  events: string;
+  out?: string;
+  json: boolean;
+}
+
+/** `pullstorm report <events> [--out DIR] [--json]`; default out: the log's directory. */
+export const reportCommand: CommandModule<object, ReportArgs> = {
+  command: 'report <events>',
+  describe: "Re-render a past run's reports from its events.jsonl",
+  builder: (y) =>
+    y
+      .positional('events', { type: 'string', demandOption: true, describe: "the run's events.jsonl" })
+      .option('out', { type: 'string', describe: 'where to write the reports (default: beside the log)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the analysis as JSON on stdout' }),
+  handler: async (argv) => {
+    let events: Awaited<ReturnType<typeof readEventLog>>;
+    try {
+      // A killed run's writer may leave half a line at the end; everything before it is sound.
+      events = await readEventLog(argv.events, { allowTruncatedTail: true });
+    } catch (error) {
+      if (error instanceof EventLogError) throw new UsageError(error.message);
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT') throw new UsageError(`cannot read ${argv.events}: no such file`);
+      throw error;
+    }
+    if (!events.some((e) => e.kind === 'run.started')) {
+      throw new UsageError(
+        `${argv.events}: expected a pullstorm run log starting with run.started, got none`,
+      );
+    }
+    const analysis = analyzeEvents(events);
+    const dir = resolve(argv.out ?? dirname(argv.events));
+    const { summary } = await renderRun(dir, analysis);
+    process.stdout.write(argv.json ? `${JSON.stringify(analysis, null, 2)}\n` : summary);
+  },
+};

@@ -1,0 +1,118 @@
+/**
+ * `pullstorm run [scenario…]`: runs scenario files or built-in names (default: the `default` suite),
+ * each into its own run directory, and exits with the worst code (0 pass, 1 an expectation failed,
+ * 2 a scenario error, 3 the harness failed, 130 interrupted). Progress goes to stderr; summaries,
+ * the final table (or `--json`) to stdout.
+ */
+import type { CommandModule } from 'yargs';
+import { scenarioFiles, suiteFiles } from '../../run/builtin.ts';
+import { runSignal } from '../../run/signals.ts';
+import { loadScenarios, runScenarios, type SuiteEntry, suiteTable, worstExitCode } from '../../run/suite.ts';
+import { UsageError } from '../exit.ts';
+
+interface RunArgs {
+  scenarios: string[];
+  suite?: string;
+  'time-scale'?: number;
+  out?: string;
+  retain: boolean;
+  json: boolean;
+}
+
+/** The `--json` shape of one run. */
+function jsonEntry(e: SuiteEntry) {
+  const r = e.result;
+  return {
+    scenario: e.scenario,
+    file: e.file,
+    exitCode: e.exitCode,
+    ...(e.error ? { error: e.error } : {}),
+    ...(r
+      ? {
+          runId: r.runId,
+          outDir: r.outDir,
+          verdict: r.analysis.verdict,
+          outcome: r.analysis.run.outcome,
+          durationMs: r.analysis.run.durationMs,
+          expectations: r.analysis.expectations.map((x) => ({
+            description: x.description,
+            passed: x.passed,
+          })),
+          reports: { events: r.eventsFile, ...r.reports },
+          ...(r.teardownError ? { teardownError: r.teardownError } : {}),
+        }
+      : {}),
+  };
+}
+
+/** `pullstorm run [scenarios..] [--suite] [--time-scale] [--out] [--retain] [--json]`. */
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run [scenarios..]',
+  describe: 'Run scenario files or built-in scenarios (default: the default suite) and write their reports',
+  builder: (y) =>
+    y
+      .positional('scenarios', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'scenario files (.yaml, .json, .ts) or built-in names (see pullstorm list)',
+      })
+      .option('suite', {
+        type: 'string',
+        describe: 'run a built-in suite (default when no scenario is given)',
+      })
+      .option('time-scale', {
+        type: 'number',
+        describe: "divide kubelet's intervals and the timeline by N (overrides the scenario's)",
+      })
+      .option('out', {
+        type: 'string',
+        describe:
+          'run directory (one scenario) or parent of the run directories (several); default ./pullstorm-runs',
+      })
+      .option('retain', {
+        type: 'boolean',
+        default: false,
+        describe: 'keep registries and nodes up after the run until Ctrl-C, and print how to reach them',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout' }),
+  handler: async (argv) => {
+    const scale = argv['time-scale'];
+    if (scale !== undefined && !(Number.isFinite(scale) && scale >= 1)) {
+      throw new UsageError(`--time-scale: expected a number of at least 1, got ${scale}`);
+    }
+    if (argv.suite !== undefined && argv.scenarios.length > 0) {
+      throw new UsageError('expected scenarios or --suite, got both');
+    }
+    const files =
+      argv.scenarios.length > 0 ? scenarioFiles(argv.scenarios) : suiteFiles(argv.suite ?? 'default');
+    const loaded = await loadScenarios(files, scale);
+    if (argv.retain && loaded.length > 1) {
+      throw new UsageError(`--retain keeps one run up at a time, got ${loaded.length} scenarios`);
+    }
+    using signal = runSignal((reason) =>
+      process.stderr.write(`pullstorm: ${reason.message}: tearing down (press Ctrl-C again to force)\n`),
+    );
+    const single = loaded.length === 1;
+    const entries = await runScenarios(
+      loaded,
+      {
+        ...(single && argv.out !== undefined ? { out: argv.out } : {}),
+        ...(!single && argv.out !== undefined ? { runsDir: argv.out } : {}),
+        retain: argv.retain,
+        signal: signal.signal,
+      },
+      (entry) => {
+        if (entry.error !== undefined) process.stderr.write(`pullstorm: ${entry.scenario}: ${entry.error}\n`);
+        else if (!argv.json && entry.result) process.stdout.write(`\n${entry.result.summary}`);
+      },
+    );
+    const exitCode = worstExitCode(entries.map((e) => e.exitCode));
+    if (argv.json) {
+      process.stdout.write(`${JSON.stringify({ exitCode, runs: entries.map(jsonEntry) }, null, 2)}\n`);
+    } else if (!single) {
+      process.stdout.write(`\n${suiteTable(entries)}`);
+    }
+    process.exitCode = exitCode;
+  },
+};

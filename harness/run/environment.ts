@@ -1,0 +1,22 @@
+/**
+ * The environment a run records in `run.started`: pullstorm's version, the JavaScript runtime, the
+ * Kubernetes version whose kubelet is modelled, the host. containerd's version is added once a node
+ * answers CRI Version (provision.ts `nodeVersions`).
+ */
+import { type as osType, release } from 'node:os';
+import { PULLSTORM_VERSION } from '../../reports/version.ts';
+import { hostPlatform } from '../backends/containerd/options.ts';
+import { runtimeVersion } from '../runtime.ts';
+import type { Scenario } from '../scenario/resolved.ts';
+
+/** `name → value` of what the run ran on. */
+export function environmentOf(scenario: Scenario): Record<string, string> {
+  return {
+    pullstorm: PULLSTORM_VERSION,
+    runtime: runtimeVersion(),
+    kubernetes: `${scenario.backend.kubernetesVersion} (kubelet modelled)`,
+    backend: scenario.backend.type,
+    os: `${osType()} ${release()}`,
+    platform: hostPlatform(),
+  };
+}

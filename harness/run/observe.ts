@@ -1,0 +1,87 @@
+/**
+ * When to stop watching. A run ends once its timeline has played out and either every pod runs, or
+ * nothing new happened for a settle window (pods that will not recover: a fault that never clears,
+ * an unknown tag, a crash loop), or at the scenario's timeout, whichever comes first. All in
+ * scenario time divided by the time scale.
+ *
+ * The settle window is 60 s of scenario time (kubelet's backoff has then gone 10, 20 and 40 s: both
+ * ErrImagePull and ImagePullBackOff are visible), stretched to the longest bound an expectation
+ * waits for, and to kubelet's maximum backoff plus a requeue (330 s) after a fault clears with no
+ * `recoveredWithin` saying how long recovery may take.
+ */
+import type { Cluster, PodStatus } from '../cluster/index.ts';
+import { imageBackOffMaxMs } from '../kubelet/config.ts';
+import type { Scenario } from '../scenario/resolved.ts';
+import type { Timeline } from './timeline.ts';
+
+/** Base settle window in scenario ms. */
+export const SETTLE_MS = 60_000;
+/** kubelet's longest image backoff plus a pod worker requeue: how long recovery can lag a clear. */
+export const RECOVERY_LAG_MS = imageBackOffMaxMs + 30_000;
+
+/**
+ * How long every pod must stay running before the run counts as settled, in scenario ms (at least
+ * 1 s of wall time): a container that exits right after its start (exec format error) is Running
+ * for an instant, until the next PLEG relist (every 1 s, scaled) sees it exit; three relists.
+ */
+export const STABLE_MS = 3_000;
+
+/** Why observation ended. */
+export type ObserveEnd = 'all pods running' | 'settled' | 'timeout' | 'interrupted';
+
+/** A pod whose container runs (not waiting, not crash-looping). */
+export function isRunning(pod: PodStatus): boolean {
+  return pod.phase === 'Running' && pod.reason === undefined;
+}
+
+/** The settle window of `scenario` in scenario ms. */
+export function settleWindowMs(scenario: Scenario): number {
+  const bounds = scenario.expectations.flatMap((e) => ('withinMs' in e && e.withinMs ? [e.withinMs] : []));
+  const clears = scenario.faults.some((f) => f.clearAtMs !== undefined);
+  const recovery = scenario.expectations.some((e) => e.type === 'recoveredWithin');
+  return Math.max(SETTLE_MS, ...bounds, clears && !recovery ? RECOVERY_LAG_MS : 0);
+}
+
+/** Options of {@link observe}. */
+export interface ObserveOptions {
+  scenario: Scenario;
+  cluster: Cluster;
+  timeline: Timeline;
+  /** Epoch ms of scenario time zero. */
+  startedAt: number;
+  signal: AbortSignal;
+  /** How often to look; default 100 ms. */
+  pollMs?: number;
+}
+
+/** Watches until the run should end; rejects when the timeline fails. */
+export async function observe(o: ObserveOptions): Promise<ObserveEnd> {
+  const scale = o.scenario.backend.timeScale;
+  const deadline = o.startedAt + o.scenario.timeoutMs / scale;
+  const settle = settleWindowMs(o.scenario) / scale;
+  const stable = Math.max(1_000, STABLE_MS / scale);
+  let runningSince: number | undefined;
+  let played = false;
+  let failure: unknown;
+  o.timeline.done.then(
+    () => {
+      played = true;
+    },
+    (error: unknown) => {
+      failure = error ?? new Error('the timeline failed');
+    },
+  );
+  for (;;) {
+    if (failure !== undefined) throw failure;
+    if (o.signal.aborted) return 'interrupted';
+    const now = Date.now();
+    if (now >= deadline) return 'timeout';
+    if (played) {
+      const pods = o.cluster.pods();
+      runningSince = pods.every(isRunning) ? (runningSince ?? now) : undefined;
+      if (runningSince !== undefined && now - runningSince >= stable) return 'all pods running';
+      if (now - o.timeline.lastChangeAt() >= settle) return 'settled';
+    }
+    await new Promise((resolve) => setTimeout(resolve, o.pollMs ?? 100));
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Checks before a run provisions anything, split by whose fault a failure is. What this build's
+ * runner cannot do with a valid scenario is a scenario error (exit 2: the input must change), every
+ * problem listed at once. A machine that lacks what the backend needs is an environment error
+ * (exit 3: the harness cannot run here), never a product failure.
+ */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { hostPlatform } from '../backends/containerd/options.ts';
+import { EXIT } from '../cli/exit.ts';
+import { type Problem, ScenarioError } from '../scenario/problem.ts';
+import type { Scenario } from '../scenario/resolved.ts';
+
+/** The machine cannot run the scenario's backend; the CLI exits 3 with this message. */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+  /** Stable code for callers that catch it. */
+  readonly code = 'ENVIRONMENT_BROKEN';
+  readonly exitCode = EXIT.harness;
+}
+
+/** The smallest tmpfs root the containerd backend accepts. */
+const MIN_DISK = 1024 * 1024;
+
+/** Every reason this runner cannot run `scenario` as written; throws one ScenarioError. */
+export function checkRunnable(scenario: Scenario, file?: string): void {
+  const problems: Problem[] = [];
+  const { type, nodes } = scenario.backend;
+  if (type !== 'containerd') {
+    // kind and kubeconfig come with their own issue; until then say so instead of failing later.
+    problems.push({ path: 'backend.type', message: `${type} is not supported yet; use containerd` });
+  }
+  const host = hostPlatform();
+  for (const [i, n] of nodes.entries()) {
+    if (n.kind === 'real' && n.platform !== host) {
+      problems.push({
+        path: `backend.nodes[${i}]`,
+        message: `node ${n.name}: a real node runs the host's platform (${host}), got ${n.platform}; use kind: virtual for other platforms`,
+      });
+    }
+    if (n.diskBytes !== undefined && n.diskBytes < MIN_DISK) {
+      problems.push({
+        path: `backend.nodes[${i}].diskBytes`,
+        message: `expected at least 1Mi, got ${n.diskBytes}`,
+      });
+    }
+  }
+  for (const [i, f] of scenario.faults.entries()) {
+    if (f.fault !== 'disk-full') continue;
+    const scoped = nodes.filter((n) => !f.scope.nodes || f.scope.nodes.includes(n.name));
+    const bare = scoped.filter((n) => n.kind !== 'real' || n.diskBytes === undefined).map((n) => n.name);
+    if (f.scope.nodes && bare.length > 0) {
+      problems.push({
+        path: `faults[${i}].scope.nodes`,
+        message: `disk-full fills a size-limited root: give ${bare.join(', ')} diskBytes (real nodes only)`,
+      });
+    } else if (scoped.length === bare.length) {
+      problems.push({
+        path: `faults[${i}]`,
+        message: 'disk-full needs a real node with diskBytes; none has it',
+      });
+    }
+  }
+  for (const [i, r] of scenario.registries.entries()) {
+    for (const [j, m] of r.mirrors.entries()) {
+      if (m.type === 'pull-through-cache') {
+        problems.push({
+          path: `registries[${i}].mirrors[${j}].type`,
+          message: 'pull-through-cache is not supported by the containerd runner yet; use stub',
+        });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(problems, file);
+}
+
+/** Whether `bin` is an executable on PATH. */
+export async function onPath(bin: string, path = process.env.PATH ?? ''): Promise<boolean> {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    try {
+      await access(join(dir, bin), constants.X_OK);
+      return true;
+    } catch {
+      // not here
+    }
+  }
+  return false;
+}
+
+/** Throws an EnvironmentError when the machine lacks what the scenario's nodes need. */
+export async function checkEnvironment(scenario: Scenario): Promise<void> {
+  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
+  const missing: string[] = [];
+  if (!(await onPath('containerd'))) {
+    missing.push('the containerd backend needs containerd: apt-get install containerd');
+  }
+  if (!(await onPath('runc')))
+    missing.push('the containerd backend needs runc to start containers: apt-get install runc');
+  if (process.getuid?.() !== 0) {
+    missing.push(
+      'the containerd backend needs root (it mounts filesystems and creates cgroups): run pullstorm as root',
+    );
+  }
+  if (missing.length > 0) {
+    throw new EnvironmentError(`${missing.join('; ')} (or run \`pullstorm doctor\`)`);
+  }
+}

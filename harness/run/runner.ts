@@ -1,0 +1,218 @@
+/**
+ * `runScenario`: one scenario from provisioning to reports. The run is a list of actions (see
+ * provision.ts) undone in reverse on success, failure, Ctrl-C or a crash — after the analysis and
+ * reports, unless `retain` keeps everything up until the signal aborts. Scenario time zero, the
+ * time of `run.started`, is when the timeline starts, so provisioning never counts against a
+ * scenario's bounds; how long it took is recorded in the environment (`provisionMs`).
+ */
+import { access, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatTerminalSummary } from '../../reports/terminal.ts';
+import { type ReportPaths, writeReports } from '../../reports/write.ts';
+import { analyze } from '../analyze/analyze.ts';
+import { EventLog, readEventLog } from '../analyze/log.ts';
+import type { LogEvent } from '../analyze/run-events.ts';
+import type { Analysis } from '../analyze/types.ts';
+import { EXIT, UsageError } from '../cli/exit.ts';
+import type { RunEvent } from '../events/types.ts';
+import type { Scenario } from '../scenario/resolved.ts';
+import { ActionStack } from './actions.ts';
+import { expectedCausesOf } from './engine.ts';
+import { environmentOf } from './environment.ts';
+import { newRunId, runOutDir } from './names.ts';
+import { type ObserveEnd, observe } from './observe.ts';
+import { checkEnvironment, checkRunnable } from './preflight.ts';
+import { createProgress, type Progress } from './progress.ts';
+import * as act from './provision.ts';
+import { retainedInfo, untilAborted } from './retain.ts';
+import { EXIT_INTERRUPTED, Interrupted } from './signals.ts';
+import { startTimeline } from './timeline.ts';
+
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /** The scenario's file, for messages; default none. */
+  file?: string;
+  /** The run directory; default `<runsDir>/<run-id>`. */
+  out?: string;
+  /** Where run directories go when `out` is not given; default `./pullstorm-runs`. */
+  runsDir?: string;
+  /** Keep everything up after the run until `signal` aborts; default false. */
+  retain?: boolean;
+  /** Ctrl-C, SIGTERM or a crash; default never. */
+  signal?: AbortSignal;
+  /** Progress view; default one on stderr (live on a TTY). */
+  progress?: Progress;
+}
+
+/** How a run ended. */
+export interface RunResult {
+  runId: string;
+  scenario: string;
+  outDir: string;
+  eventsFile: string;
+  analysis: Analysis;
+  reports: ReportPaths & { summary: string };
+  /** The terminal summary (also in `summary.txt`). */
+  summary: string;
+  /** 0 pass, 1 an expectation failed, 3 the harness failed, 130 interrupted. */
+  exitCode: number;
+  /** Why observation ended, when it ran. */
+  observed?: ObserveEnd;
+  /** What failed in teardown, when something did (the exit code is then 3). */
+  teardownError?: string;
+}
+
+/** The analysis every command computes from a log, so `pullstorm report` reproduces a run's reports. */
+export function analyzeEvents(events: readonly LogEvent[]): Analysis {
+  return analyze(events, { expectedCauses: expectedCausesOf });
+}
+
+/** Renders every report of `analysis` into `dir`, plus the terminal summary as `summary.txt`. */
+export async function renderRun(dir: string, analysis: Analysis) {
+  const paths = await writeReports(dir, analysis);
+  const summaryFile = join(dir, 'summary.txt');
+  const reports = { ...paths, summary: summaryFile };
+  const summary = formatTerminalSummary(analysis, reports);
+  await writeFile(summaryFile, summary);
+  return { reports, summary };
+}
+
+/** Runs one scenario; throws ScenarioError (2) or EnvironmentError (3) before provisioning anything. */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<RunResult> {
+  checkRunnable(scenario, options.file);
+  await checkEnvironment(scenario);
+  const runId = newRunId(scenario.name);
+  const outDir = runOutDir(runId, options.out, options.runsDir);
+  const eventsFile = join(outDir, 'events.jsonl');
+  if (
+    await access(eventsFile).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new UsageError(`--out ${outDir} already holds a run (events.jsonl); choose another directory`);
+  }
+  await mkdir(outDir, { recursive: true });
+  const log = await EventLog.open(eventsFile);
+  const signal = options.signal ?? new AbortController().signal;
+  const { timeScale } = scenario.backend;
+  const progress = options.progress ?? createProgress({ scenario: scenario.name, timeScale });
+  let open = true;
+  const emit = (event: RunEvent | LogEvent) => {
+    if (!open) return; // after run.finished: teardown's own events are not part of the run
+    log.append(event);
+    progress.event(event);
+  };
+  const environment = environmentOf(scenario);
+  let started = false;
+  const writeStarted = () => {
+    if (started) return;
+    started = true;
+    emit({ kind: 'run.started', time: new Date().toISOString(), runId, scenario, environment });
+  };
+  const phase = (name: string) => {
+    progress.phase(name);
+    if (started) emit({ kind: 'run.phase', time: new Date().toISOString(), phase: name });
+  };
+  const stack = new ActionStack();
+  const ctx = { runId, scenario, outDir, emit };
+  const stopTimeline = new AbortController();
+  let outcome: 'completed' | 'interrupted' | 'error' = 'completed';
+  let error: string | undefined;
+  let observed: ObserveEnd | undefined;
+  let kept = { stubs: [] as act.RunParts['stubs'], nodes: [] as act.RunParts['nodes'] };
+  try {
+    const begun = Date.now();
+    phase('provision');
+    const stateDir = await stack.do(act.stateDirectory(ctx), signal);
+    const sandbox = await stack.do(act.sandboxRegistry(), signal);
+    const stubs = await stack.do(act.registries(ctx), signal);
+    kept = { ...kept, stubs };
+    const nodes = await stack.do(act.nodes(ctx, stateDir, stubs, sandbox), signal);
+    kept = { stubs, nodes };
+    const cluster = await stack.do(act.cluster(ctx, nodes), signal);
+    Object.assign(environment, act.nodeVersions(nodes), { provisionMs: String(Date.now() - begun) });
+    writeStarted();
+    progress.started();
+    phase('workload');
+    const timeline = startTimeline({
+      scenario,
+      cluster,
+      nodes,
+      stubs,
+      emit,
+      applyRegistryFault: (fault) => act.applyRegistryFault(stubs, fault),
+      signal: AbortSignal.any([signal, stopTimeline.signal]),
+    });
+    stack.defer('stop the timeline', () => stopTimeline.abort());
+    phase('observe');
+    observed = await observe({ scenario, cluster, timeline, startedAt: Date.now(), signal });
+    stopTimeline.abort();
+    if (observed === 'interrupted') throw signal.reason;
+    progress.note(`${scenario.name}: observation ended (${observed})`);
+  } catch (thrown) {
+    stopTimeline.abort();
+    const reason = signal.aborted ? signal.reason : thrown;
+    outcome = reason instanceof Interrupted ? 'interrupted' : 'error';
+    if (outcome === 'error') error = describe(reason);
+    progress.note(
+      `${scenario.name}: ${outcome === 'error' ? `harness error: ${error}` : String(reason.message)}`,
+    );
+  }
+  writeStarted();
+  emit({ kind: 'run.finished', time: new Date().toISOString(), outcome, ...(error ? { error } : {}) });
+  open = false;
+  await log.close();
+  let teardownError: string | undefined;
+  const teardown = async () => {
+    phase('teardown');
+    await stack.undoAll({ onStep: (name) => progress.note(`teardown: undo ${name}`) }).catch((e: unknown) => {
+      teardownError = describe(e);
+      progress.note(`teardown failed: ${teardownError} (run pullstorm clean --run-id ${runId})`);
+    });
+  };
+  let analysis: Analysis;
+  let rendered: Awaited<ReturnType<typeof renderRun>>;
+  try {
+    phase('analyze');
+    analysis = analyzeEvents(await readEventLog(eventsFile));
+    rendered = await renderRun(outDir, analysis);
+    if (options.retain && outcome !== 'interrupted') {
+      // The verdict now, not after Ctrl-C: a retained run is kept to be looked at.
+      progress.note(`${rendered.summary}\n${retainedInfo(outDir, kept.stubs, kept.nodes).trimEnd()}`);
+      await untilAborted(signal);
+    }
+  } finally {
+    // Teardown never depends on the analysis: a failing renderer must not leave daemons behind.
+    await teardown();
+  }
+  const { reports, summary } = rendered;
+  progress.stop();
+  return {
+    runId,
+    scenario: scenario.name,
+    outDir,
+    eventsFile,
+    analysis,
+    reports,
+    summary,
+    exitCode: exitCodeOf(analysis, outcome, teardownError),
+    ...(observed ? { observed } : {}),
+    ...(teardownError ? { teardownError } : {}),
+  };
+}
+
+/** 130 interrupted; 3 harness error or failed teardown; else 0 pass / 1 fail. */
+function exitCodeOf(analysis: Analysis, outcome: string, teardownError: string | undefined): number {
+  if (outcome === 'interrupted') return EXIT_INTERRUPTED;
+  if (analysis.verdict === 'error' || teardownError) return EXIT.harness;
+  return analysis.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+}
+
+/** An error's message, with the messages of an AggregateError's parts. */
+export function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return `${error.message}: ${error.errors.map(describe).join('; ')}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

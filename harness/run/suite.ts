@@ -1,0 +1,107 @@
+/**
+ * Running several scenarios: every file is loaded and checked first, so one invalid scenario stops
+ * the suite before anything is provisioned (exit 2, every problem of every file listed); then each
+ * runs in turn and the suite exits with the worst code. An interrupt or a broken environment ends
+ * the suite early: the remaining scenarios would only fail the same way.
+ */
+import { textTable } from '../../reports/terminal.ts';
+import { human } from '../analyze/time.ts';
+import { EXIT, UsageError } from '../cli/exit.ts';
+import { loadScenarioFile } from '../scenario/load.ts';
+import { ScenarioError } from '../scenario/problem.ts';
+import type { Scenario } from '../scenario/resolved.ts';
+import { scenarioContext } from './engine.ts';
+import { checkRunnable, EnvironmentError } from './preflight.ts';
+import { type RunResult, type RunScenarioOptions, runScenario } from './runner.ts';
+import { EXIT_INTERRUPTED } from './signals.ts';
+
+/** A scenario ready to run, with the file it came from. */
+export interface LoadedScenario {
+  file: string;
+  scenario: Scenario;
+}
+
+/** Loads and checks every file; throws one UsageError listing every problem of every file. */
+export async function loadScenarios(files: readonly string[], timeScale?: number): Promise<LoadedScenario[]> {
+  const context = scenarioContext();
+  const loaded: LoadedScenario[] = [];
+  const errors: string[] = [];
+  for (const file of files) {
+    try {
+      const scenario = await loadScenarioFile(file, context);
+      // The command line's time scale wins, and run.started records the one that ran.
+      if (timeScale !== undefined) scenario.backend.timeScale = timeScale;
+      checkRunnable(scenario, file);
+      loaded.push({ file, scenario });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      errors.push(error.message);
+    }
+  }
+  if (errors.length === 1) throw new UsageError(errors[0]);
+  if (errors.length > 1)
+    throw new UsageError(`${errors.length} scenarios are invalid:\n\n${errors.join('\n\n')}`);
+  return loaded;
+}
+
+/** One scenario's outcome in a suite. */
+export interface SuiteEntry {
+  scenario: string;
+  file: string;
+  exitCode: number;
+  result?: RunResult;
+  /** Why it did not run (environment) when it did not. */
+  error?: string;
+}
+
+/** The worst exit code: interrupted above harness failure above usage above failed above pass. */
+export function worstExitCode(codes: readonly number[]): number {
+  return codes.reduce((worst, code) => (rank(code) > rank(worst) ? code : worst), EXIT.ok);
+}
+
+function rank(code: number): number {
+  return code === EXIT_INTERRUPTED ? 10 : code;
+}
+
+/** Runs `loaded` in order; `each` sees every result as it comes (to print its summary). */
+export async function runScenarios(
+  loaded: readonly LoadedScenario[],
+  options: Omit<RunScenarioOptions, 'file'>,
+  each: (entry: SuiteEntry) => void = () => {},
+): Promise<SuiteEntry[]> {
+  const entries: SuiteEntry[] = [];
+  for (const { file, scenario } of loaded) {
+    if (options.signal?.aborted) break;
+    let entry: SuiteEntry;
+    try {
+      const result = await runScenario(scenario, { ...options, file });
+      entry = { scenario: scenario.name, file, exitCode: result.exitCode, result };
+    } catch (error) {
+      if (!(error instanceof EnvironmentError) && !(error instanceof UsageError)) throw error;
+      entry = { scenario: scenario.name, file, exitCode: error.exitCode, error: error.message };
+    }
+    entries.push(entry);
+    each(entry);
+    if (entry.exitCode === EXIT_INTERRUPTED || entry.error !== undefined) break;
+  }
+  return entries;
+}
+
+/** The table that ends a multi-scenario run: one row per scenario, then where its reports are. */
+export function suiteTable(entries: readonly SuiteEntry[]): string {
+  const rows = entries.map((e) => {
+    const a = e.result?.analysis;
+    const passed = a?.expectations.filter((x) => x.passed).length ?? 0;
+    return [
+      e.scenario,
+      a ? a.verdict : 'not run',
+      a ? `${passed}/${a.expectations.length}` : '—',
+      a ? human(a.run.durationMs) : '—',
+      String(e.exitCode),
+      e.result?.reports.html ?? e.error ?? '',
+    ];
+  });
+  const header = ['scenario', 'verdict', 'expectations', 'duration', 'exit', 'report'];
+  const worst = worstExitCode(entries.map((e) => e.exitCode));
+  return `${textTable([header, ...rows])}\n\n${entries.length} scenario(s), exit ${worst}\n`;
+}

@@ -1,0 +1,131 @@
+/**
+ * The scenario's timeline on the wall clock: every workload entry at `atMs / timeScale` (ramps
+ * spread over `overMs / timeScale`), every fault applied at `atMs / timeScale` and cleared at
+ * `clearAtMs / timeScale`. The cluster does not scale ramps itself, so this file is the one place
+ * scenario time becomes wall time. A fault that never clears stays until teardown and is never
+ * reported as cleared, so the analysis sees it active to the end.
+ */
+import type { Cluster, PodSpec } from '../cluster/index.ts';
+import type { Fault, Scenario, Workload } from '../scenario/resolved.ts';
+import { faultPlace } from './engine.ts';
+import { podImage } from './names.ts';
+import { applyNodeFault, type NodeFaultContext } from './node-faults.ts';
+
+/** The name of the pull secret for `user` of `registry` (one per registry user). */
+export function pullSecretName(registry: string, user: string): string {
+  return `${registry}-${user}`;
+}
+
+/** Every registry user as a cluster pull secret. */
+export function pullSecrets(scenario: Scenario): Record<string, { username: string; password: string }> {
+  const secrets: Record<string, { username: string; password: string }> = {};
+  for (const r of scenario.registries) {
+    for (const u of r.auth?.users ?? []) {
+      secrets[pullSecretName(r.name, u.username)] = { username: u.username, password: u.password };
+    }
+  }
+  return secrets;
+}
+
+/** The pod spec (without a name) of a workload entry. */
+export function podTemplate(w: Workload): Omit<PodSpec, 'name'> {
+  return {
+    image: podImage(w.ref),
+    imagePullPolicy: w.imagePullPolicy,
+    ...(w.pullSecret ? { imagePullSecrets: [pullSecretName(w.ref.registry, w.pullSecret)] } : {}),
+    ...(w.nodes.length > 0 ? { nodeSelector: w.nodes } : {}),
+  };
+}
+
+/** What the timeline needs. */
+export interface TimelineContext extends NodeFaultContext {
+  scenario: Scenario;
+  cluster: Cluster;
+  /** Applies a registry fault; resolves with its clear. */
+  applyRegistryFault(fault: Fault): Promise<() => Promise<void>>;
+  /** Ends waits early (Ctrl-C, a failure elsewhere). */
+  signal: AbortSignal;
+}
+
+/** A started timeline. */
+export interface Timeline {
+  /** Resolves when every entry has happened (ramps finished, cleared faults cleared); rejects on a failure. */
+  done: Promise<void>;
+  /** Wall-clock ms (epoch) of the latest entry so far: a pod created or a fault applied. */
+  lastChangeAt(): number;
+  /** Faults applied and not cleared: their clear functions by id. */
+  readonly active: Map<string, () => Promise<void>>;
+}
+
+/** Resolves at `at` (epoch ms), or at once when `signal` aborts. */
+function until(at: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, at - Date.now()));
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Starts the timeline now (scenario time zero). */
+export function startTimeline(ctx: TimelineContext): Timeline {
+  const t0 = Date.now();
+  const scale = ctx.scenario.backend.timeScale;
+  const at = (ms: number) => t0 + ms / scale;
+  let last = t0;
+  const touched = () => {
+    last = Date.now();
+  };
+  const active = new Map<string, () => Promise<void>>();
+
+  async function workload(w: Workload): Promise<void> {
+    await until(at(w.atMs), ctx.signal);
+    if (ctx.signal.aborted) return;
+    const template = podTemplate(w);
+    if (w.kind === 'deployment') {
+      await ctx.cluster.createDeployment({ name: w.name, replicas: w.replicas, template });
+      touched();
+      if (w.ramp) {
+        await ctx.cluster.scale(w.name, w.ramp.to, { rampMs: w.ramp.overMs / scale });
+        touched();
+      }
+      return;
+    }
+    const total = w.ramp ? Math.max(w.ramp.to, w.replicas) : w.replicas;
+    const name = (i: number) => (total === 1 ? w.name : `${w.name}-${i}`);
+    for (let i = 0; i < w.replicas; i++) ctx.cluster.createPod({ ...template, name: name(i) });
+    touched();
+    const extra = total - w.replicas;
+    for (let i = 0; i < extra && !ctx.signal.aborted; i++) {
+      // As the deployment controller ramps: the first at once, the rest evenly over the ramp.
+      await until(at(w.atMs) + (i * (w.ramp?.overMs ?? 0)) / scale / extra, ctx.signal);
+      if (ctx.signal.aborted) return;
+      ctx.cluster.createPod({ ...template, name: name(w.replicas + i) });
+      touched();
+    }
+  }
+
+  async function fault(f: Fault): Promise<void> {
+    await until(at(f.atMs), ctx.signal);
+    if (ctx.signal.aborted) return;
+    const clear =
+      faultPlace(f.fault) === 'node' ? await applyNodeFault(f, ctx) : await ctx.applyRegistryFault(f);
+    active.set(f.id, clear);
+    touched();
+    if (f.clearAtMs === undefined) return;
+    await until(at(f.clearAtMs), ctx.signal);
+    if (ctx.signal.aborted) return;
+    active.delete(f.id);
+    await clear();
+    touched();
+  }
+
+  const done = Promise.all([...ctx.scenario.workload.map(workload), ...ctx.scenario.faults.map(fault)]).then(
+    () => undefined,
+  );
+  return { done, lastChangeAt: () => last, active };
+}
