@@ -5,8 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
-/** The CLI entry that is bundled: harness/cli/main.ts (it runs `main()` when it is the entry module). */
-export const CLI_ENTRY: string = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
+/** The CLI entry that is bundled: harness/cli/stub-main.ts (`pullstorm serve` only; it runs when it is the entry module). */
+export const CLI_ENTRY: string = fileURLToPath(new URL('../cli/stub-main.ts', import.meta.url));
 
 /** Bundles `entry` (default CLI_ENTRY) for Node into one ESM source text; `node:` builtins stay imports. */
 export async function bundleCli(entry: string = CLI_ENTRY): Promise<string> {

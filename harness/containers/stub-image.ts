@@ -46,7 +46,7 @@ ENTRYPOINT ["${IMAGE_NODE_PATH}", "${IMAGE_BUNDLE_PATH}", "serve", "--host", "0.
 export interface BuildStubImageOptions {
   /** Rebuild even when the tag exists; default false. */
   force?: boolean;
-  /** Module bundled as /app/pullstorm.mjs; default harness/cli/main.ts (CLI_ENTRY). */
+  /** Module bundled as /app/pullstorm.mjs; default harness/cli/stub-main.ts (CLI_ENTRY). */
   entry?: string;
 }
 
