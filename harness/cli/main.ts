@@ -9,6 +9,8 @@ import { diagnoseCommand } from './commands/diagnose.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { faultCommand } from './commands/fault.ts';
 import { faultsCommand } from './commands/faults.ts';
+import { imageCommand } from './commands/image.ts';
+import { k6Command } from './commands/k6.ts';
 import { listCommand } from './commands/list.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
@@ -24,6 +26,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   serveCommand,
   faultsCommand,
   faultCommand,
+  k6Command,
+  imageCommand,
   diagnoseCommand,
   doctorCommand,
 ];

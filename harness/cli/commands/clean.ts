@@ -1,5 +1,6 @@
 /** `pullstorm clean`: removes what killed runs left — containerd nodes, mounts, cgroups, containers. */
 import type { CommandModule } from 'yargs';
+import { cleanKindClusters } from '../../backends/kind/clean.ts';
 import { assertRunId } from '../../containers/labels.ts';
 import { cleanRuns } from '../../run/clean.ts';
 import { stateRoot } from '../../run/names.ts';
@@ -14,7 +15,8 @@ interface CleanArgs {
 /** `pullstorm clean [--run-id ID] [--images] [--json]`; default: every run whose process is gone. */
 export const cleanCommand: CommandModule<object, CleanArgs> = {
   command: 'clean',
-  describe: 'Remove what killed runs left: containerd nodes (processes, mounts, directories) and containers',
+  describe:
+    'Remove what killed runs left: containerd nodes (processes, mounts, directories), containers, kind clusters',
   builder: (y) =>
     y
       .option('run-id', { type: 'string', describe: 'only this run (default: every run not still running)' })
@@ -34,15 +36,17 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
       }
     }
     const report = await cleanRuns({ ...(runId ? { runId } : {}), images: argv.images });
+    const kind = await cleanKindClusters(runId ? { runId } : {});
     if (argv.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...report, kind }, null, 2)}\n`);
       return;
     }
     const lines = [
       `state root ${stateRoot()}: ${report.runs.length} run(s), ${report.nodes.length} node(s) removed`,
       ...report.nodes.map((n) => `  node ${n}`),
       `docker: ${report.containers.length} container(s)${argv.images ? `, ${report.images.length} image(s)` : ''} removed`,
-      ...report.notes.map((n) => `note: ${n}`),
+      `kind: ${kind.clusters.length} cluster(s) deleted`,
+      ...[...report.notes, ...kind.notes].map((n) => `note: ${n}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   },

@@ -1,0 +1,229 @@
+/**
+ * The `kind` backend: real Kubernetes in Docker. Provisioning, in order, each undone at teardown:
+ * per-node certs.d directories (and tmpfs containerd roots where the scenario limits disk) → the
+ * generated config → `kind create cluster` (its kubeconfig in the run directory, never in
+ * ~/.kube/config) → the stub containers on the `kind` network → each node's hosts.toml and CAs →
+ * the run namespace, pull secrets and the watched cluster (kubeconfig/cluster.ts). A marker lets
+ * `pullstorm clean` delete the cluster if this process is killed before its teardown runs.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { dockerStatus } from '../../containers/docker.ts';
+import { pullSecretName } from '../../run/timeline.ts';
+import type { Fault, Scenario } from '../../scenario/resolved.ts';
+import { clientNodeApi } from '../kubeconfig/api.ts';
+import { createKubeCluster } from '../kubeconfig/cluster.ts';
+import { loadContext } from '../kubeconfig/context.ts';
+import { namespaceManifest, pullSecretManifest } from '../kubeconfig/manifests.ts';
+import { LABEL_NODE, runNamespace } from '../kubeconfig/names.ts';
+import type {
+  Backend,
+  BackendCandidate,
+  BackendCluster,
+  BackendInfo,
+  ProvisionContext,
+} from '../provider.ts';
+import { type KindCli, kindCli } from './cli.ts';
+import {
+  KIND_NODE_IMAGE,
+  kindClusterConfig,
+  type NodeMounts,
+  planNodes,
+  renderKindConfig,
+} from './config.ts';
+import { prepareContainerdRoot, unmountContainerdRoot } from './disk.ts';
+import { applyKindNodeFault, type KindNodeState } from './faults.ts';
+import { type NodeRegistryHost, removeNodeCertsD, writeNodeCertsD } from './hosts.ts';
+import { clusterName } from './names.ts';
+import { type KindStub, startKindStubs, stopKindStubs } from './registry.ts';
+import { removeMarker, writeMarker } from './state.ts';
+
+/** Options of `kindBackend`. */
+export interface KindBackendOptions {
+  /** Node image (`--node-image`); default KIND_NODE_IMAGE (pinned by digest). */
+  nodeImage?: string;
+  /** The kind CLI; default `kindCli()` (the `kind` on PATH, through execa). */
+  cli?: KindCli;
+  /** `kind create cluster --wait`; default 120 s. */
+  waitSeconds?: number;
+}
+
+/** What the kind backend can do. */
+export const KIND_INFO: BackendInfo = {
+  name: 'kind',
+  capabilities: {
+    provision: true,
+    nodeFaults: true,
+    diskFaults: true,
+    startsContainers: true,
+    perNodeNetwork: false,
+  },
+  notes: [
+    'per-node network faults: every node reaches the stubs through the one kind Docker network',
+    'disk faults need root (a tmpfs is mounted on the host for each node with diskBytes)',
+    'registry requests are not in the event log: the stubs run as `pullstorm serve` containers',
+  ],
+};
+
+/** Every registry's hosts.toml entry as the nodes see it (mirror stubs listed before their origin). */
+export function nodeRegistries(stubs: readonly KindStub[]): NodeRegistryHost[] {
+  return stubs
+    .filter((s) => s.name === s.registry)
+    .map((s) => ({
+      registry: s.registry,
+      host: s.host,
+      server: s.nodeUrl,
+      ...(s.caPem ? { caPem: s.caPem } : {}),
+      mirrors: stubs
+        .filter((m) => m.registry === s.registry && m.name !== s.registry)
+        .map((m) => ({ url: m.nodeUrl, ...(m.caPem ? { caPem: m.caPem } : {}) })),
+    }));
+}
+
+/** A kind backend; nothing runs until `provision`. */
+export function kindBackend(options: KindBackendOptions = {}): Backend {
+  const cli = options.cli ?? kindCli();
+  const image = options.nodeImage ?? KIND_NODE_IMAGE;
+  let cluster: BackendCluster | undefined;
+  const nodes: KindNodeState[] = [];
+  let registries: NodeRegistryHost[] = [];
+  let stubs: KindStub[] = [];
+  let created: { name: string; kubeconfig: string; runDir: string } | undefined;
+  let emit: ProvisionContext['emit'] = () => undefined;
+  let tearing: Promise<void> | undefined;
+
+  async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
+    const log = ctx.log ?? (() => undefined);
+    emit = ctx.emit;
+    const name = clusterName(ctx.runId);
+    const runDir = resolve(ctx.outDir, 'kind');
+    const plan = planNodes(name, scenario.backend.nodes);
+    if (plan.some((p) => p.node?.diskBytes) && process.getuid?.() !== 0) {
+      throw new RangeError(
+        'backend kind: diskBytes needs root (a size-limited tmpfs is mounted on the host for the node)',
+      );
+    }
+    created = { name, kubeconfig: join(runDir, 'kubeconfig'), runDir };
+    try {
+      const mounts: Record<string, NodeMounts> = {};
+      for (const p of plan) {
+        const certsD = join(runDir, p.container, 'certs.d');
+        await mkdir(certsD, { recursive: true });
+        const root = p.node?.diskBytes ? join(runDir, p.container, 'containerd') : undefined;
+        nodes.push({ plan: p, certsD, ...(root ? { root } : {}) });
+        await writeMarker({
+          cluster: name,
+          runId: ctx.runId,
+          pid: process.pid,
+          roots: nodes.flatMap((n) => (n.root ? [n.root] : [])),
+        });
+        if (root)
+          log(
+            `kind: seeding ${p.container}'s containerd root (${(await prepareContainerdRoot(root, p.node!.diskBytes!, image)).seedBytes} bytes)`,
+          );
+        mounts[p.container] = { certsD, ...(root ? { containerdRoot: root } : {}) };
+      }
+      const configPath = join(runDir, 'kind-config.yaml');
+      await writeFile(configPath, renderKindConfig(kindClusterConfig(plan, mounts, image)));
+      log(`kind: creating cluster ${name} (${plan.length} node${plan.length > 1 ? 's' : ''}, ${image})`);
+      await cli.createCluster({
+        name,
+        configPath,
+        image,
+        kubeconfigPath: created.kubeconfig,
+        ...(options.waitSeconds ? { waitSeconds: options.waitSeconds } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      stubs = await startKindStubs(ctx.runId, scenario.registries);
+      registries = nodeRegistries(stubs);
+      for (const n of nodes) await writeNodeCertsD(n.certsD, registries);
+      const { kc } = loadContext({ kubeconfigPath: created.kubeconfig });
+      const api = clientNodeApi(kc);
+      const namespace = runNamespace(ctx.runId);
+      await api.createNamespace(namespaceManifest(ctx.runId, namespace));
+      const mctx = { runId: ctx.runId, namespace };
+      for (const r of scenario.registries) {
+        const host = registries.find((h) => h.registry === r.name)!.host;
+        for (const u of r.auth?.users ?? [])
+          await api.createSecret(
+            namespace,
+            pullSecretManifest(pullSecretName(r.name, u.username), host, u, mctx),
+          );
+      }
+      cluster = await createKubeCluster({
+        api,
+        runId: ctx.runId,
+        namespace,
+        nodeLabel: LABEL_NODE,
+        emit: ctx.emit,
+        timeScale: scenario.backend.timeScale,
+        nodeEvents: true,
+      });
+      return cluster;
+    } catch (error) {
+      await teardown().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  function teardown(): Promise<void> {
+    tearing ??= (async () => {
+      const errors: unknown[] = [];
+      const step = (p: Promise<unknown>) => p.catch((e) => void errors.push(e));
+      // The cluster goes whole with `kind delete`; stopping ours only ends the watches first.
+      await step(cluster?.stop() ?? Promise.resolve());
+      await step(stopKindStubs(stubs));
+      if (created) await step(cli.deleteCluster(created.name, created.kubeconfig));
+      for (const n of nodes) {
+        if (n.root) await step(unmountContainerdRoot(n.root));
+        await step(removeNodeCertsD(n.certsD));
+      }
+      if (created) {
+        await step(rm(created.kubeconfig, { force: true }));
+        if (!errors.length) await step(removeMarker(created.name));
+      }
+      cluster = undefined;
+      if (errors.length)
+        throw new AggregateError(
+          errors,
+          `kind teardown: ${errors.map((e) => (e as Error).message).join('; ')}`,
+        );
+    })();
+    return tearing;
+  }
+
+  return {
+    info: () => KIND_INFO,
+    provision,
+    get cluster() {
+      return cluster;
+    },
+    applyNodeFault: (fault: Fault) => applyKindNodeFault(fault, nodes, registries, emit),
+    teardown,
+    [Symbol.asyncDispose]: teardown,
+  };
+}
+
+/** The detection candidate: not applicable without kind on PATH, broken without Docker. */
+export function kindCandidate(
+  options: KindBackendOptions & { docker?: typeof dockerStatus } = {},
+): BackendCandidate {
+  const cli = options.cli ?? kindCli();
+  return {
+    name: 'kind',
+    type: 'kind',
+    async probe() {
+      const version = await cli.version();
+      if (version === undefined) {
+        return {
+          status: 'not-applicable',
+          reason: 'kind is not on PATH (install: see .github/workflows/kind.yml or kind.sigs.k8s.io)',
+        };
+      }
+      const docker = await (options.docker ?? dockerStatus)();
+      if (!docker.available)
+        return { status: 'broken', reason: `${version}, but Docker is not available: ${docker.reason}` };
+      return { status: 'ready', detail: version, create: () => kindBackend({ ...options, cli }) };
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * The few Kubernetes API calls pullstorm makes, behind one small interface so the cluster logic is
+ * tested against a fake and the real calls live in one place (@kubernetes/client-node 2.x).
+ *
+ * Deletes take a label selector only, and every implementation refuses one without the run-id
+ * label (`assertRunSelector`): pullstorm never deletes by name alone, so it cannot remove an object
+ * it did not create. Namespaces and Services have no reliable `deletecollection` (Services gained it
+ * late), so those are listed by the selector and each one found is deleted.
+ */
+import {
+  AppsV1Api,
+  CoreV1Api,
+  type CoreV1Event,
+  type KubeConfig,
+  type V1Deployment,
+  type V1Namespace,
+  type V1Node,
+  type V1Pod,
+  type V1Secret,
+  type V1Service,
+  VersionApi,
+  Watch,
+} from '@kubernetes/client-node';
+import { LABEL_RUN_ID } from './names.ts';
+import type { ListWatchSource, WatchType } from './watch.ts';
+
+/** Kinds `deleteByLabel` removes. */
+export type DeletableKind = 'pods' | 'deployments' | 'secrets' | 'services' | 'namespaces';
+
+/** The API calls pullstorm makes. Errors keep client-node's `code` (HTTP status). */
+export interface KubeApi {
+  /** The API server's `gitVersion`, e.g. `v1.35.1`. */
+  version(): Promise<string>;
+  listNodes(): Promise<V1Node[]>;
+  /** Names of every namespace (the production heuristic counts them). */
+  listNamespaceNames(): Promise<string[]>;
+  createNamespace(body: V1Namespace): Promise<void>;
+  createPod(namespace: string, body: V1Pod): Promise<V1Pod>;
+  createDeployment(namespace: string, body: V1Deployment): Promise<void>;
+  /** Sets a deployment's replicas through its scale subresource. */
+  scaleDeployment(namespace: string, name: string, replicas: number): Promise<void>;
+  createSecret(namespace: string, body: V1Secret): Promise<void>;
+  /** Creates a Service; resolves with it as stored (its assigned nodePort). */
+  createService(namespace: string, body: V1Service): Promise<V1Service>;
+  /** Deletes every `kind` matching `labelSelector` (must hold the run id) and, optionally, `fieldSelector`. */
+  deleteByLabel(
+    kind: DeletableKind,
+    namespace: string,
+    labelSelector: string,
+    fieldSelector?: string,
+  ): Promise<void>;
+  /** Pods of `namespace` matching `labelSelector`, to list and watch. */
+  pods(namespace: string, labelSelector: string): ListWatchSource<V1Pod>;
+  /** Events of `namespace`, optionally narrowed by `fieldSelector` (e.g. `involvedObject.kind=Node`). */
+  events(namespace: string, fieldSelector?: string): ListWatchSource<CoreV1Event>;
+}
+
+/** Throws TypeError unless `selector` has a `pullstorm.run-id=<value>` term. */
+export function assertRunSelector(selector: string): void {
+  const terms = selector.split(',').map((t) => t.trim());
+  if (!terms.some((t) => t.startsWith(`${LABEL_RUN_ID}=`) && t.length > LABEL_RUN_ID.length + 1)) {
+    throw new TypeError(
+      `refusing to delete with selector '${selector}': it must include ${LABEL_RUN_ID}=<run id>`,
+    );
+  }
+}
+
+// The server closes a watch after this, before client-node's 30 s inactivity timer fires.
+const WATCH_TIMEOUT_SECONDS = 25;
+
+function source<T>(
+  kc: KubeConfig,
+  path: string,
+  query: Record<string, string>,
+  list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
+): ListWatchSource<T> {
+  return {
+    async list() {
+      const result = await list();
+      return { items: result.items, resourceVersion: result.metadata?.resourceVersion ?? '' };
+    },
+    async watch(resourceVersion, onEvent, onDone) {
+      const params = {
+        ...query,
+        resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+      };
+      const controller = await new Watch(kc).watch(
+        path,
+        params,
+        (type, object) => onEvent(type as WatchType, object),
+        onDone,
+      );
+      return { abort: () => controller.abort() };
+    },
+  };
+}
+
+/** The real API for `kc` (its current context). */
+export function clientNodeApi(kc: KubeConfig): KubeApi {
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const deleteEach = async (names: string[], remove: (name: string) => Promise<unknown>) => {
+    await Promise.all(
+      names.map((name) =>
+        remove(name).catch((e: { code?: number }) => (e.code === 404 ? undefined : Promise.reject(e))),
+      ),
+    );
+  };
+  return {
+    version: async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion,
+    listNodes: async () => (await core.listNode()).items,
+    listNamespaceNames: async () => (await core.listNamespace()).items.map((n) => n.metadata?.name ?? ''),
+    createNamespace: async (body) => void (await core.createNamespace({ body })),
+    createPod: (namespace, body) => core.createNamespacedPod({ namespace, body }),
+    createDeployment: async (namespace, body) =>
+      void (await apps.createNamespacedDeployment({ namespace, body })),
+    scaleDeployment: async (namespace, name, replicas) =>
+      void (await apps.replaceNamespacedDeploymentScale({
+        name,
+        namespace,
+        body: { metadata: { name, namespace }, spec: { replicas } },
+      })),
+    createSecret: async (namespace, body) => void (await core.createNamespacedSecret({ namespace, body })),
+    createService: (namespace, body) => core.createNamespacedService({ namespace, body }),
+    async deleteByLabel(kind, namespace, labelSelector, fieldSelector) {
+      assertRunSelector(labelSelector);
+      const q = {
+        namespace,
+        labelSelector,
+        ...(fieldSelector ? { fieldSelector } : {}),
+        gracePeriodSeconds: 0,
+      };
+      if (kind === 'pods') await core.deleteCollectionNamespacedPod(q);
+      else if (kind === 'deployments')
+        await apps.deleteCollectionNamespacedDeployment({ ...q, propagationPolicy: 'Background' });
+      else if (kind === 'secrets') await core.deleteCollectionNamespacedSecret(q);
+      else if (kind === 'services') {
+        const found = await core.listNamespacedService({ namespace, labelSelector });
+        await deleteEach(
+          found.items.map((s) => s.metadata?.name ?? ''),
+          (name) => core.deleteNamespacedService({ name, namespace }),
+        );
+      } else {
+        const found = await core.listNamespace({ labelSelector });
+        await deleteEach(
+          found.items.map((n) => n.metadata?.name ?? ''),
+          (name) => core.deleteNamespace({ name }),
+        );
+      }
+    },
+    pods: (namespace, labelSelector) =>
+      source(kc, `/api/v1/namespaces/${namespace}/pods`, { labelSelector }, () =>
+        core.listNamespacedPod({ namespace, labelSelector }),
+      ),
+    events: (namespace, fieldSelector) =>
+      source(kc, `/api/v1/namespaces/${namespace}/events`, fieldSelector ? { fieldSelector } : {}, () =>
+        core.listNamespacedEvent({ namespace, ...(fieldSelector ? { fieldSelector } : {}) }),
+      ),
+  };
+}

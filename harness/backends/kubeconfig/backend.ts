@@ -1,0 +1,195 @@
+/**
+ * The `kubeconfig` backend: an existing cluster (staging, pre-production) from the current context
+ * or `--context`. It creates one namespace `pullstorm-<run id>` labelled with the run id, deploys the
+ * stubs and pull secrets there, drives the workload through the API, and deletes that namespace (by
+ * label) at teardown. It never changes node configuration: mirrors and CAs are the user's, and the
+ * doctor says what they must be. It refuses a context that looks like production (safety.ts).
+ */
+
+import { registryHost } from '../../run/names.ts';
+import { pullSecretName } from '../../run/timeline.ts';
+import type { Scenario } from '../../scenario/resolved.ts';
+import type {
+  Backend,
+  BackendCandidate,
+  BackendCluster,
+  BackendInfo,
+  ProvisionContext,
+} from '../provider.ts';
+import { clientNodeApi, type KubeApi } from './api.ts';
+import { createKubeCluster } from './cluster.ts';
+import { type LoadContextOptions, loadContext } from './context.ts';
+import { namespaceManifest, pullSecretManifest } from './manifests.ts';
+import { runNamespace, runSelector } from './names.ts';
+import {
+  type ContextIdentity,
+  type ProductionHeuristic,
+  productionSignals,
+  refuseProduction,
+} from './safety.ts';
+import { type ClusterStub, deployStubs } from './stub.ts';
+
+/** Options of `kubeconfigBackend`. */
+export interface KubeconfigBackendOptions extends LoadContextOptions, ProductionHeuristic {
+  /** The stub image the nodes can pull (`--stub-image`); required to provision. */
+  stubImage?: string;
+  /** How long the stubs may take to be Ready; default 120 000 ms. */
+  stubReadyTimeoutMs?: number;
+  /** Run even when the context looks like production; default false. */
+  allowProduction?: boolean;
+  /** An API to use instead of the context's (tests); default the real one. */
+  api?: KubeApi;
+  /** The identity to check when `api` is given; default read from the context. */
+  identity?: ContextIdentity;
+}
+
+/** What the kubeconfig backend can do: run real pods, nothing to nodes. */
+export const KUBECONFIG_INFO: BackendInfo = {
+  name: 'kubeconfig',
+  capabilities: {
+    provision: false,
+    nodeFaults: false,
+    diskFaults: false,
+    startsContainers: true,
+    perNodeNetwork: false,
+  },
+  notes: [
+    "the nodes are the user's: no node faults, no disk faults, no change to mirrors or CAs",
+    'every node reaches the stub through the same NodePort, so faults cannot pick nodes',
+  ],
+};
+
+/** `<registry>.pullstorm.test:5000/x` → `<stub host>/x` for every stub. */
+export function imageRewriter(stubs: ClusterStub[]): (image: string) => string {
+  const map = new Map(stubs.map((s) => [`${registryHost(s.registry)}/`, `${s.host}/`]));
+  return (image) => {
+    for (const [from, to] of map) if (image.startsWith(from)) return to + image.slice(from.length);
+    return image;
+  };
+}
+
+/** A kubeconfig backend; nothing is contacted until `provision`. */
+export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backend {
+  let cluster: BackendCluster | undefined;
+  let made: { api: KubeApi; runId: string } | undefined;
+  let tearing: Promise<void> | undefined;
+
+  async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
+    if (!options.stubImage) {
+      throw new TypeError(
+        'stubImage: the kubeconfig backend needs --stub-image <image the nodes can pull>; build one with `pullstorm image build`',
+      );
+    }
+    const virtual = scenario.backend.nodes.filter((n) => n.kind === 'virtual').map((n) => n.name);
+    if (virtual.length)
+      throw new RangeError(`backend kubeconfig runs real nodes only; virtual: ${virtual.join(', ')}`);
+    const loaded = options.api ? undefined : loadContext(options);
+    const api = options.api ?? clientNodeApi(loaded!.kc);
+    const id = options.identity ?? loaded!.id;
+    refuseProduction(
+      id,
+      productionSignals(id, (await api.listNamespaceNames()).length, options),
+      options.allowProduction ?? false,
+    );
+    const namespace = runNamespace(ctx.runId);
+    const log = ctx.log ?? (() => undefined);
+    log(`kubeconfig: context ${id.context}, namespace ${namespace}`);
+    made = { api, runId: ctx.runId };
+    await api.createNamespace(namespaceManifest(ctx.runId, namespace));
+    try {
+      const stubs = await deployStubs(scenario.registries, {
+        api,
+        runId: ctx.runId,
+        namespace,
+        image: options.stubImage,
+        outDir: ctx.outDir,
+        ...(options.stubReadyTimeoutMs ? { readyTimeoutMs: options.stubReadyTimeoutMs } : {}),
+      });
+      for (const s of stubs)
+        log(
+          `kubeconfig: registry ${s.registry} at ${s.host} on every node${s.caFile ? ` (CA ${s.caFile})` : ''}`,
+        );
+      const mctx = { runId: ctx.runId, namespace };
+      for (const r of scenario.registries) {
+        const host = stubs.find((s) => s.registry === r.name)!.host;
+        for (const u of r.auth?.users ?? [])
+          await api.createSecret(
+            namespace,
+            pullSecretManifest(pullSecretName(r.name, u.username), host, u, mctx),
+          );
+      }
+      cluster = await createKubeCluster({
+        api,
+        runId: ctx.runId,
+        namespace,
+        nodeLabel: 'kubernetes.io/hostname',
+        emit: ctx.emit,
+        timeScale: scenario.backend.timeScale,
+        image: imageRewriter(stubs),
+      });
+      return cluster;
+    } catch (error) {
+      await teardown().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  function teardown(): Promise<void> {
+    tearing ??= (async () => {
+      await cluster?.stop();
+      cluster = undefined;
+      // The namespace goes by its run label, with everything in it.
+      if (made) await made.api.deleteByLabel('namespaces', '', runSelector(made.runId));
+    })();
+    return tearing;
+  }
+
+  return {
+    info: () => KUBECONFIG_INFO,
+    provision,
+    get cluster() {
+      return cluster;
+    },
+    teardown,
+    [Symbol.asyncDispose]: teardown,
+  };
+}
+
+/** The detection candidate: not applicable without a context, broken when the API does not answer or it looks like production. */
+export function kubeconfigCandidate(options: KubeconfigBackendOptions = {}): BackendCandidate {
+  const name = `kubeconfig${options.context ? ` (context ${options.context})` : ''}`;
+  return {
+    name,
+    type: 'kubeconfig',
+    async probe() {
+      let loaded: ReturnType<typeof loadContext>;
+      try {
+        loaded = loadContext(options);
+      } catch (error) {
+        return { status: 'not-applicable', reason: (error as Error).message };
+      }
+      const api = options.api ?? clientNodeApi(loaded.kc);
+      try {
+        const [version, namespaces] = await Promise.all([api.version(), api.listNamespaceNames()]);
+        const signals = productionSignals(loaded.id, namespaces.length, options);
+        if (signals.length && !options.allowProduction) {
+          return {
+            status: 'broken',
+            reason: `context ${loaded.id.context} looks like production: ${signals.join('; ')}`,
+          };
+        }
+        return {
+          status: 'ready',
+          detail: `${loaded.id.context}, Kubernetes ${version}`,
+          create: () => kubeconfigBackend({ ...options, api }),
+        };
+      } catch (error) {
+        return {
+          status: 'broken',
+          reason: `API server ${loaded.id.server} did not answer: ${(error as Error).message}`,
+          cause: error,
+        };
+      }
+    },
+  };
+}

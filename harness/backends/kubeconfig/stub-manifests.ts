@@ -1,0 +1,154 @@
+/**
+ * The registry stub inside an existing cluster, as objects (pure): a Deployment running `pullstorm
+ * serve` from the user's `--stub-image`, a NodePort Service, a Secret with the scenario's users and,
+ * for TLS, a `kubernetes.io/tls` Secret. All in the run's namespace with the run's labels.
+ *
+ * Nodes reach the stub at `localhost:<nodePort>`: containerd treats `localhost` on a port other than
+ * 443 as plain HTTP without configuration, so a plain-HTTP stub needs no change on any node (where
+ * kube-proxy serves NodePorts on 127.0.0.1: iptables and ipvs modes; not nftables mode, nor with
+ * `--nodeport-addresses` excluding it). A TLS stub needs the nodes to trust its CA (the doctor says so).
+ *
+ * The pod is restricted-PodSecurity compliant (non-root, no privilege escalation, all capabilities
+ * dropped, RuntimeDefault seccomp), because the clusters this backend targets often enforce it.
+ */
+import type { V1Deployment, V1EnvVar, V1Secret, V1Service } from '@kubernetes/client-node';
+import type { Registry } from '../../scenario/resolved.ts';
+import { base64 } from './manifests.ts';
+import { kubeRunLabels, LABEL_COMPONENT, LABEL_RUN_ID, runLabelValue } from './names.ts';
+
+/** Port the stub listens on in its container: 5000 (the stub image's entrypoint). */
+export const STUB_PORT = 5000;
+/** Where the TLS Secret is mounted. */
+export const TLS_MOUNT = '/etc/pullstorm/tls';
+
+/** The stub's object name for registry `registry`: `pullstorm-registry-<registry>` (≤ 63 chars). */
+export function stubName(registry: string): string {
+  return `pullstorm-registry-${registry}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/**
+ * `pullstorm serve` flags for `registry`, after the image's entrypoint. `user(i)` renders the i-th
+ * user argument: in Kubernetes a `$(VAR)` reference to the users Secret, so no password is in the
+ * pod spec. Per-repository access rules and anonymous access are not expressible with `serve`: each
+ * user gets pull/push/delete everywhere. The TLS flags name files `serve` must read (`--tls-cert`,
+ * `--tls-key`).
+ */
+export function serveArgs(
+  registry: Registry,
+  user: (index: number, u: { username: string; password: string }) => string,
+  tls?: { cert: string; key: string },
+): string[] {
+  const args: string[] = [];
+  if (registry.tls && tls) args.push('--tls', '--tls-cert', tls.cert, '--tls-key', tls.key);
+  if (registry.auth) {
+    args.push('--auth', registry.auth.mode);
+    registry.auth.users.forEach((u, i) => {
+      args.push('--user', user(i, u));
+    });
+  }
+  if (registry.fixtures.include.length === 0) args.push('--no-fixtures');
+  args.push('--large-size', String(registry.fixtures.largeSizeBytes));
+  args.push('--large-layers', String(registry.fixtures.largeLayers));
+  return args;
+}
+
+/** Everything to create for one registry, in creation order (Secrets before the Deployment). */
+export interface StubObjects {
+  secrets: V1Secret[];
+  deployment: V1Deployment;
+  service: V1Service;
+}
+
+const b64 = base64;
+
+/** The stub objects of `registry`; `tls` is the PEM material when the registry serves TLS. */
+export function stubObjects(
+  registry: Registry,
+  ctx: { runId: string; namespace: string; image: string },
+  tls?: { certPem: string; keyPem: string; caPem: string },
+): StubObjects {
+  const name = stubName(registry.name);
+  const labels = kubeRunLabels(ctx.runId, 'registry-stub');
+  const select = {
+    [LABEL_RUN_ID]: runLabelValue(ctx.runId),
+    [LABEL_COMPONENT]: 'registry-stub',
+    'pullstorm.registry': registry.name,
+  };
+  const meta = (n: string) => ({
+    name: n,
+    namespace: ctx.namespace,
+    labels: { ...labels, 'pullstorm.registry': registry.name },
+  });
+  const users = registry.auth?.users ?? [];
+  const secrets: V1Secret[] = [];
+  const env: V1EnvVar[] = users.map((_, i) => ({
+    name: `PULLSTORM_USER_${i}`,
+    valueFrom: { secretKeyRef: { name: `${name}-users`.slice(0, 253), key: `user${i}` } },
+  }));
+  if (users.length) {
+    const data = Object.fromEntries(users.map((u, i) => [`user${i}`, b64(`${u.username}:${u.password}`)]));
+    secrets.push({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta(`${name}-users`), data });
+  }
+  const useTls = registry.tls && tls !== undefined;
+  if (useTls) {
+    secrets.push({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: 'kubernetes.io/tls',
+      metadata: meta(`${name}-tls`),
+      data: { 'tls.crt': b64(tls.certPem), 'tls.key': b64(tls.keyPem), 'ca.crt': b64(tls.caPem) },
+    });
+  }
+  const args = serveArgs(
+    registry,
+    (i) => `$(PULLSTORM_USER_${i})`,
+    useTls ? { cert: `${TLS_MOUNT}/tls.crt`, key: `${TLS_MOUNT}/tls.key` } : undefined,
+  );
+  const deployment: V1Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(name),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: select },
+      template: {
+        metadata: { labels: { ...labels, ...select } },
+        spec: {
+          automountServiceAccountToken: false,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65534,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'stub',
+              image: ctx.image,
+              imagePullPolicy: 'IfNotPresent',
+              args,
+              env,
+              ports: [{ name: 'registry', containerPort: STUB_PORT }],
+              // /v2/ answers 401 with auth on, which an httpGet probe counts as failure.
+              readinessProbe: { tcpSocket: { port: STUB_PORT }, periodSeconds: 2 },
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              ...(useTls ? { volumeMounts: [{ name: 'tls', mountPath: TLS_MOUNT, readOnly: true }] } : {}),
+            },
+          ],
+          ...(useTls ? { volumes: [{ name: 'tls', secret: { secretName: `${name}-tls` } }] } : {}),
+        },
+      },
+    },
+  };
+  const service: V1Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(name),
+    spec: {
+      type: 'NodePort',
+      selector: select,
+      ports: [{ name: 'registry', port: STUB_PORT, targetPort: STUB_PORT }],
+    },
+  };
+  return { secrets, deployment, service };
+}

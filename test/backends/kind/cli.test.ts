@@ -1,0 +1,164 @@
+/** The kind commands as pullstorm runs them (a recording runner stands in for kind), and the clean-up of leftovers. */
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kindCandidate } from '../../../harness/backends/kind/backend.ts';
+import { cleanKindClusters } from '../../../harness/backends/kind/clean.ts';
+import { KindCommandError, kindCli, type RunProgram } from '../../../harness/backends/kind/cli.ts';
+import { writeMarker } from '../../../harness/backends/kind/state.ts';
+
+/** A fake `kind`: answers by subcommand, records every call. */
+function fakeKind(
+  answers: Record<string, { exitCode?: number; stdout?: string; stderr?: string; notFound?: boolean }> = {},
+) {
+  const calls: string[][] = [];
+  const run: RunProgram = async (file, args) => {
+    calls.push([file, ...args]);
+    const a = answers[args.slice(0, 2).join(' ')] ?? answers[args[0]!] ?? {};
+    return {
+      exitCode: a.exitCode ?? 0,
+      stdout: a.stdout ?? '',
+      stderr: a.stderr ?? '',
+      ...(a.notFound ? { notFound: true } : {}),
+    };
+  };
+  return { calls, run };
+}
+
+describe('kind cli', () => {
+  it('create: name, generated config, node image, own kubeconfig, --wait 120s', async () => {
+    const k = fakeKind();
+    await kindCli({ run: k.run }).createCluster({
+      name: 'pullstorm-r1',
+      configPath: '/o/kind-config.yaml',
+      image: 'kindest/node:v1',
+      kubeconfigPath: '/o/kubeconfig',
+    });
+    expect(k.calls).toEqual([
+      [
+        'kind',
+        'create',
+        'cluster',
+        '--name',
+        'pullstorm-r1',
+        '--config',
+        '/o/kind-config.yaml',
+        '--image',
+        'kindest/node:v1',
+        '--kubeconfig',
+        '/o/kubeconfig',
+        '--wait',
+        '120s',
+      ],
+    ]);
+  });
+
+  it('delete and get clusters', async () => {
+    const k = fakeKind({ 'get clusters': { stdout: 'kind\npullstorm-a\npullstorm-b\n' } });
+    const cli = kindCli({ run: k.run, binary: '/usr/local/bin/kind' });
+    await cli.deleteCluster('pullstorm-a', '/o/kubeconfig');
+    expect(await cli.getClusters()).toEqual(['kind', 'pullstorm-a', 'pullstorm-b']);
+    expect(k.calls[0]).toEqual([
+      '/usr/local/bin/kind',
+      'delete',
+      'cluster',
+      '--name',
+      'pullstorm-a',
+      '--kubeconfig',
+      '/o/kubeconfig',
+    ]);
+    // "No kind clusters found." goes to stderr with exit 0.
+    expect(
+      await kindCli({
+        run: fakeKind({ 'get clusters': { stderr: 'No kind clusters found.' } }).run,
+      }).getClusters(),
+    ).toEqual([]);
+  });
+
+  it('a failure carries the command and the last lines of kind’s output', async () => {
+    const k = fakeKind({
+      'create cluster': {
+        exitCode: 1,
+        stderr:
+          'Creating cluster "x" ...\n ✗ Preparing nodes 📦\nERROR: failed to create cluster: node(s) already exist for a cluster with the name "x"',
+      },
+    });
+    const error = await kindCli({ run: k.run })
+      .createCluster({ name: 'x', configPath: 'c', image: 'i', kubeconfigPath: 'k' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KindCommandError);
+    expect((error as KindCommandError).code).toBe('KIND_FAILED');
+    expect((error as Error).message).toMatch(
+      /^'kind create cluster --name x .*' failed \(exit 1\): .*ERROR: failed to create cluster: node\(s\) already exist/,
+    );
+  });
+
+  it('version: undefined when kind is not installed; detection says not applicable, or broken without Docker', async () => {
+    const missing = kindCli({ run: fakeKind({ version: { notFound: true, exitCode: -1 } }).run });
+    expect(await missing.version()).toBeUndefined();
+    expect(await kindCandidate({ cli: missing }).probe()).toMatchObject({
+      status: 'not-applicable',
+      reason: expect.stringContaining('kind is not on PATH'),
+    });
+    const present = kindCli({
+      run: fakeKind({ version: { stdout: 'kind v0.31.0 go1.25.5 linux/amd64\n' } }).run,
+    });
+    const noDocker = await kindCandidate({
+      cli: present,
+      docker: async () => ({ available: false, reason: 'no engine' }),
+    }).probe();
+    expect(noDocker).toEqual({
+      status: 'broken',
+      reason: 'kind v0.31.0 go1.25.5 linux/amd64, but Docker is not available: no engine',
+    });
+    const ready = await kindCandidate({ cli: present, docker: async () => ({ available: true }) }).probe();
+    expect(ready).toMatchObject({ status: 'ready', detail: 'kind v0.31.0 go1.25.5 linux/amd64' });
+  });
+});
+
+describe('cleanKindClusters', () => {
+  it('deletes pullstorm-* clusters of dead runs only, and forgets their markers', async () => {
+    const markers = await mkdtemp(join(tmpdir(), 'pullstorm-kind-markers-'));
+    await writeMarker({ cluster: 'pullstorm-live', runId: 'live', pid: 4242, roots: [] }, markers);
+    await writeMarker({ cluster: 'pullstorm-dead', runId: 'dead', pid: 4343, roots: [] }, markers);
+    const k = fakeKind({
+      version: { stdout: 'kind v0.31.0' },
+      'get clusters': { stdout: 'kind\nmy-dev\npullstorm-live\npullstorm-dead\npullstorm-orphan\n' },
+    });
+    const report = await cleanKindClusters({
+      cli: kindCli({ run: k.run }),
+      markers,
+      alive: (pid) => pid === 4242,
+    });
+    expect(report.clusters).toEqual(['pullstorm-dead', 'pullstorm-orphan']);
+    expect(report.notes).toEqual([
+      'kind cluster pullstorm-live belongs to run live (pid 4242), still running; left alone',
+    ]);
+    expect(k.calls.filter((c) => c[1] === 'delete').map((c) => c[4])).toEqual([
+      'pullstorm-dead',
+      'pullstorm-orphan',
+    ]);
+    expect(await readdir(markers)).toEqual(['pullstorm-live.json']);
+  });
+
+  it('one run only; kind missing is a note', async () => {
+    const k = fakeKind({
+      version: { stdout: 'kind v0.31.0' },
+      'get clusters': { stdout: 'pullstorm-a\npullstorm-b\n' },
+    });
+    const markers = await mkdtemp(join(tmpdir(), 'pullstorm-kind-markers-'));
+    expect((await cleanKindClusters({ cli: kindCli({ run: k.run }), markers, runId: 'b' })).clusters).toEqual(
+      ['pullstorm-b'],
+    );
+    const none = await cleanKindClusters({
+      cli: kindCli({ run: fakeKind({ version: { notFound: true, exitCode: -1 } }).run }),
+      markers,
+    });
+    expect(none).toEqual({
+      clusters: [],
+      mounts: [],
+      notes: ['kind is not installed: no kind clusters checked'],
+    });
+  });
+});

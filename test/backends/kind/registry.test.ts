@@ -1,0 +1,141 @@
+/**
+ * The stub as kind's nodes see it, against the real Docker engine: a container on a user-defined
+ * network (kind's is named `kind`; a throwaway one stands in here, as no kind cluster can run on this
+ * machine) answering under the registry's host name and the stable alias, with a TLS certificate
+ * valid for those names. A second container on the network plays the node: it resolves the alias
+ * through Docker's DNS and verifies the certificate against the stub's CA, as containerd would.
+ */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { Network, type StartedNetwork } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type KindStub,
+  kindServeArgs,
+  startKindStubs,
+  stopKindStubs,
+  stubAliases,
+} from '../../../harness/backends/kind/registry.ts';
+import { dockerStatus } from '../../../harness/containers/docker.ts';
+import { IMAGE_NODE_PATH } from '../../../harness/containers/rootfs.ts';
+import { stubImage } from '../../../harness/containers/stub-image.ts';
+import type { Registry } from '../../../harness/scenario/resolved.ts';
+
+const docker = await dockerStatus();
+const registry: Registry = {
+  name: 'hub',
+  tls: true,
+  auth: {
+    mode: 'basic',
+    users: [{ username: 'ci', password: 'pw', repositories: ['**'], actions: ['pull'] }],
+    anonymous: [],
+  },
+  fixtures: { include: ['tiny'], largeSizeBytes: 4096, largeLayers: 1 },
+  mirrors: [],
+};
+
+describe('kind stub arguments', () => {
+  it('the first registry also answers as pullstorm-registry; TLS names every alias', () => {
+    expect(stubAliases('hub', true)).toEqual(['hub.pullstorm.test', 'pullstorm-registry']);
+    expect(stubAliases('ghcr', false)).toEqual(['ghcr.pullstorm.test']);
+    expect(kindServeArgs(registry, stubAliases('hub', true))).toEqual([
+      '--tls',
+      '--tls-san',
+      'hub.pullstorm.test',
+      '--tls-san',
+      'pullstorm-registry',
+      '--auth',
+      'basic',
+      '--user',
+      'ci:pw',
+      '--large-size',
+      '4096',
+      '--large-layers',
+      '1',
+    ]);
+  });
+
+  it('pull-through-cache mirrors are refused before anything starts', async () => {
+    await expect(
+      startKindStubs('r', [{ ...registry, mirrors: [{ name: 'cache', type: 'pull-through-cache' }] }]),
+    ).rejects.toThrow(/only 'stub' mirrors.*hub\/cache/);
+  });
+});
+
+describe.skipIf(!docker.available)(
+  `kind stub on a Docker network${docker.available ? '' : ` (skipped: ${docker.reason})`}`,
+  () => {
+    let network: StartedNetwork;
+    let stubs: KindStub[] = [];
+    const runId = `test-${crypto.randomUUID().slice(0, 8)}`;
+
+    beforeAll(async () => {
+      network = await new Network().start();
+      stubs = await startKindStubs(runId, [registry], network.getName());
+    }, 180_000);
+    afterAll(async () => {
+      await stopKindStubs(stubs);
+      await network?.stop();
+    });
+
+    /** Runs `script` with Node in a container on the network, trusting the stub's CA. */
+    async function fromNode(script: string) {
+      const dir = await mkdtemp(join(tmpdir(), 'pullstorm-kind-ca-'));
+      await writeFile(join(dir, 'ca.crt'), stubs[0]!.caPem!);
+      return execa(
+        'docker',
+        [
+          'run',
+          '--rm',
+          '--network',
+          network.getName(),
+          '--volume',
+          `${dir}:/ca:ro`,
+          '--env',
+          'NODE_EXTRA_CA_CERTS=/ca/ca.crt',
+          '--entrypoint',
+          IMAGE_NODE_PATH,
+          (await stubImage()).name,
+          '-e',
+          script,
+        ],
+        { reject: false, timeout: 60_000 },
+      );
+    }
+
+    it('answers under the registry host name and the stable alias, with a certificate valid for both', async () => {
+      const stub = stubs[0]!;
+      expect(stub).toMatchObject({
+        host: 'hub.pullstorm.test:5000',
+        nodeUrl: 'https://hub.pullstorm.test:5000',
+      });
+      expect(stub.caPem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      const auth = Buffer.from('ci:pw').toString('base64');
+      const r = await fromNode(`
+      for (const host of ['hub.pullstorm.test', 'pullstorm-registry']) {
+        const res = await fetch('https://' + host + ':5000/v2/pullstorm/tiny/manifests/1.0', {
+          method: 'HEAD', headers: { authorization: 'Basic ${auth}', accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json' } });
+        console.log(host, res.status);
+      }`);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim().split('\n')).toEqual(['hub.pullstorm.test 200', 'pullstorm-registry 200']);
+    });
+
+    it('is refused under a name the certificate does not hold (the check is real)', async () => {
+      const ip = stubs[0]!.container.getIpAddress(network.getName());
+      const r = await fromNode(
+        `fetch('https://${ip}:5000/v2/').then((x) => console.log(x.status), (e) => console.log(e.cause?.code ?? e.message))`,
+      );
+      expect(r.stdout.trim()).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    });
+
+    it('is reachable from this machine too (seeding, k6, fault control)', async () => {
+      const res = await fetch(`${stubs[0]!.hostUrl.replace('https', 'http')}/v2/`).catch((e: Error) => e);
+      // The stub speaks TLS only: a plain request is not answered as HTTP.
+      expect(res).toBeInstanceOf(Error);
+      expect(stubs[0]!.hostUrl).toMatch(/^https:\/\/localhost:\d+$/);
+    });
+  },
+);

@@ -1,0 +1,173 @@
+/**
+ * The kubeconfig backend over a fake API: what it creates (namespace, stub, pull secrets) with which
+ * labels, how pod images reach the stub, what teardown deletes — and the doctor's report.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { V1Deployment, V1Node, V1Secret } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { imageRewriter, kubeconfigBackend } from '../../../harness/backends/kubeconfig/backend.ts';
+import { doctorForContext, formatContextReport } from '../../../harness/backends/kubeconfig/doctor.ts';
+import type { RunEvent } from '../../../harness/events/types.ts';
+import type { Scenario } from '../../../harness/scenario/resolved.ts';
+import { FakeApi } from './fake-api.ts';
+
+/** A fake whose stub deployments come up Ready at once, as a kubelet would report them. */
+class ReadyStubs extends FakeApi {
+  override async createDeployment(namespace: string, body: V1Deployment) {
+    await super.createDeployment(namespace, body);
+    const labels = body.spec?.template.metadata?.labels ?? {};
+    if (labels['pullstorm.component'] !== 'registry-stub') return;
+    this.podSource.push('ADDED', {
+      metadata: { name: `${body.metadata?.name}-abc`, namespace, labels },
+      spec: { containers: [] },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+  }
+}
+
+const scenario = {
+  backend: {
+    type: 'kubeconfig',
+    nodes: [{ name: 'node', group: 'node', kind: 'real', platform: 'linux/amd64' }],
+    timeScale: 1,
+  },
+  registries: [
+    {
+      name: 'hub',
+      tls: true,
+      auth: {
+        mode: 'token',
+        users: [{ username: 'ci', password: 'pw', repositories: ['**'], actions: ['pull'] }],
+        anonymous: [],
+      },
+      fixtures: { include: ['tiny'], largeSizeBytes: 1024, largeLayers: 1 },
+      mirrors: [{ name: 'spegel', type: 'stub' }],
+    },
+  ],
+  faults: [{ id: 'f', fault: 'disk-full', options: {}, scope: { route: 'any', probability: 1 }, atMs: 0 }],
+  workload: [],
+} as unknown as Scenario;
+
+const identity = { context: 'staging', cluster: 'staging', server: 'https://10.0.0.1:6443' };
+
+describe('kubeconfig backend', () => {
+  it('provisions a labelled namespace, the stub, pull secrets for the stub host; teardown deletes by run label', async () => {
+    const api = new ReadyStubs();
+    const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kc-out-'));
+    const log: RunEvent[] = [];
+    const backend = kubeconfigBackend({ api, identity, stubImage: 'registry.example/pullstorm/stub:1' });
+    expect(backend.info().capabilities).toEqual({
+      provision: false,
+      nodeFaults: false,
+      diskFaults: false,
+      startsContainers: true,
+      perNodeNetwork: false,
+    });
+    expect(backend.applyNodeFault).toBeUndefined();
+    const cluster = await backend.provision(scenario, { runId: 'run-1', outDir, emit: (e) => log.push(e) });
+    expect(backend.cluster).toBe(cluster);
+
+    const kinds = api.created.map((c) => c.kind);
+    expect(kinds).toEqual(['Namespace', 'Secret', 'Secret', 'Deployment', 'Service', 'Secret']);
+    for (const c of api.created) {
+      expect(
+        (c.body as { metadata: { labels: Record<string, string> } }).metadata.labels['pullstorm.run-id'],
+      ).toBe('run-1');
+    }
+    const pullSecret = api.created.at(-1)!.body as V1Secret;
+    expect(pullSecret.metadata?.name).toBe('hub-ci');
+    const auths = JSON.parse(Buffer.from(pullSecret.data!['.dockerconfigjson']!, 'base64').toString()).auths;
+    expect(Object.keys(auths)).toEqual(['localhost:30500']);
+    expect(await readFile(join(outDir, 'tls', 'hub', 'ca.crt'), 'utf8')).toMatch(
+      /^-----BEGIN CERTIFICATE-----/,
+    );
+
+    const pod = await cluster.createPod({ name: 'p', image: 'hub.pullstorm.test:5000/pullstorm/tiny:1.0' });
+    expect(pod.image).toBe('localhost:30500/pullstorm/tiny:1.0');
+
+    await backend.teardown();
+    await backend.teardown();
+    expect(api.deletes.at(-1)).toEqual({
+      kind: 'namespaces',
+      namespace: '',
+      labelSelector: 'pullstorm.run-id=run-1',
+    });
+    expect(api.deletes.every((d) => d.labelSelector.includes('pullstorm.run-id=run-1'))).toBe(true);
+    expect(backend.cluster).toBeUndefined();
+  });
+
+  it('needs --stub-image, refuses virtual nodes, and undoes the namespace when a stub never gets ready', async () => {
+    const ctx = { runId: 'run-2', outDir: tmpdir(), emit: () => undefined };
+    await expect(
+      kubeconfigBackend({ api: new FakeApi(), identity }).provision(scenario, ctx),
+    ).rejects.toThrow(/--stub-image/);
+    const virtual = {
+      ...scenario,
+      backend: { ...scenario.backend, nodes: [{ name: 'v', kind: 'virtual' }] },
+    } as unknown as Scenario;
+    await expect(
+      kubeconfigBackend({ api: new FakeApi(), identity, stubImage: 's' }).provision(virtual, ctx),
+    ).rejects.toThrow(/real nodes only/);
+
+    const api = new FakeApi(); // stub pods never appear
+    const plain = {
+      ...scenario,
+      registries: [{ ...scenario.registries[0]!, tls: false, auth: undefined }],
+    } as Scenario;
+    const backend = kubeconfigBackend({ api, identity, stubImage: 'stub:missing', stubReadyTimeoutMs: 100 });
+    await expect(backend.provision(plain, ctx)).rejects.toThrow(
+      /stub not ready after 100 ms: no pod created.*pullstorm image build/,
+    );
+    expect(api.deletes).toContainEqual({
+      kind: 'namespaces',
+      namespace: '',
+      labelSelector: 'pullstorm.run-id=run-2',
+    });
+  });
+
+  it('rewrites only the scenario registries’ hosts', () => {
+    const rewrite = imageRewriter([
+      { registry: 'hub', host: 'localhost:30500', nodePort: 30500, serviceHost: 'x' },
+    ]);
+    expect(rewrite('hub.pullstorm.test:5000/a/b:1')).toBe('localhost:30500/a/b:1');
+    expect(rewrite('docker.io/library/busybox:1')).toBe('docker.io/library/busybox:1');
+    expect(rewrite('hub.pullstorm.test:50000/a')).toBe('hub.pullstorm.test:50000/a');
+  });
+});
+
+describe('doctorForContext', () => {
+  it('reports node runtimes from status, says what the API cannot show and what must be set', async () => {
+    const api = new FakeApi();
+    const node = JSON.parse(await readFile(new URL('fixtures/node.json', import.meta.url), 'utf8')) as V1Node;
+    const crio = structuredClone(node);
+    crio.metadata!.name = 'old-crio';
+    crio.status!.nodeInfo!.containerRuntimeVersion = 'cri-o://1.27.1';
+    crio.status!.nodeInfo!.kubeletVersion = 'v1.27.9';
+    crio.status!.conditions = [{ type: 'Ready', status: 'False' }];
+    api.nodes = [node, crio];
+    const report = await doctorForContext(api, identity, { scenario, stubImage: 'registry.example/stub:1' });
+    expect(report.nodes[0]).toEqual({
+      name: 'staging-pool-a-1',
+      kubelet: 'v1.32.4',
+      runtime: 'containerd://1.7.27',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      arch: 'amd64',
+      ready: true,
+    });
+    expect(report.warnings).toEqual([
+      "old-crio: runtime cri-o://1.27.1 — pullstorm's expected error texts are containerd's",
+      'old-crio: kubelet v1.27.9 is older than 1.28, whose messages pullstorm models',
+      'old-crio: not Ready',
+    ]);
+    expect(report.cannotSee.join('\n')).toMatch(/mirrors and hosts\.toml.*not in the API/);
+    expect(report.mustSet.join('\n')).toMatch(/registry hub serves TLS.*ca\.crt/);
+    expect(report.mustSet.join('\n')).toMatch(/mirror spegel of hub/);
+    expect(report.mustSet.join('\n')).toMatch(/disk-full faults cannot run here/);
+    expect(report.production).toEqual([]);
+    const text = formatContextReport(report);
+    expect(text).toContain('node staging-pool-a-1: kubelet v1.32.4, containerd://1.7.27');
+    expect(text).toContain('cannot be seen through the API:');
+  });
+});

@@ -1,0 +1,205 @@
+/** The Kubernetes objects a run creates: shapes as the API expects them, and the run's labels on each. */
+// The generated models know every field of every built-in kind; serializing drops unknown ones.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
+import { describe, expect, it } from 'vitest';
+import {
+  deploymentManifest,
+  namespaceManifest,
+  podManifest,
+  pullSecretManifest,
+} from '../../../harness/backends/kubeconfig/manifests.ts';
+import { serveArgs, stubObjects } from '../../../harness/backends/kubeconfig/stub-manifests.ts';
+import type { Registry } from '../../../harness/scenario/resolved.ts';
+
+const runId = 'storm-20260302-101500-3f9a';
+const ctx = { runId, namespace: `pullstorm-${runId}` };
+const runLabel = { 'pullstorm.run-id': runId };
+
+const registry = (over: Partial<Registry> = {}): Registry => ({
+  name: 'hub',
+  tls: false,
+  fixtures: { include: ['tiny'] as Registry['fixtures']['include'], largeSizeBytes: 1024, largeLayers: 2 },
+  mirrors: [],
+  ...over,
+});
+
+describe('workload manifests', () => {
+  it('a pod: one container, restartPolicy Always, pull secrets, node affinity on the scenario node label', () => {
+    const pod = podManifest(
+      {
+        name: 'p',
+        image: 'hub.pullstorm.test:5000/pullstorm/tiny:1.0',
+        imagePullPolicy: 'Always',
+        imagePullSecrets: ['hub-ci'],
+        nodeSelector: ['worker-1'],
+      },
+      ctx,
+    );
+    expect(pod).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'p',
+        namespace: ctx.namespace,
+        labels: { ...runLabel, 'pullstorm.component': 'workload' },
+      },
+      spec: {
+        restartPolicy: 'Always',
+        containers: [
+          { name: 'app', image: 'hub.pullstorm.test:5000/pullstorm/tiny:1.0', imagePullPolicy: 'Always' },
+        ],
+        imagePullSecrets: [{ name: 'hub-ci' }],
+      },
+    });
+    const terms =
+      pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
+    expect(terms).toEqual([
+      { matchExpressions: [{ key: 'pullstorm.node', operator: 'In', values: ['worker-1'] }] },
+    ]);
+    const real = podManifest(
+      { name: 'q', image: 'x', nodeSelector: ['n1'] },
+      { ...ctx, nodeLabel: 'kubernetes.io/hostname' },
+    );
+    expect(JSON.stringify(real)).toContain('kubernetes.io/hostname');
+    // No pull policy written: the API server defaults it as for any pod.
+    expect(podManifest({ name: 'r', image: 'x' }, ctx).spec?.containers[0]).not.toHaveProperty(
+      'imagePullPolicy',
+    );
+  });
+
+  it('a deployment selects its pods by run id and name, and its template carries both', () => {
+    const d = deploymentManifest({ name: 'storm', replicas: 3, template: { image: 'x' } }, ctx);
+    const select = { ...runLabel, 'pullstorm.deployment': 'storm' };
+    expect(d.spec?.selector.matchLabels).toEqual(select);
+    expect(d.spec?.template.metadata?.labels).toMatchObject(select);
+    expect(d.spec?.replicas).toBe(3);
+    expect(d.metadata?.labels).toMatchObject(runLabel);
+  });
+
+  it('a pull secret is a kubernetes.io/dockerconfigjson keyed by the image host', () => {
+    const s = pullSecretManifest('hub-ci', 'localhost:30500', { username: 'ci', password: 'p@ss' }, ctx);
+    expect(s.type).toBe('kubernetes.io/dockerconfigjson');
+    expect(s.metadata?.labels).toMatchObject(runLabel);
+    const config = JSON.parse(Buffer.from(s.data!['.dockerconfigjson']!, 'base64').toString('utf8'));
+    expect(config).toEqual({
+      auths: {
+        'localhost:30500': {
+          username: 'ci',
+          password: 'p@ss',
+          auth: Buffer.from('ci:p@ss').toString('base64'),
+        },
+      },
+    });
+  });
+
+  it('the namespace is labelled with the run id', () => {
+    expect(namespaceManifest(runId, ctx.namespace).metadata?.labels).toMatchObject(runLabel);
+  });
+});
+
+/** Whether `object` survives client-node's generated model for `type` unchanged (no unknown or misplaced field). */
+function knownToSchema(object: unknown, type: string): void {
+  const plain = JSON.parse(JSON.stringify(object));
+  expect(JSON.parse(JSON.stringify(ObjectSerializer.serialize(plain, type)))).toEqual(plain);
+}
+
+describe('stub manifests (kubeconfig backend)', () => {
+  const secured = registry({
+    tls: true,
+    auth: {
+      mode: 'token',
+      users: [{ username: 'ci', password: 's3cret', repositories: ['**'], actions: ['pull'] }],
+      anonymous: [],
+    },
+  });
+  const objects = stubObjects(
+    secured,
+    { ...ctx, image: 'registry.example/pullstorm/stub:abc' },
+    { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA' },
+  );
+
+  it('a Deployment, a NodePort Service and Secrets, all with the run label', () => {
+    const all = [objects.deployment, objects.service, ...objects.secrets];
+    for (const o of all)
+      expect(o.metadata?.labels).toMatchObject({ ...runLabel, 'pullstorm.component': 'registry-stub' });
+    expect(objects.service.spec).toMatchObject({
+      type: 'NodePort',
+      ports: [{ port: 5000, targetPort: 5000 }],
+    });
+    expect(objects.service.spec?.selector).toEqual(objects.deployment.spec?.selector.matchLabels);
+    expect(objects.deployment.spec?.template.metadata?.labels).toMatchObject(
+      objects.deployment.spec!.selector.matchLabels!,
+    );
+  });
+
+  it('keeps passwords out of the pod spec: users come from a Secret through $(VAR) arguments', () => {
+    const spec = JSON.stringify(objects.deployment);
+    expect(spec).not.toContain('s3cret');
+    const container = objects.deployment.spec!.template.spec!.containers[0]!;
+    expect(container.args).toEqual(
+      expect.arrayContaining(['--auth', 'token', '--user', '$(PULLSTORM_USER_0)']),
+    );
+    expect(container.env).toEqual([
+      {
+        name: 'PULLSTORM_USER_0',
+        valueFrom: { secretKeyRef: { name: 'pullstorm-registry-hub-users', key: 'user0' } },
+      },
+    ]);
+    const users = objects.secrets.find((s) => s.metadata?.name === 'pullstorm-registry-hub-users')!;
+    expect(Buffer.from(users.data!.user0!, 'base64').toString()).toBe('ci:s3cret');
+  });
+
+  it('TLS: a kubernetes.io/tls Secret mounted read-only, served with --tls-cert/--tls-key', () => {
+    const tls = objects.secrets.find((s) => s.type === 'kubernetes.io/tls')!;
+    expect(Object.keys(tls.data!).sort()).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
+    const pod = objects.deployment.spec!.template.spec!;
+    expect(pod.volumes).toEqual([{ name: 'tls', secret: { secretName: 'pullstorm-registry-hub-tls' } }]);
+    expect(pod.containers[0]!.args).toEqual(
+      expect.arrayContaining(['--tls', '--tls-cert', '/etc/pullstorm/tls/tls.crt']),
+    );
+  });
+
+  it('every field is one the Kubernetes API knows (client-node generated models)', () => {
+    knownToSchema(objects.deployment, 'V1Deployment');
+    knownToSchema(objects.service, 'V1Service');
+    for (const s of objects.secrets) knownToSchema(s, 'V1Secret');
+    knownToSchema(
+      podManifest(
+        { name: 'p', image: 'x', imagePullSecrets: ['s'], nodeSelector: ['n'], command: ['a'], args: ['b'] },
+        ctx,
+      ),
+      'V1Pod',
+    );
+    knownToSchema(
+      deploymentManifest({ name: 'd', replicas: 1, template: { image: 'x', nodeSelector: ['n'] } }, ctx),
+      'V1Deployment',
+    );
+    knownToSchema(pullSecretManifest('s', 'h:1', { username: 'u', password: 'p' }, ctx), 'V1Secret');
+    knownToSchema(namespaceManifest(runId, 'ns'), 'V1Namespace');
+    // The check itself catches a misplaced field.
+    expect(() =>
+      knownToSchema(
+        { apiVersion: 'v1', kind: 'Pod', spec: { containers: [], nodeSelectorTerms: [] } },
+        'V1Pod',
+      ),
+    ).toThrow();
+  });
+
+  it('restricted-PodSecurity compliant', () => {
+    const pod = objects.deployment.spec!.template.spec!;
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.containers[0]!.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+  });
+
+  it('serve flags follow the registry', () => {
+    expect(
+      serveArgs(registry({ fixtures: { include: [], largeSizeBytes: 10, largeLayers: 1 } }), () => ''),
+    ).toEqual(['--no-fixtures', '--large-size', '10', '--large-layers', '1']);
+  });
+});
