@@ -16,6 +16,12 @@ import type { Timeline } from './timeline.ts';
 
 /** Base settle window in scenario ms. */
 export const SETTLE_MS = 60_000;
+/**
+ * A scenario that expects pods to be seen failing (ImagePullBackOff) waits for two more pod worker
+ * syncs past kubelet's second backoff step (10 s + 20 s, requeued every 10–15 s): pull durations are
+ * not scaled, so on a busy machine a slow failing pull can push the first BackOff past 60 s.
+ */
+export const FAILING_SETTLE_MS = 120_000;
 /** kubelet's longest image backoff plus a pod worker requeue: how long recovery can lag a clear. */
 export const RECOVERY_LAG_MS = imageBackOffMaxMs + 30_000;
 
@@ -39,7 +45,13 @@ export function settleWindowMs(scenario: Scenario): number {
   const bounds = scenario.expectations.flatMap((e) => ('withinMs' in e && e.withinMs ? [e.withinMs] : []));
   const clears = scenario.faults.some((f) => f.clearAtMs !== undefined);
   const recovery = scenario.expectations.some((e) => e.type === 'recoveredWithin');
-  return Math.max(SETTLE_MS, ...bounds, clears && !recovery ? RECOVERY_LAG_MS : 0);
+  const failing = scenario.expectations.some((e) => e.type === 'podsFailing');
+  return Math.max(
+    SETTLE_MS,
+    ...bounds,
+    clears && !recovery ? RECOVERY_LAG_MS : 0,
+    failing ? FAILING_SETTLE_MS : 0,
+  );
 }
 
 /** Options of {@link observe}. */

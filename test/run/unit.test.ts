@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActionStack } from '../../harness/run/actions.ts';
 import { newRunId, podImage, registryHost, runOutDir } from '../../harness/run/names.ts';
-import { RECOVERY_LAG_MS, SETTLE_MS, settleWindowMs } from '../../harness/run/observe.ts';
+import { FAILING_SETTLE_MS, RECOVERY_LAG_MS, SETTLE_MS, settleWindowMs } from '../../harness/run/observe.ts';
 import { checkRunnable, onPath } from '../../harness/run/preflight.ts';
 import { worstExitCode } from '../../harness/run/suite.ts';
 import { podTemplate, pullSecrets } from '../../harness/run/timeline.ts';
@@ -128,6 +128,10 @@ describe('settle window', () => {
     );
     const clearing = { fault: 'refused', at: '0s', for: '10s' } as const;
     expect(settleWindowMs(scenario({ faults: [clearing] }))).toBe(RECOVERY_LAG_MS);
+    const failing = scenario({
+      expectations: [{ type: 'podsFailing', reason: 'ImagePullBackOff', atLeast: 1 }],
+    });
+    expect(settleWindowMs(failing)).toBe(FAILING_SETTLE_MS);
     const bounded = scenario({
       faults: [clearing],
       expectations: [{ type: 'recoveredWithin', within: '90s' }],
