@@ -12,9 +12,10 @@ export const NODE_FAULTS: readonly CatalogueEntry[] = [
     name: 'dns',
     where: 'node',
     summary:
-      'The node is pointed at a registry name that never resolves (`<node>.pullstorm.invalid`); the runner configures it.',
+      'The node is pointed at a registry name that never resolves and is never sent to a name server (`<node>-xxx….pullstorm.invalid`, first label over 63 characters); the runner configures it.',
     options: {},
-    clientSees: '`dial tcp: lookup <node>.pullstorm.invalid on <resolver>: no such host`',
+    clientSees:
+      '`dial tcp: lookup <node>-xxx….pullstorm.invalid: no such host` (a real outage adds ` on <resolver>`)',
     expectedCauses: ['dns'],
     scopeKeys: ['nodes'],
     nodeOnly: true,

@@ -126,7 +126,11 @@ export function dial(options: DialOptions, done: (err: DialError | null, stream?
     });
   };
   if (isIP(options.host) !== 0) connectTo([options.host]);
-  else {
+  else if (/\.invalid\.?$/i.test(options.host)) {
+    // RFC 6761 §6.4: resolver libraries answer `.invalid` negatively at once. Asking the system
+    // resolver would send a query to a name server that is not on this machine.
+    queueMicrotask(() => fail('ENOTFOUND', `getaddrinfo ENOTFOUND ${options.host}`));
+  } else {
     lookup(options.host, { all: true, family }, (err, addresses) => {
       if (finished) return;
       if (err) fail(err.code, err.message);

@@ -80,7 +80,8 @@ describe('seeded randomness', () => {
 
 describe('DNS failure', () => {
   it('names an unresolvable host under .invalid (RFC 6761)', () => {
-    expect(unresolvableHost('Node-1')).toBe('node-1.pullstorm.invalid');
+    expect(unresolvableHost('Node-1')).toBe(`node-1-${'x'.repeat(57)}.pullstorm.invalid`);
+    expect(unresolvableHost('node-1').split('.')[0]).toHaveLength(64);
     expect(() => unresolvableHost('node_1')).toThrow('unresolvableHost: node must be a DNS label');
     expect(goNoSuchHost('node-1.pullstorm.invalid', '10.255.255.53:53')).toBe(
       'dial tcp: lookup node-1.pullstorm.invalid on 10.255.255.53:53: no such host',
