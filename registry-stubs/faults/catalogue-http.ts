@@ -46,7 +46,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Every offered credential is rejected (a rotated password); anonymous requests pass.',
     options: AUTH_BAD_CREDENTIALS_OPTIONS,
     clientSees:
-      '`failed to fetch oauth token: unexpected status from POST request to …/token: 401 Unauthorized`',
+      '`failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized` (containerd 1.6.20; newer: `… from POST request to …/token: 401 Unauthorized`)',
     expectedCauses: ['unauthorized'],
     factory: http(authBadCredentials),
   }),
@@ -57,7 +57,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
       'The token service answers 5xx, or challenges point at a realm that refuses or does not resolve.',
     options: AUTH_TOKEN_ENDPOINT_OPTIONS,
     clientSees:
-      '`failed to fetch anonymous token: unexpected status from GET request to …/token?…: 503 Service Unavailable` (or `… dial tcp …:2: connect: connection refused`, `… no such host`)',
+      '`failed to authorize: failed to fetch anonymous token: unexpected status: 503 Service Unavailable` (containerd 1.6.20; newer: `… from GET request to …/token?…`), or `… dial tcp …:2: connect: connection refused`, `… no such host`',
     expectedCauses: ['token-endpoint'],
     factory: http(authTokenEndpoint),
   }),
@@ -67,7 +67,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Tokens are issued with a short expires_in and really expire then (401 invalid_token).',
     options: AUTH_TOKEN_EXPIRY_OPTIONS,
     clientSees:
-      'nothing when the client honours expires_in (it fetches a new token); otherwise `401 Unauthorized` with `error="invalid_token"`',
+      '`failed to copy: httpReadSeeker: failed open: server message: invalid_token: authorization failed` (containerd 1.6.20 keeps using a token past a short expires_in); nothing from a client that renews',
     expectedCauses: ['unauthorized'],
     factory: http(authTokenExpiry),
   }),
@@ -97,7 +97,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
       'A pull quota per client and/or credential; over it, 429 TOOMANYREQUESTS (Docker Hub style by default).',
     options: RATE_LIMIT_OPTIONS,
     clientSees:
-      '`failed to copy: httpReadSeeker: failed open: unexpected status code …: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit…` (generic style, HEAD counted: `unexpected status from HEAD request to …: 429 Too Many Requests`)',
+      '`failed to copy: httpReadSeeker: failed open: unexpected status code …: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit…` (generic style, HEAD counted: `pulling from host … failed with status code [manifests 1.0]: 429 Too Many Requests` in containerd 1.6.20, `unexpected status from HEAD request to …: 429 Too Many Requests` from 1.6.25)',
     expectedCauses: ['rate-limited'],
     factory: http(rateLimit),
   }),
@@ -116,7 +116,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Blob requests answer 404 BLOB_UNKNOWN although the manifest names the blob.',
     options: MISSING_BLOB_OPTIONS,
     clientSees:
-      '`failed to copy: httpReadSeeker: failed open: content at …/blobs/sha256:… not found: not found`',
+      '`rpc error: code = NotFound desc = … failed to copy: httpReadSeeker: failed open: could not fetch content descriptor sha256:… (…) from remote: not found` (containerd 1.6.20; other versions: `content at … not found`)',
     expectedCauses: ['not-found'],
     factory: http(missingBlob),
   }),
@@ -126,7 +126,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Blob bodies have the right length and wrong bytes.',
     options: CORRUPT_BLOB_OPTIONS,
     clientSees:
-      '`failed commit on ref "layer-sha256:…": unexpected commit digest sha256:A, expected sha256:B: failed precondition`',
+      '`rpc error: code = FailedPrecondition desc = … failed commit on ref "<config|layer>-sha256:…": unexpected commit digest sha256:A, expected sha256:B: failed precondition`',
     expectedCauses: ['digest-mismatch'],
     factory: http(corruptBlob),
   }),
@@ -190,7 +190,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Chosen requests (by route and chance) answer 500/502/503/504.',
     options: SERVER_ERROR_OPTIONS,
     clientSees:
-      '`unexpected status from HEAD request to …: 500 Internal Server Error` (containerd tries the next host first)',
+      '`pulling from host … failed with status code [manifests 1.0]: 500 Internal Server Error` (containerd 1.6.20; from 1.6.25 `unexpected status from HEAD request to …: 500 Internal Server Error`); containerd tries the next host first',
     expectedCauses: ['server-error'],
     factory: http(serverError),
   }),
@@ -200,7 +200,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Every request answers 503, token endpoint included (backend down behind a load balancer).',
     options: REGISTRY_DOWN_OPTIONS,
     clientSees:
-      'fallback to the next host in hosts.toml, or `unexpected status from HEAD request to …: 503 Service Unavailable`',
+      'fallback to the next host in hosts.toml, or `… 503 Service Unavailable` (wording as for server-error)',
     expectedCauses: ['server-error'],
     scopeKeys: ['nodes', 'clients'],
     factory: http(registryDown),
