@@ -21,6 +21,7 @@ import {
 import { type NodeRegistryHost, writeNodeCertsD } from '../../../harness/backends/kind/hosts.ts';
 import type { RunEvent } from '../../../harness/events/types.ts';
 import type { Fault } from '../../../harness/scenario/resolved.ts';
+import { unresolvableHost } from '../../../registry-stubs/faults/net/dns.ts';
 
 const isRoot = process.getuid?.() === 0;
 const hub: NodeRegistryHost = {
@@ -74,7 +75,7 @@ describe('kind node faults', () => {
       [hub],
       (e) => log.push(e),
     );
-    expect(await toml(dirA)).toContain('server = "http://a.pullstorm.invalid:5000"');
+    expect(await toml(dirA)).toContain(`server = "http://${unresolvableHost('a')}:5000"`);
     expect(await toml(dirB)).toContain('server = "http://hub.pullstorm.test:5000"');
     await clear();
     expect(await toml(dirA)).toContain('server = "http://hub.pullstorm.test:5000"');

@@ -11,6 +11,7 @@ import {
   writeNodeCertsD,
 } from '../../../harness/backends/kind/hosts.ts';
 import type { KindStub } from '../../../harness/backends/kind/registry.ts';
+import { unresolvableHost } from '../../../registry-stubs/faults/net/dns.ts';
 
 const hub: NodeRegistryHost = {
   registry: 'hub',
@@ -54,12 +55,12 @@ describe('kind node hosts.toml', () => {
   it('a dns fault points the scoped registry at <node>.pullstorm.invalid, same scheme and port', () => {
     const broken = brokenHosts([hub, plain], 'worker-1', 'hub');
     expect(broken[0]).toMatchObject({
-      server: 'https://worker-1.pullstorm.invalid:5000',
-      mirrors: [{ url: 'https://worker-1.pullstorm.invalid:5000', caPem: 'MIRROR CA' }],
+      server: `https://${unresolvableHost('worker-1')}:5000`,
+      mirrors: [{ url: `https://${unresolvableHost('worker-1')}:5000`, caPem: 'MIRROR CA' }],
     });
     expect(broken[1]).toBe(plain);
-    expect(nodeHostsConfig(broken[0]!).server).toBe('https://worker-1.pullstorm.invalid:5000');
-    expect(brokenHosts([hub, plain], 'n')[1]!.server).toBe('http://n.pullstorm.invalid:5000');
+    expect(nodeHostsConfig(broken[0]!).server).toBe(`https://${unresolvableHost('worker-1')}:5000`);
+    expect(brokenHosts([hub, plain], 'n')[1]!.server).toBe(`http://${unresolvableHost('n')}:5000`);
   });
 
   it('nodeRegistries: origins with their mirror stubs', () => {

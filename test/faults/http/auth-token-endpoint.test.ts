@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unresolvableHost } from '../../../registry-stubs/faults/net/dns.ts';
 import { basic, ociError, stub, tiny, token, tokenAuth } from './helpers.ts';
 
 const manifest = `/v2/${tiny.repository}/manifests/${tiny.tag}`;
@@ -53,7 +54,7 @@ describe('auth-token-endpoint', () => {
     await using s = await stub({ auth: tokenAuth });
     await s.registry.faults.apply({ fault: 'auth-token-endpoint', options: { status: 'dns' } });
     expect((await s.call(manifest)).res.headers.get('www-authenticate')).toMatch(
-      /^Bearer realm="http:\/\/auth\.pullstorm\.invalid\/token",service="pullstorm"/,
+      new RegExp(`^Bearer realm="http://${unresolvableHost('auth')}/token",service="pullstorm"`),
     );
   });
 

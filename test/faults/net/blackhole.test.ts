@@ -56,7 +56,11 @@ describe('blackhole, syn-drop', () => {
     await using door = await doorFor(server, {}, events);
     await door.faults.apply(bandwidth({ bytesPerSecond: 4_000_000 }));
     const pending = request(`${door.url}/blob?size=3000000`, { timeoutMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait until the door holds the connection (bandwidth touched it), not a fixed time: on a busy
+    // machine the connect can take longer than any sleep we would pick.
+    for (let i = 0; i < 100 && eventsOf(events, 'fault.hit').length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const id = await door.faults.apply(blackhole());
     expect(eventsOf(events, 'fault.hit').map((e) => e.fault)).toEqual(['bandwidth', 'blackhole']);
     const done = await Promise.race([pending, new Promise((r) => setTimeout(() => r('still stalled'), 800))]);
