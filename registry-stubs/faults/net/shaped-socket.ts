@@ -60,8 +60,11 @@ export class ShapedSocket extends Duplex {
       shaping.resetAfterBytes === Number.POSITIVE_INFINITY &&
       !this.#conn.stalled
     ) {
+      // Pass-through: accept the next chunk as soon as the socket has buffer room, as a plain socket
+      // would, instead of waiting for each chunk to reach the kernel (that serialised every write).
       this.#sent += chunk.length;
-      this.#inner.write(chunk, callback);
+      if (this.#inner.write(chunk)) callback();
+      else this.#inner.once('drain', () => callback());
       return;
     }
     this.#shaped(chunk).then(
