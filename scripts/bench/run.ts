@@ -1,35 +1,46 @@
 /**
  * `npm run bench`: runs the benchmarks, prints Markdown tables and writes them to bench/RESULTS.md.
- * Speed targets live here, never in timed tests.
+ * `--only registry`, `--only cluster` or `--only faults` runs one (its tables replace its own section; the other's
+ * last results stay). Speed targets live here, never in timed tests.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { runtimeVersion } from '../../harness/runtime.ts';
+import { clusterBench } from './cluster.ts';
+import { clusterMarkdown } from './cluster-report.ts';
+import { faultLayerMarkdown } from './faults.ts';
+import { cores } from './proc-stats.ts';
+import { registryMarkdown } from './registry-report.ts';
 import { registryThroughput } from './registry-throughput.ts';
+import { mergeResults } from './results-file.ts';
 
-const MiB = 1024 * 1024;
-const fmt = (n: number, digits = 0) => n.toFixed(digits);
+const benchmarks = {
+  registry: async (footer: string) => registryMarkdown(await registryThroughput(), footer),
+  cluster: async (footer: string) => clusterMarkdown(await clusterBench(), footer),
+  faults: async (footer: string) =>
+    [...(await faultLayerMarkdown()), `${footer}; the client is curl.`].join('\n'),
+};
+type Name = keyof typeof benchmarks;
+const names = Object.keys(benchmarks) as Name[];
 
-const started = new Date().toISOString();
-const result = await registryThroughput();
-const lines = [
-  `### Registry blob throughput (${result.blobBytes / MiB} MiB blob, curl --parallel, median of ${result.repetitions})`,
-  '',
-  '| concurrent downloads | downloads | pullstorm stub MiB/s | distribution 2.8 MiB/s | stub ÷ distribution |',
-  '|---:|---:|---:|---:|---:|',
-  ...result.rows.map(
-    (r) =>
-      `| ${r.concurrency} | ${r.downloads} | ${fmt(r.stubMiBs)} | ${fmt(r.distributionMiBs)} | ${fmt(r.ratio, 2)} |`,
-  ),
-  '',
-  '| memory (RSS) | pullstorm stub | distribution 2.8 |',
-  '|---|---:|---:|',
-  `| idle, empty | ${fmt(result.memory.stubIdle / MiB)} MiB | ${fmt(result.memory.distributionIdle / MiB)} MiB |`,
-  `| holding the blob, idle | ${fmt(result.memory.stubWithBlob / MiB)} MiB | (on disk) |`,
-  `| peak while serving | ${fmt(result.memory.stubServingPeak / MiB)} MiB | ${fmt(result.memory.distributionServingPeak / MiB)} MiB |`,
-  '',
-  `Made by \`npm run bench\` on ${started.slice(0, 10)} (${runtimeVersion()}), 2 cores, loopback; the stub keeps blobs in memory, distribution on disk (page cache).`,
-];
-const text = `${lines.join('\n')}\n`;
-process.stdout.write(text);
+const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
+const only = (values.only ?? []).flatMap((v) => v.split(','));
+const unknown = only.filter((n) => !names.includes(n as Name));
+if (unknown.length) {
+  process.stderr.write(`bench: unknown --only ${unknown.join(', ')}; expected ${names.join(', ')}\n`);
+  process.exit(2);
+}
+const selected = only.length ? names.filter((n) => only.includes(n)) : names;
+const command = only.length ? `node scripts/bench/run.ts --only ${selected.join(',')}` : 'npm run bench';
+
+const updates = new Map<string, string>();
+for (const name of selected) {
+  const date = new Date().toISOString().slice(0, 10);
+  const footer = `Made by \`${command}\` on ${date} (${runtimeVersion()}), ${cores} cores, loopback`;
+  const text = await benchmarks[name](footer);
+  process.stdout.write(`${text}\n\n`);
+  updates.set(name, text);
+}
 await mkdir('bench', { recursive: true });
-await writeFile('bench/RESULTS.md', text);
+const existing = await readFile('bench/RESULTS.md', 'utf8').catch(() => '');
+await writeFile('bench/RESULTS.md', mergeResults(existing, updates, names));
