@@ -5,10 +5,9 @@
  * name that never resolves (containerd re-reads hosts.toml on each pull); clearing restores it.
  * Each writes its own `fault.applied` / `fault.cleared`, as the registry's engine does for its faults.
  */
-import { open, rm, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
 import { unresolvableHost } from '../../registry-stubs/faults/net/dns.ts';
 import type { NodeRegistry } from '../backends/containerd/node.ts';
+import { fillRoot } from '../backends/disk-ballast.ts';
 import type { RunEvent } from '../events/types.ts';
 import type { Fault } from '../scenario/resolved.ts';
 import { registryHost } from './names.ts';
@@ -22,8 +21,7 @@ export interface NodeFaultContext {
   emit: (event: RunEvent) => void;
 }
 
-/** The ballast file's name inside a node's containerd root. */
-export const BALLAST = 'pullstorm-ballast';
+export { BALLAST } from '../backends/disk-ballast.ts';
 
 /** Nodes a node fault may touch: those in its scope (all when unscoped) that can take it. */
 export function nodeFaultTargets(fault: Pick<Fault, 'fault' | 'scope'>, nodes: ProvisionedNode[]) {
@@ -55,34 +53,13 @@ export async function applyNodeFault(fault: Fault, ctx: NodeFaultContext): Promi
   };
 }
 
-/** Writes zeros into the node's root until `freeBytes` are left (or `fillPercent` of it is used). */
-async function fillDisk(
-  node: ProvisionedNode,
-  options: Record<string, unknown>,
-): Promise<() => Promise<void>> {
-  const root = node.containerd!.root;
-  const file = join(root, BALLAST);
-  const stats = await statfs(root);
-  const capacity = stats.blocks * stats.bsize;
-  // The catalogue's options: fillPercent or freeBytes; neither means full (freeBytes 0).
-  const percent = typeof options.fillPercent === 'number' ? options.fillPercent : 100;
-  const keepFree =
-    typeof options.freeBytes === 'number' ? options.freeBytes : (capacity * (100 - percent)) / 100;
-  let left = Math.max(0, stats.bavail * stats.bsize - keepFree);
-  const chunk = new Uint8Array(1 << 20);
-  const handle = await open(file, 'w');
-  try {
-    while (left > 0) {
-      const { bytesWritten } = await handle.write(chunk, 0, Math.min(chunk.length, left));
-      left -= bytesWritten;
-    }
-  } catch (error) {
-    // Full before the target: exactly what was asked for, give or take a page.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    await handle.close();
-  }
-  return () => rm(file, { force: true });
+/** Fills the node's tmpfs root to the level the fault's options ask (catalogue: fillPercent or freeBytes). */
+function fillDisk(node: ProvisionedNode, options: Record<string, unknown>): Promise<() => Promise<void>> {
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  return fillRoot(node.containerd!.root, {
+    fillPercent: num(options.fillPercent),
+    freeBytes: num(options.freeBytes),
+  });
 }
 
 /** Points each scoped registry's door URL on `node` at an unresolvable name with the same port. */

@@ -9,14 +9,13 @@
  * snapshots' xattrs and whiteouts), then shrunk to what the seed uses plus the scenario's
  * `diskBytes`: `diskBytes` is what is left for the scenario's images, as on the embedded backend.
  */
-import { open, rm, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm, statfs } from 'node:fs/promises';
 import { execa } from 'execa';
 import { mountTmpfs } from '../containerd/system.ts';
 import { CONTAINERD_ROOT } from './config.ts';
 
-/** The ballast file's name in a filled root (same as the embedded backend's). */
-export const BALLAST = 'pullstorm-ballast';
+export { BALLAST, fillRoot } from '../disk-ballast.ts';
+
 /** First size of the tmpfs while seeding; only a cap, tmpfs uses memory as files are written: 8 GiB. */
 const SEED_CAP_BYTES = 8 * 1024 ** 3;
 
@@ -72,35 +71,4 @@ export async function unmountContainerdRoot(dir: string): Promise<void> {
   if (r.exitCode !== 0 && /busy/i.test(String(r.stderr)))
     await execa('umount', ['-l', dir], { reject: false });
   await rm(dir, { recursive: true, force: true });
-}
-
-/**
- * Fills the root at `dir` with zeros until `freeBytes` are left or `fillPercent` of it is used — the
- * catalogue's disk-full options; neither given means full (freeBytes 0). Resolves with the clear,
- * which deletes the ballast.
- */
-export async function fillRoot(
-  dir: string,
-  options: { fillPercent?: number; freeBytes?: number } = {},
-): Promise<() => Promise<void>> {
-  const file = join(dir, BALLAST);
-  const s = await statfs(dir);
-  const capacity = s.blocks * s.bsize;
-  const keepFree =
-    options.freeBytes ?? (options.fillPercent === undefined ? 0 : capacity * (1 - options.fillPercent / 100));
-  let left = Math.max(0, s.bavail * s.bsize - keepFree);
-  const chunk = new Uint8Array(1 << 20);
-  const handle = await open(file, 'w');
-  try {
-    while (left > 0) {
-      const { bytesWritten } = await handle.write(chunk, 0, Math.min(chunk.length, left));
-      left -= bytesWritten;
-    }
-  } catch (error) {
-    // Full before the target: what was asked for, give or take a page.
-    if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
-  } finally {
-    await handle.close();
-  }
-  return () => rm(file, { force: true });
 }
