@@ -164,7 +164,7 @@ export const RULES: readonly Rule[] = [
 
   // The server failed.
   rule('http-5xx', 'server-error', [
-    /\b(?<status>50[0-4] (?:Internal Server Error|Not Implemented|Bad Gateway|Service Unavailable|Gateway Timeout))\b/,
+    /\b(?<status>50[0-4] (?:Internal Server Error|Not[ ]Implemented|Bad Gateway|Service Unavailable|Gateway Timeout))\b/,
     /received unexpected HTTP status: (?<status>5\d\d [A-Z][A-Za-z ]*[a-z])/,
   ]),
 
