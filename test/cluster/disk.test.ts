@@ -44,7 +44,7 @@ describe('node disk', () => {
     // Unknown is shown bare; download-time or unpack-time depending on how far the layers got.
     expect(failed[1]).toMatch(
       new RegExp(
-        `^Failed to pull image "${image}": failed to pull and unpack image "${image}": (failed to copy: .*|failed to extract layer sha256:.*)no space left on device`,
+        `^Failed to pull image "${image}": failed to pull and unpack image "${image}": (failed to copy: .*|write .*|failed to extract layer sha256:.*)no space left on device`,
       ),
     );
     const disk = c.events.filter((e): e is NodeDisk => e.kind === 'node.disk');

@@ -139,10 +139,11 @@ it('fills a size-limited tmpfs root: "no space left on device", code Unknown', a
   expect(isCriError(err, 'Unknown')).toBe(true);
   // Download-time: `failed to copy: write <root>/io.containerd.content.v1.content/ingest/<x>/data:
   // no space left on device`; unpack-time: `failed to extract layer sha256:…: … no space left on
-  // device: unknown`. Which one depends on how far the concurrent downloads got.
+  // device: unknown`; also seen: `write <root>/…/ingest/<x>/total: no space left on device` (the
+  // ingest's bookkeeping file). Which one depends on how far the concurrent downloads got.
   expect(isCriError(err) && err.details).toMatch(
     new RegExp(
-      `^failed to pull and unpack image "${ref}": (failed to copy: write |failed to extract layer sha256:).*no space left on device`,
+      `^failed to pull and unpack image "${ref}": (failed to copy: write |write |failed to extract layer sha256:).*no space left on device`,
     ),
   );
 });
