@@ -186,6 +186,9 @@ export const RULES: readonly Rule[] = [
     /read tcp \S+->(?<address>\S+): read: connection reset by peer/,
     /connection reset by peer|\bbroken pipe\b/,
     /http2: server sent GOAWAY|stream error: stream ID \d+; (?<detail>[A-Z_]+)/,
+    // Go's HTTP/1 client when the connection dies inside the response head (containerd 1.6.20, a
+    // reset fault cutting at 100 bytes): `… transport connection broken: malformed MIME header …`.
+    /net\/http: HTTP\/1\.x transport connection broken: (?<detail>[^\n]+)/,
     /\bunexpected EOF\b/,
     /: EOF(?=$|["\n])/,
   ]),

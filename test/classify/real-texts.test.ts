@@ -6,6 +6,11 @@ import { type CauseId, classify } from '../../harness/classify/index.ts';
 // reporters'). `source` says where each came from; `evidence` is a line the verdict must carry.
 const rows: { source: string; text: string; cause: CauseId; evidence?: string }[] = [
   {
+    source: 'containerd 1.6.20 on this machine (kubelet event, reset fault cutting the response head at 100 bytes)',
+    text: 'Failed to pull image "registry.pullstorm.test:5000/pullstorm/tiny:1.0": failed to pull and unpack image "registry.pullstorm.test:5000/pullstorm/tiny:1.0": failed to resolve reference "registry.pullstorm.test:5000/pullstorm/tiny:1.0": failed to do request: Head "http://127.0.0.3:41447/v2/pullstorm/tiny/manifests/1.0?ns=registry.pullstorm.test%3A5000": net/http: HTTP/1.x transport connection broken: malformed MIME header: missing colon: "dock"',
+    cause: 'connection-reset',
+  },
+  {
     source: 'github.com/namespacelabs/foundation/issues/846 (kubelet event, containerd, Docker Hub)',
     text: 'Failed to pull image "index.docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/jaegertracing/all-in-one@sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/jaegertracing/all-in-one/manifests/sha256:8d0bff43db3ce5c528cb6f957520511d263d7cceee012696e4afdc9087919bb9: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upg',
     cause: 'rate-limited',
