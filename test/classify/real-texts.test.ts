@@ -6,7 +6,8 @@ import { type CauseId, classify } from '../../harness/classify/index.ts';
 // reporters'). `source` says where each came from; `evidence` is a line the verdict must carry.
 const rows: { source: string; text: string; cause: CauseId; evidence?: string }[] = [
   {
-    source: 'containerd 1.6.20 on this machine (kubelet event, reset fault cutting the response head at 100 bytes)',
+    source:
+      'containerd 1.6.20 on this machine (kubelet event, reset fault cutting the response head at 100 bytes)',
     text: 'Failed to pull image "registry.pullstorm.test:5000/pullstorm/tiny:1.0": failed to pull and unpack image "registry.pullstorm.test:5000/pullstorm/tiny:1.0": failed to resolve reference "registry.pullstorm.test:5000/pullstorm/tiny:1.0": failed to do request: Head "http://127.0.0.3:41447/v2/pullstorm/tiny/manifests/1.0?ns=registry.pullstorm.test%3A5000": net/http: HTTP/1.x transport connection broken: malformed MIME header: missing colon: "dock"',
     cause: 'connection-reset',
   },
