@@ -5,9 +5,11 @@
 import type { Hono } from 'hono';
 import { createRegistryApp, type RegistryAppOptions } from './app.ts';
 import type { RegistryEnv } from './context.ts';
+import type { RegistryRequestEvent } from './events.ts';
 import { controlApi } from './faults/control.ts';
 import { createFaultEngine, type FaultEngine, type FaultEvent } from './faults/engine.ts';
 import { createNetFaults } from './faults/net/index.ts';
+import { createEventFeed } from './feed.ts';
 import {
   type Endpoint,
   type EndpointOptions,
@@ -29,6 +31,14 @@ export { routeKinds } from './context.ts';
 export { type ErrorBody, type ErrorCode, errorStatus, RegistryError } from './errors.ts';
 export type { RegistryRequestEvent, RequestListener } from './events.ts';
 export type { FaultEngine, FaultEvent, FaultSpec, FaultSummary } from './faults/engine.ts';
+export {
+  EVENTS_PATH,
+  FEED_CAPACITY,
+  FEED_PAGE_MAX,
+  FEED_WAIT_MAX_MS,
+  type FeedEvent,
+  type FeedPage,
+} from './feed.ts';
 export {
   type Endpoint,
   type EndpointOptions,
@@ -61,7 +71,11 @@ export interface StartRegistryOptions extends Omit<RegistryAppOptions, 'store'> 
   endpoints?: readonly EndpointOptions[];
   /** Receives `fault.applied`, `fault.cleared` and `fault.hit`, HTTP and connection faults alike; default none. */
   onFaultEvent?: (event: FaultEvent) => void;
-  /** Token the control API (`/_pullstorm/faults`) requires as `Authorization: Bearer`; default none (API disabled, 404). */
+  /**
+   * Token the control API (`/_pullstorm/faults`) and the event feed (`/_pullstorm/events`, every
+   * request and fault event of this registry) require, as `X-Pullstorm-Control-Token` or
+   * `Authorization: Bearer`; default none (both disabled, 404).
+   */
   controlToken?: string;
   /** Certificates the TLS certificate faults serve (`certificateVariants()`); default none. */
   certificates?: CertificateVariants;
@@ -99,32 +113,42 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   } = options;
   const store = createStore(storage);
   for (const image of images ?? []) await seed(store, image);
-  const net =
-    endpoints === undefined ? undefined : createNetFaults({ onEvent: onFaultEvent, now: options.now });
+  // With a control token, every event also goes to the feed a harness in another process follows.
+  const feed = controlToken ? createEventFeed() : undefined;
+  const onFault = feed === undefined ? onFaultEvent : tee<FaultEvent>(feed.push, onFaultEvent);
+  const onRequest =
+    feed === undefined ? appOptions.onRequest : tee<RegistryRequestEvent>(feed.push, appOptions.onRequest);
+  const net = endpoints === undefined ? undefined : createNetFaults({ onEvent: onFault, now: options.now });
   const faults = createFaultEngine({
     store,
     auth: options.auth,
     now: options.now,
-    onEvent: onFaultEvent,
+    onEvent: onFault,
     net,
     certificates,
   });
   const app = createRegistryApp({
     ...appOptions,
     store,
+    ...(onRequest !== undefined && { onRequest }),
     layers: [faults.layer, ...(appOptions.layers ?? [])],
-    control: controlApi(faults, controlToken),
+    control: controlApi(faults, controlToken, feed),
   });
   if (net !== undefined) {
     const doors = await listenThroughDoors(app.fetch, { endpoints: endpoints!, tls, faults: net });
     const first = doors.endpoints[0]!;
     const close = async () => {
+      feed?.close();
       await net.clearAll();
       await doors.close();
     };
     return { ...first, store, app, faults, endpoints: doors.endpoints, close, [Symbol.asyncDispose]: close };
   }
   const listener = await listen(app.fetch, { host, port, tls });
+  const close = () => {
+    feed?.close();
+    return listener.close();
+  };
   return {
     url: listener.url,
     host: listener.host,
@@ -133,7 +157,17 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     app,
     faults,
     endpoints: [],
-    close: () => listener.close(),
-    [Symbol.asyncDispose]: () => listener.close(),
+    close,
+    [Symbol.asyncDispose]: close,
   };
+}
+
+/** One listener calling `first`, then `second` when given (the caller's own). */
+function tee<T>(first: (event: T) => void, second: ((event: T) => void) | undefined): (event: T) => void {
+  return second === undefined
+    ? first
+    : (event) => {
+        first(event);
+        second(event);
+      };
 }

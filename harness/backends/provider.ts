@@ -5,6 +5,7 @@
  * testcontainers' runtime strategies do: each answers "not applicable" (skip quietly), "broken" (it
  * applies but does not work: remembered and logged) or ready; the final error names every one tried.
  */
+import { catalogueEntry } from '../../registry-stubs/faults/catalogue.ts';
 import type { DeploymentSpec, ScaleOptions } from '../cluster/deployments.ts';
 import type { PodSpec, PodStatus } from '../cluster/types.ts';
 import type { RunEvent } from '../events/types.ts';
@@ -23,6 +24,8 @@ export interface BackendCapabilities {
   startsContainers: boolean;
   /** Connection faults can target one node (each node has its own path to the registry). */
   perNodeNetwork: boolean;
+  /** TCP- and TLS-layer faults (`refused`, `reset`, `latency`, `tls-*`…) apply: the stubs have front doors. */
+  connectionFaults: boolean;
 }
 
 /** A backend's name and capabilities; `notes` say why a flag is off. */
@@ -75,8 +78,18 @@ export interface Backend extends AsyncDisposable {
   provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster>;
   /** The provisioned cluster; undefined before `provision` and after `teardown`. */
   readonly cluster: BackendCluster | undefined;
+  /**
+   * Applies a registry fault on every stub its scope names (all when it names none); resolves with
+   * its clear. The stub's `fault.applied` / `fault.cleared` / `fault.hit` and `registry.request`
+   * events reach `ProvisionContext.emit` (relayed from out-of-process stubs), as in the embedded run.
+   */
+  applyRegistryFault(fault: Fault): Promise<() => Promise<void>>;
   /** Applies a node fault; present exactly when `capabilities.nodeFaults`. Resolves with its clear. */
   applyNodeFault?(fault: Fault): Promise<() => Promise<void>>;
+  /** Versions for the report's environment (e.g. `kubernetes`, `containerd`); default none. */
+  versions?(): Record<string, string>;
+  /** How to reach what a `--retain`ed run keeps up (registries, kubeconfig, nodes), as lines; default none. */
+  retained?(): string;
   /** Removes everything `provision` created; idempotent, safe after a failed provision. */
   teardown(): Promise<void>;
 }
@@ -152,6 +165,9 @@ export async function detectBackend(
   throw new BackendUnavailableError(type, attempts, causes);
 }
 
+/** Catalogue `where` values of the faults the stubs' front doors apply. */
+const CONNECTION_LAYERS = new Set(['TCP layer', 'TLS layer']);
+
 /** Capabilities a scenario needs that `info` lacks, as "flag: why" lines (empty: it can run). */
 export function missingCapabilities(info: BackendInfo, scenario: Scenario): string[] {
   const missing: string[] = [];
@@ -160,6 +176,9 @@ export function missingCapabilities(info: BackendInfo, scenario: Scenario): stri
   if (faults.has('disk-full') && !c.diskFaults)
     missing.push('diskFaults: the scenario has a disk-full fault');
   if (faults.has('dns') && !c.nodeFaults) missing.push('nodeFaults: the scenario has a dns fault');
+  const connection = [...faults].filter((f) => CONNECTION_LAYERS.has(catalogueEntry(f)?.where ?? ''));
+  if (connection.length && !c.connectionFaults)
+    missing.push(`connectionFaults: the scenario has ${connection.join(', ')} (TCP/TLS-layer faults)`);
   const perNode = scenario.faults.some(
     (f) => f.scope.nodes?.length && f.fault !== 'disk-full' && f.fault !== 'dns',
   );

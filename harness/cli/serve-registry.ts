@@ -1,6 +1,7 @@
 /**
- * What `pullstorm serve` starts: the registry stub with fixtures, optional generated TLS material and
- * users. Separate from the yargs command so tests and the Deno smoke run can start the same thing.
+ * What `pullstorm serve` starts: the registry stub with fixtures, TLS material (generated, or read
+ * from `--tls-cert`/`--tls-key` files), users, and with a control token the control API and the
+ * event feed. Separate from the yargs command so tests and the Deno smoke run can start the same thing.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import {
   issueCertificate,
   writeTlsFiles,
 } from '../../registry-stubs/tls/index.ts';
+import { loadTlsFiles, type TlsFileOptions } from './serve-tls.ts';
 
 /** Options of `startServe()`; the CLI's flags, with the same defaults. */
 export interface ServeOptions {
@@ -19,8 +21,10 @@ export interface ServeOptions {
   host: string;
   /** Port; 0 picks a free one. */
   port: number;
-  /** Serve HTTPS with a generated CA; default false. */
+  /** Serve HTTPS with a generated CA (or with `tlsFiles`); default false. */
   tls: boolean;
+  /** Serve this certificate and key instead of generating (implies `tls`); default none. */
+  tlsFiles?: TlsFileOptions | undefined;
   /** Where the CA, certificate and key are written; default a new temp dir. */
   tlsDir?: string;
   /** Extra DNS names or IPs for the certificate (e.g. a container's network alias); default none. */
@@ -37,7 +41,7 @@ export interface ServeOptions {
   largeSizeBytes?: number;
   /** Layers of pullstorm/large:1.0. */
   largeLayers?: number;
-  /** Bearer token of the fault control API; default none (the API answers 404). */
+  /** Token of the fault control API and the event feed; default none (both answer 404). */
   controlToken?: string | undefined;
 }
 
@@ -62,7 +66,11 @@ export async function startServe(
     : [];
   let tls: { certPem: string; keyPem: string } | undefined;
   let caFile: string | null = null;
-  if (options.tls) {
+  if (options.tlsFiles !== undefined) {
+    const loaded = await loadTlsFiles(options.tlsFiles);
+    tls = { certPem: loaded.certPem, keyPem: loaded.keyPem };
+    caFile = loaded.caFile;
+  } else if (options.tls) {
     const ca = await createCertificateAuthority();
     const names = [options.host, ...(options.tlsNames ?? [])].filter((n) => n !== '0.0.0.0' && n !== '::');
     const hosts = [...new Set(['localhost', ...names.filter((n) => !isIp(n))])];

@@ -9,7 +9,8 @@
  * waits for, and to kubelet's maximum backoff plus a requeue (330 s) after a fault clears with no
  * `recoveredWithin` saying how long recovery may take.
  */
-import type { Cluster, PodStatus } from '../cluster/index.ts';
+import type { BackendCluster } from '../backends/provider.ts';
+import type { PodStatus } from '../cluster/index.ts';
 import { imageBackOffMaxMs } from '../kubelet/config.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import type { Timeline } from './timeline.ts';
@@ -57,7 +58,7 @@ export function settleWindowMs(scenario: Scenario): number {
 /** Options of {@link observe}. */
 export interface ObserveOptions {
   scenario: Scenario;
-  cluster: Cluster;
+  cluster: BackendCluster;
   timeline: Timeline;
   /** Epoch ms of scenario time zero. */
   startedAt: number;

@@ -8,7 +8,12 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { hostPlatform } from '../backends/containerd/options.ts';
+import { EMBEDDED_INFO } from '../backends/embedded.ts';
+import { KIND_INFO } from '../backends/kind/backend.ts';
+import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
+import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';
 import { EXIT } from '../cli/exit.ts';
+import type { BackendType } from '../scenario/model.ts';
 import { type Problem, ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 
@@ -23,23 +28,45 @@ export class EnvironmentError extends Error {
 /** The smallest tmpfs root the containerd backend accepts. */
 const MIN_DISK = 1024 * 1024;
 
-/** Every reason this runner cannot run `scenario` as written; throws one ScenarioError. */
+/** The static capabilities of each backend type, known before anything is contacted. */
+export function backendInfo(type: BackendType): BackendInfo {
+  if (type === 'kind') return KIND_INFO;
+  if (type === 'kubeconfig') return KUBECONFIG_INFO;
+  return EMBEDDED_INFO;
+}
+
+/** Every reason this runner cannot run `scenario` as written on its backend; throws one ScenarioError. */
 export function checkRunnable(scenario: Scenario, file?: string): void {
   const problems: Problem[] = [];
   const { type, nodes } = scenario.backend;
-  if (type !== 'containerd') {
-    // kind and kubeconfig come with their own issue; until then say so instead of failing later.
-    problems.push({ path: 'backend.type', message: `${type} is not supported yet; use containerd` });
+  for (const line of missingCapabilities(backendInfo(type), scenario)) {
+    problems.push({ path: 'backend.type', message: `${line}; the containerd backend can` });
+  }
+  const virtual = nodes.filter((n) => n.kind === 'virtual').map((n) => n.name);
+  if (type !== 'containerd' && virtual.length > 0) {
+    const named =
+      virtual.length > 5
+        ? `${virtual.slice(0, 5).join(', ')} and ${virtual.length - 5} more`
+        : virtual.join(', ');
+    problems.push({
+      path: 'backend.nodes',
+      message: `backend ${type} runs real nodes only (virtual nodes need backend containerd), got virtual: ${named}`,
+    });
   }
   const host = hostPlatform();
   for (const [i, n] of nodes.entries()) {
-    if (n.kind === 'real' && n.platform !== host) {
+    if (type !== 'kubeconfig' && n.kind === 'real' && n.platform !== host) {
       problems.push({
         path: `backend.nodes[${i}]`,
         message: `node ${n.name}: a real node runs the host's platform (${host}), got ${n.platform}; use kind: virtual for other platforms`,
       });
     }
-    if (n.diskBytes !== undefined && n.diskBytes < MIN_DISK) {
+    if (type === 'kubeconfig' && n.diskBytes !== undefined) {
+      problems.push({
+        path: `backend.nodes[${i}].diskBytes`,
+        message: `node ${n.name}: the kubeconfig backend never changes the cluster's nodes, so it cannot limit their disk; remove diskBytes`,
+      });
+    } else if (n.diskBytes !== undefined && n.diskBytes < MIN_DISK) {
       problems.push({
         path: `backend.nodes[${i}].diskBytes`,
         message: `expected at least 1Mi, got ${n.diskBytes}`,
@@ -67,7 +94,7 @@ export function checkRunnable(scenario: Scenario, file?: string): void {
       if (m.type === 'pull-through-cache') {
         problems.push({
           path: `registries[${i}].mirrors[${j}].type`,
-          message: 'pull-through-cache is not supported by the containerd runner yet; use stub',
+          message: `pull-through-cache is not supported by the ${type} backend yet; use stub`,
         });
       }
     }
@@ -90,6 +117,8 @@ export async function onPath(bin: string, path = process.env.PATH ?? ''): Promis
 
 /** Throws an EnvironmentError when the machine lacks what the scenario's nodes need. */
 export async function checkEnvironment(scenario: Scenario): Promise<void> {
+  // kind and kubeconfig say what they lack through detection (run/backend.ts).
+  if (scenario.backend.type !== 'containerd') return;
   if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
   const missing: string[] = [];
   if (!(await onPath('containerd'))) {

@@ -10,9 +10,10 @@ import type { AuthOptions } from '../../registry-stubs/auth/options.ts';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
 import { certificateVariants, createCertificateAuthority } from '../../registry-stubs/tls/index.ts';
-import type { FaultChange, FaultHit, RunEvent } from '../events/types.ts';
+import type { RunEvent } from '../events/types.ts';
 import type { Access, Registry, Scenario } from '../scenario/resolved.ts';
 import { type Stub, startStub } from './engine.ts';
+import { faultEventLog } from './fault-events.ts';
 import { REGISTRY_DOMAIN } from './names.ts';
 
 /** One provisioned stub: a scenario registry or one of its mirrors. */
@@ -69,17 +70,7 @@ export interface ProvisionRegistriesOptions {
 /** Starts every registry and mirror; on failure closes those already started and throws. */
 export async function provisionRegistries(o: ProvisionRegistriesOptions): Promise<Stubs> {
   const started: Stubs = [];
-  // One fault id is applied to several stubs when its scope names no registry: log its change once.
-  const changes = new Set<string>();
-  const onFaultEvent = (event: FaultChange | FaultHit) => {
-    if (event.kind !== 'fault.hit') {
-      const key = `${event.kind}\u0000${event.id}`;
-      if (changes.has(key)) return;
-      changes.add(key);
-      if (event.kind === 'fault.cleared') changes.delete(`fault.applied\u0000${event.id}`);
-    }
-    o.emit(event);
-  };
+  const faultEvents = faultEventLog(o.emit);
   const endpoints = [...o.addresses].map(([name, host]) => ({ name, host }));
   const ips = [...new Set(o.addresses.values())];
   try {
@@ -104,7 +95,7 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
           ...(auth ? { auth } : {}),
           images,
           onRequest: (event) => o.emit({ ...event, registry: name }),
-          onFaultEvent,
+          onFaultEvent: faultEvents.from(name),
         });
         const doors = new Map(stub.endpoints.map((e) => [e.name, e]));
         started.push({

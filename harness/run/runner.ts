@@ -17,14 +17,14 @@ import { EXIT, UsageError } from '../cli/exit.ts';
 import type { RunEvent } from '../events/types.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { ActionStack } from './actions.ts';
+import { type BackendOptions, chooseBackend } from './backend.ts';
 import { expectedCausesOf } from './engine.ts';
 import { environmentOf } from './environment.ts';
 import { newRunId, runOutDir } from './names.ts';
 import { type ObserveEnd, observe } from './observe.ts';
 import { checkEnvironment, checkRunnable } from './preflight.ts';
 import { createProgress, type Progress } from './progress.ts';
-import * as act from './provision.ts';
-import { retainedInfo, untilAborted } from './retain.ts';
+import { untilAborted } from './retain.ts';
 import { EXIT_INTERRUPTED, Interrupted } from './signals.ts';
 import { startTimeline } from './timeline.ts';
 
@@ -42,6 +42,8 @@ export interface RunScenarioOptions {
   signal?: AbortSignal;
   /** Progress view; default one on stderr (live on a TTY). */
   progress?: Progress;
+  /** The command line's backend settings (kind's node image, the kubeconfig context…); default none. */
+  backend?: BackendOptions;
 }
 
 /** How a run ended. */
@@ -78,7 +80,8 @@ export async function renderRun(dir: string, analysis: Analysis) {
 }
 
 /** Runs one scenario; throws ScenarioError (2) or EnvironmentError (3) before provisioning anything. */
-export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<RunResult> {
+export async function runScenario(given: Scenario, options: RunScenarioOptions = {}): Promise<RunResult> {
+  const scenario = realTime(given);
   checkRunnable(scenario, options.file);
   await checkEnvironment(scenario);
   const runId = newRunId(scenario.name);
@@ -92,11 +95,18 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   ) {
     throw new UsageError(`--out ${outDir} already holds a run (events.jsonl); choose another directory`);
   }
+  const { timeScale } = scenario.backend;
+  const progress = options.progress ?? createProgress({ scenario: scenario.name, timeScale });
+  if (scenario !== given) {
+    const was = given.backend.timeScale;
+    progress.note(
+      `${scenario.name}: time scale ${was} ignored: a real kubelet (${scenario.backend.type}) runs in real time`,
+    );
+  }
+  const backend = await chooseBackend(scenario.backend.type, options.backend, (line) => progress.note(line));
   await mkdir(outDir, { recursive: true });
   const log = await EventLog.open(eventsFile);
   const signal = options.signal ?? new AbortController().signal;
-  const { timeScale } = scenario.backend;
-  const progress = options.progress ?? createProgress({ scenario: scenario.name, timeScale });
   let open = true;
   const emit = (event: RunEvent | LogEvent) => {
     if (!open) return; // after run.finished: teardown's own events are not part of the run
@@ -115,33 +125,36 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (started) emit({ kind: 'run.phase', time: new Date().toISOString(), phase: name });
   };
   const stack = new ActionStack();
-  const ctx = { runId, scenario, outDir, emit };
   const stopTimeline = new AbortController();
   let outcome: 'completed' | 'interrupted' | 'error' = 'completed';
   let error: string | undefined;
   let observed: ObserveEnd | undefined;
-  let kept = { stubs: [] as act.RunParts['stubs'], nodes: [] as act.RunParts['nodes'] };
   try {
     const begun = Date.now();
     phase('provision');
-    const stateDir = await stack.do(act.stateDirectory(ctx), signal);
-    const sandbox = await stack.do(act.sandboxRegistry(), signal);
-    const stubs = await stack.do(act.registries(ctx), signal);
-    kept = { ...kept, stubs };
-    const nodes = await stack.do(act.nodes(ctx, stateDir, stubs, sandbox), signal);
-    kept = { stubs, nodes };
-    const cluster = await stack.do(act.cluster(ctx, nodes), signal);
-    Object.assign(environment, act.nodeVersions(nodes), { provisionMs: String(Date.now() - begun) });
+    const cluster = await stack.do(
+      {
+        name: `provision the ${backend.info().name} backend`,
+        async run(aborted) {
+          const ctx = { runId, outDir, emit, signal: aborted, log: (line: string) => progress.note(line) };
+          return { value: await backend.provision(scenario, ctx), undo: () => backend.teardown() };
+        },
+      },
+      signal,
+    );
+    Object.assign(environment, backend.versions?.(), { provisionMs: String(Date.now() - begun) });
     writeStarted();
     progress.started();
     phase('workload');
     const timeline = startTimeline({
       scenario,
       cluster,
-      nodes,
-      stubs,
-      emit,
-      applyRegistryFault: (fault) => act.applyRegistryFault(stubs, fault),
+      applyRegistryFault: (fault) => backend.applyRegistryFault(fault),
+      applyNodeFault: (fault) => {
+        if (!backend.applyNodeFault)
+          throw new RangeError(`backend ${backend.info().name} has no node faults`);
+        return backend.applyNodeFault(fault);
+      },
       signal: AbortSignal.any([signal, stopTimeline.signal]),
     });
     stack.defer('stop the timeline', () => stopTimeline.abort());
@@ -179,7 +192,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     rendered = await renderRun(outDir, analysis);
     if (options.retain && outcome !== 'interrupted') {
       // The verdict now, not after Ctrl-C: a retained run is kept to be looked at.
-      progress.note(`${rendered.summary}\n${retainedInfo(outDir, kept.stubs, kept.nodes).trimEnd()}`);
+      const kept =
+        backend.retained?.() ?? `retained (Ctrl-C tears everything down):\n  run directory  ${outDir}\n`;
+      progress.note(`${rendered.summary}\n${kept.trimEnd()}`);
       await untilAborted(signal);
     }
   } finally {
@@ -207,6 +222,16 @@ function exitCodeOf(analysis: Analysis, outcome: string, teardownError: string |
   if (outcome === 'interrupted') return EXIT_INTERRUPTED;
   if (analysis.verdict === 'error' || teardownError) return EXIT.harness;
   return analysis.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * `scenario` as it runs on its backend: a real kubelet (kind, an existing cluster) runs in real time,
+ * so its time scale is 1 whatever the file or `--time-scale` says; the run records the one used.
+ */
+function realTime(scenario: Scenario): Scenario {
+  const { type, timeScale } = scenario.backend;
+  if (type === 'containerd' || timeScale === 1) return scenario;
+  return { ...scenario, backend: { ...scenario.backend, timeScale: 1 } };
 }
 
 /** An error's message, with the messages of an AggregateError's parts. */

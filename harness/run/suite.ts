@@ -8,6 +8,7 @@ import { textTable } from '../../reports/terminal.ts';
 import { human } from '../analyze/time.ts';
 import { EXIT, UsageError } from '../cli/exit.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
+import type { BackendType } from '../scenario/model.ts';
 import { ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { scenarioContext } from './engine.ts';
@@ -21,8 +22,20 @@ export interface LoadedScenario {
   scenario: Scenario;
 }
 
+/** What the command line overrides in every scenario it loads. */
+export interface ScenarioOverrides {
+  /** `--time-scale`; default the scenario's. */
+  timeScale?: number;
+  /** `--backend`; default the scenario's `backend.type`. */
+  backend?: BackendType;
+}
+
 /** Loads and checks every file; throws one UsageError listing every problem of every file. */
-export async function loadScenarios(files: readonly string[], timeScale?: number): Promise<LoadedScenario[]> {
+export async function loadScenarios(
+  files: readonly string[],
+  overrides: ScenarioOverrides = {},
+): Promise<LoadedScenario[]> {
+  const { timeScale, backend } = overrides;
   const context = scenarioContext();
   const loaded: LoadedScenario[] = [];
   const errors: string[] = [];
@@ -31,6 +44,7 @@ export async function loadScenarios(files: readonly string[], timeScale?: number
       const scenario = await loadScenarioFile(file, context);
       // The command line's time scale wins, and run.started records the one that ran.
       if (timeScale !== undefined) scenario.backend.timeScale = timeScale;
+      if (backend !== undefined) scenario.backend.type = backend;
       checkRunnable(scenario, file);
       loaded.push({ file, scenario });
     } catch (error) {

@@ -5,11 +5,11 @@
  * scenario time becomes wall time. A fault that never clears stays until teardown and is never
  * reported as cleared, so the analysis sees it active to the end.
  */
-import type { Cluster, PodSpec } from '../cluster/index.ts';
+import type { BackendCluster } from '../backends/provider.ts';
+import type { PodSpec, PodStatus } from '../cluster/index.ts';
 import type { Fault, Scenario, Workload } from '../scenario/resolved.ts';
 import { faultPlace } from './engine.ts';
 import { podImage } from './names.ts';
-import { applyNodeFault, type NodeFaultContext } from './node-faults.ts';
 
 /** The name of the pull secret for `user` of `registry` (one per registry user). */
 export function pullSecretName(registry: string, user: string): string {
@@ -38,11 +38,13 @@ export function podTemplate(w: Workload): Omit<PodSpec, 'name'> {
 }
 
 /** What the timeline needs. */
-export interface TimelineContext extends NodeFaultContext {
+export interface TimelineContext {
   scenario: Scenario;
-  cluster: Cluster;
+  cluster: BackendCluster;
   /** Applies a registry fault; resolves with its clear. */
   applyRegistryFault(fault: Fault): Promise<() => Promise<void>>;
+  /** Applies a node fault (`dns`, `disk-full`); resolves with its clear. */
+  applyNodeFault(fault: Fault): Promise<() => Promise<void>>;
   /** Ends waits early (Ctrl-C, a failure elsewhere). */
   signal: AbortSignal;
 }
@@ -82,6 +84,19 @@ export function startTimeline(ctx: TimelineContext): Timeline {
   };
   const active = new Map<string, () => Promise<void>>();
 
+  // A Kubernetes-backed cluster creates pods asynchronously: collect each creation so a rejection
+  // fails the timeline (as the embedded cluster's synchronous throw does) instead of going unhandled.
+  let creationFailed: (error: unknown) => void = () => undefined;
+  const creationFailure = new Promise<never>((_, reject) => {
+    creationFailed = reject;
+  });
+  const creations: Promise<PodStatus>[] = [];
+  const createPod = (spec: PodSpec) => {
+    const created = Promise.resolve(ctx.cluster.createPod(spec));
+    created.catch(creationFailed);
+    creations.push(created);
+  };
+
   async function workload(w: Workload): Promise<void> {
     await until(at(w.atMs), ctx.signal);
     if (ctx.signal.aborted) return;
@@ -97,14 +112,14 @@ export function startTimeline(ctx: TimelineContext): Timeline {
     }
     const total = w.ramp ? Math.max(w.ramp.to, w.replicas) : w.replicas;
     const name = (i: number) => (total === 1 ? w.name : `${w.name}-${i}`);
-    for (let i = 0; i < w.replicas; i++) ctx.cluster.createPod({ ...template, name: name(i) });
+    for (let i = 0; i < w.replicas; i++) createPod({ ...template, name: name(i) });
     touched();
     const extra = total - w.replicas;
     for (let i = 0; i < extra && !ctx.signal.aborted; i++) {
       // As the deployment controller ramps: the first at once, the rest evenly over the ramp.
       await until(at(w.atMs) + (i * (w.ramp?.overMs ?? 0)) / scale / extra, ctx.signal);
       if (ctx.signal.aborted) return;
-      ctx.cluster.createPod({ ...template, name: name(w.replicas + i) });
+      createPod({ ...template, name: name(w.replicas + i) });
       touched();
     }
   }
@@ -113,7 +128,7 @@ export function startTimeline(ctx: TimelineContext): Timeline {
     await until(at(f.atMs), ctx.signal);
     if (ctx.signal.aborted) return;
     const clear =
-      faultPlace(f.fault) === 'node' ? await applyNodeFault(f, ctx) : await ctx.applyRegistryFault(f);
+      faultPlace(f.fault) === 'node' ? await ctx.applyNodeFault(f) : await ctx.applyRegistryFault(f);
     active.set(f.id, clear);
     touched();
     if (f.clearAtMs === undefined) return;
@@ -124,7 +139,8 @@ export function startTimeline(ctx: TimelineContext): Timeline {
     touched();
   }
 
-  const done = Promise.all([...ctx.scenario.workload.map(workload), ...ctx.scenario.faults.map(fault)]).then(
+  const played = Promise.all([...ctx.scenario.workload.map(workload), ...ctx.scenario.faults.map(fault)]);
+  const done = Promise.race([played.then(() => Promise.all(creations)), creationFailure]).then(
     () => undefined,
   );
   return { done, lastChangeAt: () => last, active };

@@ -5,7 +5,7 @@
  * cannot be reached gives an error naming the URL that was tried.
  */
 import type { Problem } from '../../harness/scenario/problem.ts';
-import { CONTROL_PATH } from './control.ts';
+import { CONTROL_PATH, CONTROL_TOKEN_HEADER } from './control.ts';
 import { FaultError, type FaultErrorCode, faultErrorStatus } from './errors.ts';
 import type { FaultSpec, FaultSummary } from './spec.ts';
 
@@ -17,6 +17,11 @@ export interface ControlClientOptions {
   token: string;
   /** Per-call timeout in ms; default 10 000. */
   timeoutMs?: number;
+  /**
+   * How requests are sent; default the global `fetch`. Another one reaches stubs that `fetch` cannot
+   * (a private CA, a Kubernetes API server's proxy: harness/backends/remote-stub/).
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** The control API's answer when it is not a `FaultError`: 401, 404 disabled, 5xx; `code` from its body. */
@@ -58,13 +63,15 @@ type ErrorBody = { errors?: { code?: string; message?: string; detail?: { proble
 /** A client for the control API at `options.url`. */
 export function createControlClient(options: ControlClientOptions): ControlClient {
   const base = options.url.replace(/\/+$/, '');
+  const send = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const url = `${base}${path}`;
     let res: Response;
     try {
-      res = await fetch(url, {
+      res = await send(url, {
         method,
-        headers: { Authorization: `Bearer ${options.token}`, 'Content-Type': 'application/json' },
+        // Not `Authorization`: a proxy in between (kube-apiserver) may own and remove that one.
+        headers: { [CONTROL_TOKEN_HEADER]: options.token, 'Content-Type': 'application/json' },
         ...(body !== undefined && { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
@@ -86,7 +93,12 @@ export function createControlClient(options: ControlClientOptions): ControlClien
     const error = (parsed as ErrorBody).errors?.[0];
     const code = error?.code ?? 'UNKNOWN';
     if (code in faultErrorStatus) throw new FaultError(code as FaultErrorCode, error?.detail?.problems ?? []);
-    throw new ControlApiError(res.status, code, error?.message ?? `${method} ${url} answered ${res.status}`);
+    // A proxy in between (kube-apiserver) answers its own errors as a Status with a `message`.
+    const status = (parsed as { message?: unknown }).message;
+    const message =
+      error?.message ??
+      `${method} ${url} answered ${res.status}${typeof status === 'string' ? `: ${status}` : ''}`;
+    throw new ControlApiError(res.status, code, message);
   };
   return {
     apply: (spec) => call<FaultSummary>('POST', CONTROL_PATH, spec),

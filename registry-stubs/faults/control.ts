@@ -1,25 +1,60 @@
 /**
  * The control API on the stub: `GET /_pullstorm/faults` lists, `POST` applies a JSON fault spec,
- * `DELETE /_pullstorm/faults/<id>` clears one, `DELETE /_pullstorm/faults` clears all. Every call
- * needs `Authorization: Bearer <control token>`; without a configured token the API answers 404,
- * so a stub started without one cannot be steered from outside. Errors are JSON in the OCI shape
- * (`{"errors":[{"code","message","detail"}]}`) saying what was expected and what was given.
+ * `DELETE /_pullstorm/faults/<id>` clears one, `DELETE /_pullstorm/faults` clears all; with a feed,
+ * `GET /_pullstorm/events` follows the stub's events (feed.ts). Every call needs the control token,
+ * as `X-Pullstorm-Control-Token: <token>` or `Authorization: Bearer <token>` (the header wins when
+ * both are sent). The header exists because kube-apiserver's authentication filter deletes
+ * `Authorization` before it proxies (`req.Header.Del("Authorization")` in k8s.io/apiserver's
+ * WithAuthentication), so through a Service proxy only a custom header reaches the stub. Without a
+ * configured token the API answers 404, so a stub started without one cannot be steered or read
+ * from outside. Errors are JSON in the OCI shape (`{"errors":[{"code","message","detail"}]}`)
+ * saying what was expected and what was given.
  */
 import { sameSecret } from '../auth/jwt.ts';
-import type { RegistryMiddleware } from '../context.ts';
+import type { RegistryContext, RegistryMiddleware } from '../context.ts';
+import type { EventFeed } from '../feed.ts';
 import type { FaultEngine, FaultSpec } from './engine.ts';
 import { FaultError } from './errors.ts';
 
 /** Path prefix of the control API. */
 export const CONTROL_PATH = '/_pullstorm/faults';
+/** Path of the event feed (feed.ts). */
+export const EVENTS_PATH = '/_pullstorm/events';
+/** The header that carries the control token where `Authorization` cannot (an API server proxy). */
+export const CONTROL_TOKEN_HEADER = 'X-Pullstorm-Control-Token';
 
-function error(
+/** A JSON error in the OCI shape. */
+export function controlError(
   status: number,
   code: string,
   message: string,
   headers: Record<string, string> = {},
 ): Response {
   return Response.json({ errors: [{ code, message }] }, { status, headers });
+}
+const error = controlError;
+
+/** Undefined when the request carries `token`; else the 401 saying what was expected and given. */
+function refusal(c: RegistryContext, token: string): Response | undefined {
+  const custom = c.req.header(CONTROL_TOKEN_HEADER);
+  const header = c.req.header('Authorization');
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  const given = custom !== undefined ? custom.trim() : bearer;
+  if (given !== undefined && given !== '' && sameSecret(given, token)) return undefined;
+  const got =
+    custom !== undefined
+      ? `${CONTROL_TOKEN_HEADER} with a token that does not match`
+      : header === undefined
+        ? 'neither'
+        : bearer === undefined
+          ? 'Authorization with another scheme'
+          : 'Authorization: Bearer with a token that does not match';
+  return error(
+    401,
+    'UNAUTHORIZED',
+    `expected ${CONTROL_TOKEN_HEADER}: <control token> or Authorization: Bearer <control token>, got ${got}`,
+    { 'WWW-Authenticate': 'Bearer realm="pullstorm-control"' },
+  );
 }
 
 function failure(err: unknown): Response {
@@ -31,8 +66,15 @@ function failure(err: unknown): Response {
   );
 }
 
-/** The control API for `engine`; disabled (404) when `token` is undefined or empty. */
-export function controlApi(engine: FaultEngine, token: string | undefined): RegistryMiddleware {
+/**
+ * The control API for `engine`, and the event feed when `feed` is given; disabled (404) when
+ * `token` is undefined or empty.
+ */
+export function controlApi(
+  engine: FaultEngine,
+  token: string | undefined,
+  feed?: EventFeed,
+): RegistryMiddleware {
   return async function controlApi(c) {
     if (token === undefined || token === '') {
       return error(
@@ -41,21 +83,11 @@ export function controlApi(engine: FaultEngine, token: string | undefined): Regi
         'the control API is disabled: start the registry with a control token (pullstorm serve --control-token <token>)',
       );
     }
-    const header = c.req.header('Authorization');
-    const given = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
-    if (given === undefined || !sameSecret(given, token)) {
-      const got =
-        header === undefined
-          ? 'none'
-          : given === undefined
-            ? 'another scheme'
-            : 'a token that does not match';
-      return error(401, 'UNAUTHORIZED', `expected Authorization: Bearer <control token>, got ${got}`, {
-        'WWW-Authenticate': 'Bearer realm="pullstorm-control"',
-      });
-    }
+    const refused = refusal(c, token);
+    if (refused !== undefined) return refused;
     const path = c.req.path.replace(/\/$/, '');
     const method = c.req.method;
+    if (path === EVENTS_PATH && feed !== undefined) return feed.handle(c);
     if (path === CONTROL_PATH) {
       if (method === 'GET') return Response.json({ faults: engine.list() });
       if (method === 'DELETE') {
@@ -106,7 +138,7 @@ export function controlApi(engine: FaultEngine, token: string | undefined): Regi
     return error(
       404,
       'NOT_FOUND',
-      `no control route matches ${method} ${c.req.path}; expected ${CONTROL_PATH} or ${CONTROL_PATH}/<id>`,
+      `no control route matches ${method} ${c.req.path}; expected ${CONTROL_PATH}, ${CONTROL_PATH}/<id>${feed ? ` or ${EVENTS_PATH}` : ''}`,
     );
   };
 }

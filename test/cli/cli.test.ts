@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -90,5 +93,35 @@ describe('pullstorm doctor', () => {
     }
     expect(result.ready).toBe(result.checks.every((c) => c.ok || !c.essential));
     expect(code).toBe(result.ready ? 0 : 3);
+  });
+
+  it('with --kubeconfig, says why the cluster could not be looked at and exits 3', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pullstorm-doctor-'));
+    const file = join(dir, 'kubeconfig');
+    // A context whose API server is a closed loopback port: the check must name the refusal.
+    await writeFile(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{ name: staging, cluster: { server: "https://127.0.0.1:4" } }]',
+        'users: [{ name: me, user: { token: abc } }]',
+        'contexts: [{ name: staging, context: { cluster: staging, user: me } }]',
+        'current-context: staging',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const refused = await cli('doctor', '--kubeconfig', file);
+      expect(refused.code).toBe(3);
+      expect(refused.stdout).toContain(
+        'cluster check failed: fetch failed: connect ECONNREFUSED 127.0.0.1:4',
+      );
+      const unknown = await cli('doctor', '--kubeconfig', file, '--context', 'prod');
+      expect(unknown.code).toBe(3);
+      expect(unknown.stdout).toContain("no context 'prod' in the kubeconfig; expected one of: staging");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

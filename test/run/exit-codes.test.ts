@@ -1,7 +1,7 @@
 /**
  * `pullstorm run` exit codes end to end, on real containerd: 0 and 1 in one two-scenario run
- * (worst wins, one table), 2 for an invalid scenario (every problem listed) and for a backend this
- * runner lacks, 3 for a machine without containerd (never a product failure).
+ * (worst wins, one table), 2 for an invalid scenario (every problem listed) and for a fault its
+ * backend cannot apply, 3 for a machine without containerd or kind (never a product failure).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, removeTempDirs, tempDir } from './helpers.ts';
@@ -34,10 +34,21 @@ describe('pullstorm run exit codes', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('exits 2 for a backend this build does not provide, saying what to use', async () => {
-    const r = await cli(['run', 'test/run/fixtures/kind-backend.yaml']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('backend.type: kind is not supported yet; use containerd');
+  it('exits 3 when kind is not on PATH, naming the candidate tried and how to install it', async () => {
+    const out = await tempDir('nokind');
+    const r = await cli(['run', 'test/run/fixtures/kind-backend.yaml', '--out', `${out}/run`], {
+      PATH: '/nonexistent',
+    });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain("no working 'kind' backend; tried kind: not applicable (kind is not on PATH");
+    expect(r.stderr).toContain('kind.sigs.k8s.io');
+  });
+
+  it("exits 2 when --backend picks a backend that cannot apply the scenario's faults", async () => {
+    const r = await cli(['run', 'dns', '--backend', 'kubeconfig']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('backend.type: kubeconfig: nodeFaults: the scenario has a dns fault');
+    expect(r.stdout).toBe('');
   });
 
   it('exits 2 for a name that is neither a file nor a built-in', async () => {

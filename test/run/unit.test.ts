@@ -10,6 +10,7 @@ import { checkRunnable, onPath } from '../../harness/run/preflight.ts';
 import { worstExitCode } from '../../harness/run/suite.ts';
 import { podTemplate, pullSecrets } from '../../harness/run/timeline.ts';
 import { applyDefaults, ScenarioError, type ScenarioInput } from '../../harness/scenario/index.ts';
+import type { Scenario } from '../../harness/scenario/resolved.ts';
 
 const scenario = (extra: Partial<ScenarioInput> = {}) =>
   applyDefaults({
@@ -140,6 +141,16 @@ describe('settle window', () => {
   });
 });
 
+/** What `checkRunnable` threw for `s` (undefined when it did not throw). */
+function refusal(s: Scenario): unknown {
+  try {
+    checkRunnable(s, 'x.yaml');
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('checks before a run', () => {
   it('lists every reason this runner cannot run a valid scenario', () => {
     const s = scenario({
@@ -153,20 +164,36 @@ describe('checks before a run', () => {
       registries: [{ name: 'registry', mirrors: [{ name: 'cache' }] }],
       faults: [{ fault: 'disk-full', scope: { nodes: ['edge'] } }],
     });
-    let error: unknown;
-    try {
-      checkRunnable(s, 'x.yaml');
-    } catch (e) {
-      error = e;
-    }
+    const error = refusal(s);
     expect(error).toBeInstanceOf(ScenarioError);
     expect((error as ScenarioError).problems.map((p) => p.path)).toEqual([
-      'backend.type',
+      'backend.nodes',
       'backend.nodes[0]',
       'faults[0].scope.nodes',
       'registries[0].mirrors[0].type',
     ]);
-    expect((error as Error).message).toContain('backend.type: kind is not supported yet; use containerd');
+    expect((error as Error).message).toContain(
+      'backend kind runs real nodes only (virtual nodes need backend containerd), got virtual: edge',
+    );
+    expect((error as Error).message).toContain('pull-through-cache is not supported by the kind backend yet');
+  });
+
+  it('refuses what an existing cluster cannot do before contacting it', () => {
+    const s = scenario({
+      backend: { type: 'kubeconfig', nodes: [{ name: 'a', diskBytes: '64Mi' }, { name: 'b' }] },
+      faults: [
+        { fault: 'dns', scope: { nodes: ['a'] } },
+        { fault: 'refused', scope: { nodes: ['b'] } },
+      ],
+    });
+    const error = refusal(s);
+    expect(error).toBeInstanceOf(ScenarioError);
+    const message = (error as Error).message;
+    expect(message).toContain('kubeconfig: nodeFaults: the scenario has a dns fault');
+    expect(message).toContain('kubeconfig: perNodeNetwork: a fault is scoped to nodes');
+    expect(message).toContain('cannot limit their disk; remove diskBytes');
+    // The same scenario is fine where nodes are ours.
+    expect(() => checkRunnable({ ...s, backend: { ...s.backend, type: 'containerd' } })).not.toThrow();
   });
 
   it('finds executables on a PATH', async () => {

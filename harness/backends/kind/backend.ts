@@ -3,8 +3,10 @@
  * per-node certs.d directories (and tmpfs containerd roots where the scenario limits disk) → the
  * generated config → `kind create cluster` (its kubeconfig in the run directory, never in
  * ~/.kube/config) → the stub containers on the `kind` network → each node's hosts.toml and CAs →
- * the run namespace, pull secrets and the watched cluster (kubeconfig/cluster.ts). A marker lets
- * `pullstorm clean` delete the cluster if this process is killed before its teardown runs.
+ * the run namespace, pull secrets and the watched cluster (kubeconfig/cluster.ts). From the moment
+ * the stubs run until teardown, each stub's event feed is followed through its mapped port and
+ * relayed to the event log (remote-stub.ts), and registry faults go to the stubs' control APIs. A
+ * marker lets `pullstorm clean` delete the cluster if this process is killed before its teardown runs.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -23,6 +25,7 @@ import type {
   BackendInfo,
   ProvisionContext,
 } from '../provider.ts';
+import { directAccess, type RemoteStubs, remoteStubs } from '../remote-stub.ts';
 import { type KindCli, kindCli } from './cli.ts';
 import {
   KIND_NODE_IMAGE,
@@ -57,11 +60,12 @@ export const KIND_INFO: BackendInfo = {
     diskFaults: true,
     startsContainers: true,
     perNodeNetwork: false,
+    connectionFaults: false,
   },
   notes: [
     'per-node network faults: every node reaches the stubs through the one kind Docker network',
     'disk faults need root (a tmpfs is mounted on the host for each node with diskBytes)',
-    'registry requests are not in the event log: the stubs run as `pullstorm serve` containers',
+    'connection faults (refused, reset, latency, tls-*, …) cannot apply: the stubs serve without front doors; HTTP faults can',
   ],
 };
 
@@ -80,14 +84,29 @@ export function nodeRegistries(stubs: readonly KindStub[]): NodeRegistryHost[] {
     }));
 }
 
+/** Follows every stub's feed into the event log through its mapped port; problems go to `ctx.log`. */
+export function followKindStubs(stubs: readonly KindStub[], ctx: Pick<ProvisionContext, 'emit' | 'log'>) {
+  const log = ctx.log ?? (() => undefined);
+  return remoteStubs(
+    stubs.map((s) => ({
+      name: s.name,
+      access: directAccess({ url: s.hostUrl, caPem: s.caPem }),
+      token: s.controlToken,
+    })),
+    { emit: ctx.emit, onError: (e) => log(`kind: ${e.message}`), log: (l) => log(`kind: ${l}`) },
+  );
+}
+
 /** A kind backend; nothing runs until `provision`. */
 export function kindBackend(options: KindBackendOptions = {}): Backend {
   const cli = options.cli ?? kindCli();
   const image = options.nodeImage ?? KIND_NODE_IMAGE;
   let cluster: BackendCluster | undefined;
+  let versions: Record<string, string> = {};
   const nodes: KindNodeState[] = [];
   let registries: NodeRegistryHost[] = [];
   let stubs: KindStub[] = [];
+  let relay: RemoteStubs | undefined;
   let created: { name: string; kubeconfig: string; runDir: string } | undefined;
   let emit: ProvisionContext['emit'] = () => undefined;
   let tearing: Promise<void> | undefined;
@@ -135,6 +154,7 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       stubs = await startKindStubs(ctx.runId, scenario.registries);
+      relay = followKindStubs(stubs, ctx);
       registries = nodeRegistries(stubs);
       for (const n of nodes) await writeNodeCertsD(n.certsD, registries);
       const { kc } = loadContext({ kubeconfigPath: created.kubeconfig });
@@ -150,6 +170,7 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
             pullSecretManifest(pullSecretName(r.name, u.username), host, u, mctx),
           );
       }
+      versions = { kubernetes: `${await api.version()} (real kubelet)`, 'kind node image': image };
       cluster = await createKubeCluster({
         api,
         runId: ctx.runId,
@@ -172,6 +193,9 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
       const step = (p: Promise<unknown>) => p.catch((e) => void errors.push(e));
       // The cluster goes whole with `kind delete`; stopping ours only ends the watches first.
       await step(cluster?.stop() ?? Promise.resolve());
+      // Before the containers go: the last drain brings the requests of the run's final moments.
+      await step(relay?.stop() ?? Promise.resolve());
+      relay = undefined;
       await step(stopKindStubs(stubs));
       if (created) await step(cli.deleteCluster(created.name, created.kubeconfig));
       for (const n of nodes) {
@@ -197,6 +221,12 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
     provision,
     get cluster() {
       return cluster;
+    },
+    versions: () => versions,
+    async applyRegistryFault(fault: Fault) {
+      if (relay === undefined)
+        throw new RangeError(`fault ${fault.id}: the kind backend has no registry stubs (not provisioned)`);
+      return relay.applyFault(fault);
     },
     applyNodeFault: (fault: Fault) => applyKindNodeFault(fault, nodes, registries, emit),
     teardown,

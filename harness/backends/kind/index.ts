@@ -4,7 +4,14 @@
  * Start here: `kindBackend`, `kindCandidate`, `cleanKindClusters`.
  */
 
-export { KIND_INFO, type KindBackendOptions, kindBackend, kindCandidate, nodeRegistries } from './backend.ts';
+export {
+  followKindStubs,
+  KIND_INFO,
+  type KindBackendOptions,
+  kindBackend,
+  kindCandidate,
+  nodeRegistries,
+} from './backend.ts';
 export { cleanKindClusters, type KindCleanOptions, type KindCleanReport } from './clean.ts';
 export {
   type CreateClusterOptions,

@@ -7,8 +7,10 @@
  * This starts the container itself rather than through `startStubContainer` because that helper does
  * not pass `--tls-san` for its aliases yet; the image, labels, ready line and CA copy are the same.
  * Users are passed as `--user name:password` arguments (visible to `docker inspect` on this machine;
- * the image has no shell to expand a variable). Two kind runs at once on one Docker host would share
- * the `kind` network and so these aliases: run them one after another.
+ * the image has no shell to expand a variable), and so is each stub's random control token, with
+ * which the backend applies faults and follows the stub's event feed through the mapped port
+ * (`hostUrl`). Two kind runs at once on one Docker host would share the `kind` network and so these
+ * aliases: run them one after another.
  */
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { runLabels } from '../../containers/labels.ts';
@@ -18,6 +20,7 @@ import { readFirstFile } from '../../containers/tar.ts';
 import { REGISTRY_DOMAIN, registryHost } from '../../run/names.ts';
 import type { Registry } from '../../scenario/resolved.ts';
 import { serveArgs } from '../kubeconfig/stub-manifests.ts';
+import { newControlToken } from '../remote-stub.ts';
 
 /** The stable alias of the first registry: `pullstorm-registry`. */
 export const STABLE_ALIAS = 'pullstorm-registry';
@@ -39,6 +42,8 @@ export interface KindStub {
   aliases: string[];
   /** CA PEM for TLS stubs. */
   caPem?: string;
+  /** The stub's control token (`--control-token`): its control API and event feed at `hostUrl`. */
+  controlToken: string;
   container: StartedTestContainer;
 }
 
@@ -48,9 +53,9 @@ export function stubAliases(name: string, first: boolean): string[] {
 }
 
 /** `pullstorm serve` arguments for a stub on the kind network. */
-export function kindServeArgs(registry: Registry, aliases: string[]): string[] {
+export function kindServeArgs(registry: Registry, aliases: string[], controlToken: string): string[] {
   const tls = registry.tls ? ['--tls', ...aliases.flatMap((a) => ['--tls-san', a])] : [];
-  return [...tls, ...serveArgs(registry, (_, u) => `${u.username}:${u.password}`)];
+  return [...tls, ...serveArgs(registry, (_, u) => `${u.username}:${u.password}`, { controlToken })];
 }
 
 /** Starts one stub (`name` is the registry or one of its mirrors) on `network`. */
@@ -62,10 +67,11 @@ export async function startKindStub(
   network = KIND_NETWORK,
 ): Promise<KindStub> {
   const aliases = stubAliases(name, first);
+  const controlToken = newControlToken();
   const image = await stubImage();
   const watcher = readyLineWatcher();
   const started = await new GenericContainer(image.name)
-    .withCommand(kindServeArgs(registry, aliases))
+    .withCommand(kindServeArgs(registry, aliases, controlToken))
     .withLabels(runLabels(runId, 'registry-stub'))
     .withName(`pullstorm-${runId}-${name}-${crypto.randomUUID().slice(0, 6)}`)
     .withNetworkMode(network)
@@ -96,6 +102,7 @@ export async function startKindStub(
       hostUrl: `${scheme}://localhost:${started.getMappedPort(STUB_CONTAINER_PORT)}`,
       aliases,
       ...(caPem ? { caPem } : {}),
+      controlToken,
       container: started,
     };
   } catch (error) {

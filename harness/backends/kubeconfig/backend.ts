@@ -4,6 +4,13 @@
  * stubs and pull secrets there, drives the workload through the API, and deletes that namespace (by
  * label) at teardown. It never changes node configuration: mirrors and CAs are the user's, and the
  * doctor says what they must be. It refuses a context that looks like production (safety.ts).
+ *
+ * Registry faults and the stubs' events go through the API server's service proxy
+ * (`services/<https:|http:>pullstorm-registry-<r>:5000/proxy/_pullstorm/…`) with the context's own
+ * credentials, so the user needs `get`, `create` and `delete` on `services/proxy` in the run
+ * namespace besides what the run already creates. That path is proven in tests against a local
+ * HTTPS server that serves it as kube-apiserver does (test/backends/remote-stub/), not against a
+ * real API server: no cluster runs on the development machine.
  */
 
 import { registryHost } from '../../run/names.ts';
@@ -16,6 +23,13 @@ import type {
   BackendInfo,
   ProvisionContext,
 } from '../provider.ts';
+import {
+  kubeProxyAccess,
+  newControlToken,
+  type RemoteStubs,
+  remoteStubs,
+  type StubAccess,
+} from '../remote-stub.ts';
 import { clientNodeApi, type KubeApi } from './api.ts';
 import { createKubeCluster } from './cluster.ts';
 import { type LoadContextOptions, loadContext } from './context.ts';
@@ -28,6 +42,7 @@ import {
   refuseProduction,
 } from './safety.ts';
 import { type ClusterStub, deployStubs } from './stub.ts';
+import { STUB_PORT } from './stub-manifests.ts';
 
 /** Options of `kubeconfigBackend`. */
 export interface KubeconfigBackendOptions extends LoadContextOptions, ProductionHeuristic {
@@ -41,6 +56,11 @@ export interface KubeconfigBackendOptions extends LoadContextOptions, Production
   api?: KubeApi;
   /** The identity to check when `api` is given; default read from the context. */
   identity?: ContextIdentity;
+  /**
+   * How the harness reaches a stub's control API and event feed (`namespace` is the run's); default
+   * through the context's API server service proxy. Required with `api` (there is no context then).
+   */
+  stubAccess?: (stub: ClusterStub, namespace: string) => StubAccess;
 }
 
 /** What the kubeconfig backend can do: run real pods, nothing to nodes. */
@@ -52,10 +72,13 @@ export const KUBECONFIG_INFO: BackendInfo = {
     diskFaults: false,
     startsContainers: true,
     perNodeNetwork: false,
+    connectionFaults: false,
   },
   notes: [
     "the nodes are the user's: no node faults, no disk faults, no change to mirrors or CAs",
     'every node reaches the stub through the same NodePort, so faults cannot pick nodes',
+    'connection faults (refused, reset, latency, tls-*, …) cannot apply: the stub serves without front doors; HTTP faults can',
+    'faults and registry events go through the API server service proxy: needs get/create/delete on services/proxy',
   ],
 };
 
@@ -71,7 +94,9 @@ export function imageRewriter(stubs: ClusterStub[]): (image: string) => string {
 /** A kubeconfig backend; nothing is contacted until `provision`. */
 export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backend {
   let cluster: BackendCluster | undefined;
+  let versions: Record<string, string> = {};
   let made: { api: KubeApi; runId: string } | undefined;
+  let relay: RemoteStubs | undefined;
   let tearing: Promise<void> | undefined;
 
   async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
@@ -85,26 +110,50 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
       throw new RangeError(`backend kubeconfig runs real nodes only; virtual: ${virtual.join(', ')}`);
     const loaded = options.api ? undefined : loadContext(options);
     const api = options.api ?? clientNodeApi(loaded!.kc);
+    const access =
+      options.stubAccess ??
+      ((stub: ClusterStub, namespace: string) =>
+        kubeProxyAccess({
+          kc: loaded!.kc,
+          namespace,
+          service: stub.service,
+          port: STUB_PORT,
+          tls: stub.tls,
+        }));
     const id = options.identity ?? loaded!.id;
     refuseProduction(
       id,
       productionSignals(id, (await api.listNamespaceNames()).length, options),
       options.allowProduction ?? false,
     );
+    if (options.api && !options.stubAccess)
+      throw new TypeError(
+        'stubAccess: with a custom api there is no kubeconfig to reach the stubs through; pass stubAccess too',
+      );
     const namespace = runNamespace(ctx.runId);
     const log = ctx.log ?? (() => undefined);
     log(`kubeconfig: context ${id.context}, namespace ${namespace}`);
     made = { api, runId: ctx.runId };
     await api.createNamespace(namespaceManifest(ctx.runId, namespace));
     try {
+      const controlToken = newControlToken();
       const stubs = await deployStubs(scenario.registries, {
         api,
         runId: ctx.runId,
         namespace,
         image: options.stubImage,
         outDir: ctx.outDir,
+        controlToken,
         ...(options.stubReadyTimeoutMs ? { readyTimeoutMs: options.stubReadyTimeoutMs } : {}),
       });
+      relay = remoteStubs(
+        stubs.map((s) => ({ name: s.registry, access: access(s, namespace), token: controlToken })),
+        {
+          emit: ctx.emit,
+          onError: (e) => log(`kubeconfig: ${e.message}`),
+          log: (l) => log(`kubeconfig: ${l}`),
+        },
+      );
       for (const s of stubs)
         log(
           `kubeconfig: registry ${s.registry} at ${s.host} on every node${s.caFile ? ` (CA ${s.caFile})` : ''}`,
@@ -118,6 +167,7 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
             pullSecretManifest(pullSecretName(r.name, u.username), host, u, mctx),
           );
       }
+      versions = { kubernetes: `${await api.version()} (real kubelet)` };
       cluster = await createKubeCluster({
         api,
         runId: ctx.runId,
@@ -138,6 +188,9 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
     tearing ??= (async () => {
       await cluster?.stop();
       cluster = undefined;
+      // Before the namespace goes: the last drain brings the requests of the run's final moments.
+      await relay?.stop();
+      relay = undefined;
       // The namespace goes by its run label, with everything in it.
       if (made) await made.api.deleteByLabel('namespaces', '', runSelector(made.runId));
     })();
@@ -149,6 +202,14 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
     provision,
     get cluster() {
       return cluster;
+    },
+    versions: () => versions,
+    async applyRegistryFault(fault) {
+      if (relay === undefined)
+        throw new RangeError(
+          `fault ${fault.id}: the kubeconfig backend has no registry stubs (not provisioned)`,
+        );
+      return relay.applyFault(fault);
     },
     teardown,
     [Symbol.asyncDispose]: teardown,

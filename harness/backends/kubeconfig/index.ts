@@ -20,5 +20,13 @@ export * from './mapping.ts';
 export * from './names.ts';
 export * from './safety.ts';
 export { type ClusterStub, type DeployStubsOptions, deployStubs } from './stub.ts';
-export { STUB_PORT, serveArgs, stubName, stubObjects } from './stub-manifests.ts';
+export {
+  CONTROL_ENV,
+  CONTROL_SECRET,
+  controlSecret,
+  STUB_PORT,
+  serveArgs,
+  stubName,
+  stubObjects,
+} from './stub-manifests.ts';
 export { isGone, type ListWatchSource, type Reflector, reflect, type WatchType } from './watch.ts';

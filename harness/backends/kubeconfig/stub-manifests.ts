@@ -10,6 +10,15 @@
  *
  * The pod is restricted-PodSecurity compliant (non-root, no privilege escalation, all capabilities
  * dropped, RuntimeDefault seccomp), because the clusters this backend targets often enforce it.
+ *
+ * The run's control token (one per run, for every stub) is in the Secret `pullstorm-control` and
+ * reaches `serve --control-token` through an env var from a secretKeyRef, as the users do: the pod
+ * spec never holds it. The harness uses it to apply faults and follow the event feed through the
+ * API server's service proxy (remote-stub.ts).
+ *
+ * Proven here against client-node's generated models and unit tests only (no cluster on the
+ * development machine): that the kubelet expands `$(VAR)` in args from secretKeyRef envs is
+ * Kubernetes' documented behaviour, not something a test here observed.
  */
 import type { V1Deployment, V1EnvVar, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { Registry } from '../../scenario/resolved.ts';
@@ -20,26 +29,40 @@ import { kubeRunLabels, LABEL_COMPONENT, LABEL_RUN_ID, runLabelValue } from './n
 export const STUB_PORT = 5000;
 /** Where the TLS Secret is mounted. */
 export const TLS_MOUNT = '/etc/pullstorm/tls';
+/** The run's control-token Secret (key `token`), shared by every stub of the run. */
+export const CONTROL_SECRET = 'pullstorm-control';
+/** The env var the control token reaches the stub in. */
+export const CONTROL_ENV = 'PULLSTORM_CONTROL_TOKEN';
 
 /** The stub's object name for registry `registry`: `pullstorm-registry-<registry>` (≤ 63 chars). */
 export function stubName(registry: string): string {
   return `pullstorm-registry-${registry}`.slice(0, 63).replace(/-+$/, '');
 }
 
+/** Extra `serve` flags of {@link serveArgs}. */
+export interface ServeArgsExtra {
+  /** Files `serve` reads (`--tls-cert`, `--tls-key`, `--tls-ca`); default none (kind generates). */
+  tls?: { cert: string; key: string; ca?: string } | undefined;
+  /** `--control-token` value (a literal, or a `$(VAR)` reference); default none. */
+  controlToken?: string;
+}
+
 /**
  * `pullstorm serve` flags for `registry`, after the image's entrypoint. `user(i)` renders the i-th
  * user argument: in Kubernetes a `$(VAR)` reference to the users Secret, so no password is in the
  * pod spec. Per-repository access rules and anonymous access are not expressible with `serve`: each
- * user gets pull/push/delete everywhere. The TLS flags name files `serve` must read (`--tls-cert`,
- * `--tls-key`).
+ * user gets pull/push/delete everywhere.
  */
 export function serveArgs(
   registry: Registry,
   user: (index: number, u: { username: string; password: string }) => string,
-  tls?: { cert: string; key: string },
+  extra: ServeArgsExtra = {},
 ): string[] {
   const args: string[] = [];
-  if (registry.tls && tls) args.push('--tls', '--tls-cert', tls.cert, '--tls-key', tls.key);
+  const tls = extra.tls;
+  if (registry.tls && tls) {
+    args.push('--tls-cert', tls.cert, '--tls-key', tls.key, ...(tls.ca ? ['--tls-ca', tls.ca] : []));
+  }
   if (registry.auth) {
     args.push('--auth', registry.auth.mode);
     registry.auth.users.forEach((u, i) => {
@@ -49,7 +72,23 @@ export function serveArgs(
   if (registry.fixtures.include.length === 0) args.push('--no-fixtures');
   args.push('--large-size', String(registry.fixtures.largeSizeBytes));
   args.push('--large-layers', String(registry.fixtures.largeLayers));
+  if (extra.controlToken !== undefined) args.push('--control-token', extra.controlToken);
   return args;
+}
+
+/** The run's control-token Secret: created once, before the stubs that read it. */
+export function controlSecret(ctx: { runId: string; namespace: string }, token: string): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: CONTROL_SECRET,
+      namespace: ctx.namespace,
+      labels: kubeRunLabels(ctx.runId, 'registry-stub'),
+    },
+    data: { token: base64(token) },
+  };
 }
 
 /** Everything to create for one registry, in creation order (Secrets before the Deployment). */
@@ -85,6 +124,7 @@ export function stubObjects(
     name: `PULLSTORM_USER_${i}`,
     valueFrom: { secretKeyRef: { name: `${name}-users`.slice(0, 253), key: `user${i}` } },
   }));
+  env.push({ name: CONTROL_ENV, valueFrom: { secretKeyRef: { name: CONTROL_SECRET, key: 'token' } } });
   if (users.length) {
     const data = Object.fromEntries(users.map((u, i) => [`user${i}`, b64(`${u.username}:${u.password}`)]));
     secrets.push({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta(`${name}-users`), data });
@@ -99,11 +139,12 @@ export function stubObjects(
       data: { 'tls.crt': b64(tls.certPem), 'tls.key': b64(tls.keyPem), 'ca.crt': b64(tls.caPem) },
     });
   }
-  const args = serveArgs(
-    registry,
-    (i) => `$(PULLSTORM_USER_${i})`,
-    useTls ? { cert: `${TLS_MOUNT}/tls.crt`, key: `${TLS_MOUNT}/tls.key` } : undefined,
-  );
+  const args = serveArgs(registry, (i) => `$(PULLSTORM_USER_${i})`, {
+    tls: useTls
+      ? { cert: `${TLS_MOUNT}/tls.crt`, key: `${TLS_MOUNT}/tls.key`, ca: `${TLS_MOUNT}/ca.crt` }
+      : undefined,
+    controlToken: `$(${CONTROL_ENV})`,
+  });
   const deployment: V1Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

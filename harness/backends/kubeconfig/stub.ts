@@ -2,7 +2,8 @@
  * Deploying the scenario's registry stubs into the run's namespace and waiting until each answers
  * (its pod Ready). TLS material is generated here, so the CA is known before any pull: it is written
  * to `<outDir>/tls/<registry>/ca.crt` for the user to install on the nodes (pullstorm never changes
- * node configuration on a cluster it does not own).
+ * node configuration on a cluster it does not own). The run's control token goes into one Secret
+ * first; every stub reads it (stub-manifests.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import type { Registry } from '../../scenario/resolved.ts';
 import type { KubeApi } from './api.ts';
 import { toPodStatus } from './mapping.ts';
 import { LABEL_COMPONENT, runSelector } from './names.ts';
-import { STUB_PORT, stubName, stubObjects } from './stub-manifests.ts';
+import { controlSecret, STUB_PORT, stubName, stubObjects } from './stub-manifests.ts';
 import { reflect } from './watch.ts';
 
 /** A deployed stub, as nodes reach it. */
@@ -23,6 +24,10 @@ export interface ClusterStub {
   nodePort: number;
   /** In-cluster address `<service>.<namespace>.svc:5000` (for k6 in the cluster, not for nodes). */
   serviceHost: string;
+  /** The Service's name (the API server's service proxy reaches the stub's control API through it). */
+  service: string;
+  /** The stub serves TLS. */
+  tls: boolean;
   /** Host path of the CA PEM for TLS registries; undefined for plain HTTP. */
   caFile?: string;
 }
@@ -35,6 +40,8 @@ export interface DeployStubsOptions {
   /** Image with `pullstorm serve` as entrypoint, pullable by the nodes (`--stub-image`). */
   image: string;
   outDir: string;
+  /** The run's control token (the stubs' `--control-token`); kept in the Secret `pullstorm-control`. */
+  controlToken: string;
   /** How long to wait for every stub to be Ready; default 120 000 ms. */
   readyTimeoutMs?: number;
 }
@@ -52,6 +59,7 @@ async function tlsFor(registry: Registry, names: string[], outDir: string) {
 /** Creates every registry's stub objects, then waits until all stub pods are Ready. */
 export async function deployStubs(registries: Registry[], o: DeployStubsOptions): Promise<ClusterStub[]> {
   const stubs: ClusterStub[] = [];
+  await o.api.createSecret(o.namespace, controlSecret(o, o.controlToken));
   for (const registry of registries) {
     const service = stubName(registry.name);
     const serviceHost = `${service}.${o.namespace}.svc`;
@@ -73,6 +81,8 @@ export async function deployStubs(registries: Registry[], o: DeployStubsOptions)
       host: `localhost:${nodePort}`,
       nodePort,
       serviceHost: `${serviceHost}:${STUB_PORT}`,
+      service,
+      tls: registry.tls,
       ...(tls ? { caFile: tls.caFile } : {}),
     });
   }

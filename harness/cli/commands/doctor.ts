@@ -1,16 +1,83 @@
-/** `pullstorm doctor`: what this machine can run, and how to get what is missing. */
+/**
+ * `pullstorm doctor`: what this machine can run, and how to get what is missing. With `--context`
+ * (or `--kubeconfig`) it also looks, read-only, at that cluster: versions of every node's kubelet and
+ * runtime, whether it looks like production, what the API cannot show (mirrors, CAs) and what the
+ * user must set on the nodes for a scenario (`--scenario`) to be meaningful there.
+ */
 import type { CommandModule } from 'yargs';
+import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
+import { loadContext } from '../../backends/kubeconfig/context.ts';
+import { doctorForContext, formatContextReport } from '../../backends/kubeconfig/doctor.ts';
 import { doctor, formatDoctor } from '../../doctor/check.ts';
+import { scenarioContext } from '../../run/engine.ts';
+import { loadScenarioFile } from '../../scenario/load.ts';
 import { EXIT } from '../exit.ts';
 
-export const doctorCommand: CommandModule<object, { json: boolean }> = {
+interface DoctorArgs {
+  json: boolean;
+  context?: string;
+  kubeconfig?: string;
+  scenario?: string;
+  'stub-image'?: string;
+}
+
+export const doctorCommand: CommandModule<object, DoctorArgs> = {
   command: 'doctor',
   describe:
-    'Check the environment (containerd, runc, docker, kind, kubectl, k6, deno, root) and say how to fix it',
-  builder: (y) => y.option('json', { type: 'boolean', default: false, describe: 'print the checks as JSON' }),
+    'Check the environment (containerd, runc, docker, kind, kubectl, k6, deno, root) and say how to fix it; with --context, an existing cluster too',
+  builder: (y) =>
+    y
+      .option('json', { type: 'boolean', default: false, describe: 'print the checks as JSON' })
+      .option('context', {
+        type: 'string',
+        describe: 'also look at this kubeconfig context (read-only): node runtimes, what you must set',
+      })
+      .option('kubeconfig', {
+        type: 'string',
+        describe: 'the kubeconfig file for --context (default $KUBECONFIG or ~/.kube/config)',
+      })
+      .option('scenario', {
+        type: 'string',
+        describe: 'with --context: say what this scenario file needs set on the nodes',
+      })
+      .option('stub-image', {
+        type: 'string',
+        describe: 'with --context: the stub image you will pass to run',
+      }),
   handler: async (argv) => {
     const result = await doctor();
-    process.stdout.write(argv.json ? `${JSON.stringify(result, null, 2)}\n` : formatDoctor(result));
-    if (!result.ready) process.exitCode = EXIT.harness;
+    const wantsCluster = argv.context !== undefined || argv.kubeconfig !== undefined;
+    let cluster: Awaited<ReturnType<typeof doctorForContext>> | { error: string } | undefined;
+    if (wantsCluster) {
+      try {
+        const { kc, id } = loadContext({
+          ...(argv.context ? { context: argv.context } : {}),
+          ...(argv.kubeconfig ? { kubeconfigPath: argv.kubeconfig } : {}),
+        });
+        const scenario = argv.scenario ? await loadScenarioFile(argv.scenario, scenarioContext()) : undefined;
+        cluster = await doctorForContext(clientNodeApi(kc), id, {
+          ...(scenario ? { scenario } : {}),
+          ...(argv['stub-image'] ? { stubImage: argv['stub-image'] } : {}),
+        });
+      } catch (error) {
+        cluster = { error: `cluster check failed: ${causes(error)}` };
+      }
+    }
+    if (argv.json) {
+      process.stdout.write(`${JSON.stringify(cluster ? { ...result, cluster } : result, null, 2)}\n`);
+    } else {
+      process.stdout.write(formatDoctor(result));
+      if (cluster) {
+        process.stdout.write(`\n${'error' in cluster ? `${cluster.error}\n` : formatContextReport(cluster)}`);
+      }
+    }
+    if (!result.ready || (cluster && 'error' in cluster)) process.exitCode = EXIT.harness;
   },
 };
+
+/** `message: cause: cause…`: client-node's "fetch failed" alone does not say what failed. */
+function causes(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
+  return parts.join(': ') || String(error);
+}

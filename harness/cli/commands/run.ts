@@ -5,9 +5,12 @@
  * the final table (or `--json`) to stdout.
  */
 import type { CommandModule } from 'yargs';
+import { KIND_NODE_IMAGE } from '../../backends/kind/config.ts';
+import type { BackendOptions } from '../../run/backend.ts';
 import { scenarioFiles, suiteFiles } from '../../run/builtin.ts';
 import { runSignal } from '../../run/signals.ts';
 import { loadScenarios, runScenarios, type SuiteEntry, suiteTable, worstExitCode } from '../../run/suite.ts';
+import type { BackendType } from '../../scenario/model.ts';
 import { UsageError } from '../exit.ts';
 
 interface RunArgs {
@@ -17,6 +20,26 @@ interface RunArgs {
   out?: string;
   retain: boolean;
   json: boolean;
+  backend?: BackendType;
+  'node-image'?: string;
+  kubeconfig?: string;
+  context?: string;
+  'stub-image'?: string;
+  'i-know-this-is-production': boolean;
+}
+
+/** The backend settings of the command line, for the runner. */
+function backendOptions(argv: RunArgs): BackendOptions {
+  return {
+    ...(argv.backend ? { type: argv.backend } : {}),
+    kind: argv['node-image'] ? { nodeImage: argv['node-image'] } : {},
+    kubeconfig: {
+      ...(argv.kubeconfig ? { kubeconfigPath: argv.kubeconfig } : {}),
+      ...(argv.context ? { context: argv.context } : {}),
+      ...(argv['stub-image'] ? { stubImage: argv['stub-image'] } : {}),
+      allowProduction: argv['i-know-this-is-production'],
+    },
+  };
 }
 
 /** The `--json` shape of one run. */
@@ -75,7 +98,37 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: false,
         describe: 'keep registries and nodes up after the run until Ctrl-C, and print how to reach them',
       })
-      .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout' })
+      .option('backend', {
+        type: 'string',
+        choices: ['containerd', 'kind', 'kubeconfig'] as const,
+        describe: "run on this backend instead of each scenario's backend.type",
+      })
+      .option('node-image', {
+        type: 'string',
+        describe: `kind: the node image (default ${KIND_NODE_IMAGE.split('@')[0]}, pinned by digest)`,
+      })
+      .option('kubeconfig', {
+        type: 'string',
+        describe: 'kubeconfig: the kubeconfig file (default $KUBECONFIG or ~/.kube/config)',
+      })
+      .option('context', {
+        type: 'string',
+        describe: "kubeconfig: the context to use (default the kubeconfig's current context)",
+      })
+      .option('stub-image', {
+        type: 'string',
+        describe: 'kubeconfig: the registry stub image the nodes can pull (build it: pullstorm image build)',
+      })
+      .option('i-know-this-is-production', {
+        type: 'boolean',
+        default: false,
+        describe: 'kubeconfig: run even when the context looks like production',
+      })
+      .group(
+        ['backend', 'node-image', 'kubeconfig', 'context', 'stub-image', 'i-know-this-is-production'],
+        'Backends:',
+      ),
   handler: async (argv) => {
     const scale = argv['time-scale'];
     if (scale !== undefined && !(Number.isFinite(scale) && scale >= 1)) {
@@ -86,7 +139,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
     const files =
       argv.scenarios.length > 0 ? scenarioFiles(argv.scenarios) : suiteFiles(argv.suite ?? 'default');
-    const loaded = await loadScenarios(files, scale);
+    const loaded = await loadScenarios(files, {
+      ...(scale !== undefined ? { timeScale: scale } : {}),
+      ...(argv.backend !== undefined ? { backend: argv.backend } : {}),
+    });
     if (argv.retain && loaded.length > 1) {
       throw new UsageError(`--retain keeps one run up at a time, got ${loaded.length} scenarios`);
     }
@@ -101,6 +157,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         ...(!single && argv.out !== undefined ? { runsDir: argv.out } : {}),
         retain: argv.retain,
         signal: signal.signal,
+        backend: backendOptions(argv),
       },
       (entry) => {
         if (entry.error !== undefined) process.stderr.write(`pullstorm: ${entry.scenario}: ${entry.error}\n`);

@@ -8,6 +8,9 @@ interface ServeArgs {
   port: number;
   tls: boolean;
   'tls-dir'?: string;
+  'tls-cert'?: string;
+  'tls-key'?: string;
+  'tls-ca'?: string;
   'tls-san': string[];
   auth: 'none' | 'basic' | 'token';
   user: string[];
@@ -43,17 +46,30 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('tls', {
         type: 'boolean',
         default: false,
-        describe: 'serve HTTPS with a generated CA and certificate',
+        describe: 'serve HTTPS with a generated CA and certificate (or the --tls-cert/--tls-key files)',
       })
       .option('tls-dir', {
         type: 'string',
-        describe: 'where to write ca.crt, tls.crt, tls.key (default: a temp dir)',
+        describe: 'where to write the generated ca.crt, tls.crt, tls.key (default: a temp dir)',
       })
       .option('tls-san', {
         type: 'string',
         array: true,
         default: [] as string[],
-        describe: 'extra host name or IP the certificate is valid for (repeatable)',
+        describe: 'extra host name or IP the generated certificate is valid for (repeatable)',
+      })
+      .option('tls-cert', {
+        type: 'string',
+        describe: 'serve this PEM certificate instead of generating one (implies --tls; needs --tls-key)',
+      })
+      .option('tls-key', {
+        type: 'string',
+        describe: 'the PEM private key of --tls-cert',
+      })
+      .option('tls-ca', {
+        type: 'string',
+        describe:
+          'PEM of the CA that issued --tls-cert: checked, then named as caFile in the ready line (default: caFile null)',
       })
       .option('auth', {
         choices: ['none', 'basic', 'token'] as const,
@@ -84,7 +100,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('control-token', {
         type: 'string',
         describe:
-          'enable the fault control API (/_pullstorm/faults; pullstorm fault …) with this bearer token',
+          'enable the fault control API (/_pullstorm/faults; pullstorm fault …) and the event feed (/_pullstorm/events) with this token (X-Pullstorm-Control-Token or Authorization: Bearer)',
       })
       .check((argv) => {
         if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
@@ -94,6 +110,22 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
           throw new UsageError(
             `--auth ${argv.auth}: expected at least one --user <name>:<password>, got none`,
           );
+        }
+        const given = (['tls-cert', 'tls-key', 'tls-ca'] as const).filter((f) => argv[f] !== undefined);
+        if (given.length > 0 && (argv['tls-cert'] === undefined || argv['tls-key'] === undefined)) {
+          throw new UsageError(
+            `--${given.join(', --')}: expected --tls-cert and --tls-key together, got only --${given.join(' and --')}`,
+          );
+        }
+        if (argv['tls-cert'] !== undefined) {
+          const generated = [
+            ...(argv['tls-dir'] !== undefined ? ['--tls-dir'] : []),
+            ...(argv['tls-san'].length > 0 ? ['--tls-san'] : []),
+          ];
+          if (generated.length > 0)
+            throw new UsageError(
+              `${generated.join(', ')}: these shape a generated certificate; with --tls-cert the file's own names are served, so expected neither, got ${generated.join(' and ')}`,
+            );
         }
         if (!Number.isInteger(argv['large-layers']) || argv['large-layers'] < 1) {
           throw new UsageError(`--large-layers: expected a positive integer, got ${argv['large-layers']}`);
@@ -109,7 +141,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const options: ServeOptions = {
       host: argv.host,
       port: argv.port,
-      tls: argv.tls,
+      tls: argv.tls || argv['tls-cert'] !== undefined,
+      tlsFiles:
+        argv['tls-cert'] !== undefined && argv['tls-key'] !== undefined
+          ? { cert: argv['tls-cert'], key: argv['tls-key'], ca: argv['tls-ca'] }
+          : undefined,
       tlsDir: argv['tls-dir'],
       tlsNames: argv['tls-san'],
       auth: argv.auth,

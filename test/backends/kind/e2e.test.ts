@@ -1,7 +1,8 @@
 /**
  * The kind backend end to end: a real cluster, the stub on kind's network with TLS and auth, pods
- * pulling through containerd's hosts.toml, kubelet's events arriving as pullstorm events, and a
- * teardown that leaves no cluster behind. Needs `kind` and Docker (the CI workflow
+ * pulling through containerd's hosts.toml, kubelet's events arriving as pullstorm events, a registry
+ * fault applied through the backend with the stub's events relayed to the log, and a teardown that
+ * leaves no cluster behind. Needs `kind` and Docker (the CI workflow
  * .github/workflows/kind.yml installs kind); skipped otherwise, with the reason in the suite name.
  */
 
@@ -14,7 +15,7 @@ import { kindBackend } from '../../../harness/backends/kind/backend.ts';
 import { clusterName } from '../../../harness/backends/kind/names.ts';
 import type { Backend, BackendCluster } from '../../../harness/backends/provider.ts';
 import { dockerStatus } from '../../../harness/containers/docker.ts';
-import type { KubeEvent, PodState, RunEvent } from '../../../harness/events/types.ts';
+import type { KubeEvent, PodState, RegistryRequest, RunEvent } from '../../../harness/events/types.ts';
 import { applyDefaults, defineScenario } from '../../../harness/scenario/index.ts';
 
 const kindVersion = await execa('kind', ['version'], { reject: false });
@@ -121,6 +122,42 @@ describe.skipIf(!hasKind)(`kind backend end to end${hasKind ? '' : ` (skipped: $
     ).toBe(true);
     await clear();
   }, 240_000);
+
+  it('a registry fault through the backend fails pulls as not found until cleared; the stub’s events are in the log', async () => {
+    const clear = await backend.applyRegistryFault({
+      id: 'gone',
+      fault: 'unknown-tag',
+      options: {},
+      scope: { registry: 'hub', repository: 'pullstorm/tiny', route: 'manifest', probability: 1 },
+      atMs: 0,
+    });
+    await cluster.createPod({
+      name: 'faulted',
+      image: 'hub.pullstorm.test:5000/pullstorm/tiny:1.0',
+      imagePullPolicy: 'Always',
+      imagePullSecrets: ['hub-ci'],
+    });
+    await cluster.waitFor((p) => p.some((x) => x.name === 'faulted' && x.reason === 'ErrImagePull'), 180_000);
+    expect(
+      log.some(
+        (e) => e.kind === 'k8s.event' && e.involvedObject.name === 'faulted' && /not found/.test(e.message),
+      ),
+    ).toBe(true);
+    await clear();
+    // kubelet retries after its backoff (10 s, then 20 s …).
+    await cluster.waitFor((p) => p.some((x) => x.name === 'faulted' && x.phase === 'Running'), 180_000);
+    const relayed = (kind: RunEvent['kind']) =>
+      log.filter((e) => e.kind === kind && 'id' in e && e.id === 'gone');
+    expect([relayed('fault.applied').length, relayed('fault.cleared').length]).toEqual([1, 1]);
+    expect(relayed('fault.hit').length).toBeGreaterThan(0);
+    const requests = log.filter((e): e is RegistryRequest => e.kind === 'registry.request');
+    expect(
+      requests.some((r) => r.registry === 'hub' && r.status === 404 && r.faults?.includes('unknown-tag')),
+    ).toBe(true);
+    expect(requests.some((r) => r.registry === 'hub' && r.route === 'manifest' && r.status === 200)).toBe(
+      true,
+    );
+  }, 420_000);
 
   it('teardown removes the cluster', async () => {
     await backend.teardown();

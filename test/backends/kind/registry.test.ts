@@ -4,13 +4,17 @@
  * machine) answering under the registry's host name and the stable alias, with a TLS certificate
  * valid for those names. A second container on the network plays the node: it resolves the alias
  * through Docker's DNS and verifies the certificate against the stub's CA, as containerd would.
+ * Faults go to the stub's control API through its mapped port, and its event feed is relayed, as
+ * the kind backend does from provision to teardown.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Network, type StartedNetwork } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followKindStubs } from '../../../harness/backends/kind/backend.ts';
 import {
   type KindStub,
   kindServeArgs,
@@ -21,6 +25,7 @@ import {
 import { dockerStatus } from '../../../harness/containers/docker.ts';
 import { IMAGE_NODE_PATH } from '../../../harness/containers/rootfs.ts';
 import { stubImage } from '../../../harness/containers/stub-image.ts';
+import type { RegistryRequest, RunEvent } from '../../../harness/events/types.ts';
 import type { Registry } from '../../../harness/scenario/resolved.ts';
 
 const docker = await dockerStatus();
@@ -40,7 +45,7 @@ describe('kind stub arguments', () => {
   it('the first registry also answers as pullstorm-registry; TLS names every alias', () => {
     expect(stubAliases('hub', true)).toEqual(['hub.pullstorm.test', 'pullstorm-registry']);
     expect(stubAliases('ghcr', false)).toEqual(['ghcr.pullstorm.test']);
-    expect(kindServeArgs(registry, stubAliases('hub', true))).toEqual([
+    expect(kindServeArgs(registry, stubAliases('hub', true), 'c0ffee')).toEqual([
       '--tls',
       '--tls-san',
       'hub.pullstorm.test',
@@ -54,6 +59,8 @@ describe('kind stub arguments', () => {
       '4096',
       '--large-layers',
       '1',
+      '--control-token',
+      'c0ffee',
     ]);
   });
 
@@ -129,6 +136,61 @@ describe.skipIf(!docker.available)(
         `fetch('https://${ip}:5000/v2/').then((x) => console.log(x.status), (e) => console.log(e.cause?.code ?? e.message))`,
       );
       expect(r.stdout.trim()).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+    });
+
+    it('each stub has its own random control token; without it the control API refuses', async () => {
+      expect(stubs[0]!.controlToken).toMatch(/^[0-9a-f]{32}$/);
+      const res = await new Promise<number>((resolve, reject) =>
+        get(`${stubs[0]!.hostUrl}/_pullstorm/faults`, { ca: stubs[0]!.caPem }, (r) => {
+          r.resume();
+          resolve(r.statusCode!);
+        }).on('error', reject),
+      );
+      expect(res).toBe(401);
+    });
+
+    it('a registry fault applied through the mapped port breaks a pull from the node network; its events reach the log', async () => {
+      const log: RunEvent[] = [];
+      const lines: string[] = [];
+      const relay = followKindStubs(stubs, { emit: (e) => log.push(e), log: (l) => lines.push(l) });
+      const head = (host: string) => `
+        const res = await fetch('https://${host}:5000/v2/pullstorm/tiny/manifests/1.0', { method: 'HEAD', headers: {
+          authorization: 'Basic ${Buffer.from('ci:pw').toString('base64')}',
+          accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json' } });
+        console.log(res.status);`;
+      try {
+        const clear = await relay.applyFault({
+          id: 'gone',
+          fault: 'unknown-tag',
+          options: {},
+          scope: { registry: 'hub', repository: 'pullstorm/tiny', route: 'manifest', probability: 1 },
+          atMs: 0,
+        });
+        const broken = await fromNode(head('hub.pullstorm.test'));
+        expect([broken.stderr, broken.stdout.trim()]).toEqual(['', '404']);
+        await clear();
+        const healed = await fromNode(head('pullstorm-registry'));
+        expect([healed.stderr, healed.stdout.trim()]).toEqual(['', '200']);
+      } finally {
+        await relay.stop();
+      }
+      expect(lines).toEqual([]);
+      const kinds = log.map((e) => e.kind);
+      expect(kinds.filter((k) => k.startsWith('fault.'))).toEqual([
+        'fault.applied',
+        'fault.hit',
+        'fault.cleared',
+      ]);
+      const requests = log.filter((e): e is RegistryRequest => e.kind === 'registry.request');
+      expect(requests.map((r) => `${r.registry} ${r.method} ${r.status}`)).toEqual(
+        expect.arrayContaining(['hub HEAD 404', 'hub HEAD 200']),
+      );
+      // The pulls came from a container on the network, not through the mapped port: the stub saw its address.
+      const nodeIp = /^\d+\.\d+\.\d+\.\d+$/;
+      expect(requests.filter((r) => r.method === 'HEAD').every((r) => nodeIp.test(r.client ?? ''))).toBe(
+        true,
+      );
+      expect(requests.some((r) => r.path.startsWith('/_pullstorm'))).toBe(false);
     });
 
     it('is reachable from this machine too (seeding, k6, fault control)', async () => {

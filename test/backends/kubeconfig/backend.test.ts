@@ -1,6 +1,10 @@
 /**
  * The kubeconfig backend over a fake API: what it creates (namespace, stub, pull secrets) with which
- * labels, how pod images reach the stub, what teardown deletes — and the doctor's report.
+ * labels, how pod images reach the stub, what teardown deletes — and the doctor's report. Its stub
+ * Deployments come up as real in-process stubs started with the control token from the run's
+ * Secret, so registry faults and the relayed feed are exercised for real; only the path through
+ * the API server's service proxy is replaced by direct access (that path has its own test,
+ * test/backends/remote-stub/).
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,8 +13,11 @@ import type { V1Deployment, V1Node, V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { imageRewriter, kubeconfigBackend } from '../../../harness/backends/kubeconfig/backend.ts';
 import { doctorForContext, formatContextReport } from '../../../harness/backends/kubeconfig/doctor.ts';
+import { directAccess } from '../../../harness/backends/remote-stub.ts';
 import type { RunEvent } from '../../../harness/events/types.ts';
 import type { Scenario } from '../../../harness/scenario/resolved.ts';
+import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
 import { FakeApi } from './fake-api.ts';
 
 /** A fake whose stub deployments come up Ready at once, as a kubelet would report them. */
@@ -26,6 +33,30 @@ class ReadyStubs extends FakeApi {
     });
   }
 }
+
+/** A fake whose stub Deployments run as real stubs in-process, with the token from the run's Secret. */
+class RunningStubs extends ReadyStubs {
+  stubs = new Map<string, RunningRegistry>();
+  override async createDeployment(namespace: string, body: V1Deployment) {
+    const container = body.spec?.template.spec?.containers[0];
+    const secret = this.created.find((c) => (c.body as V1Secret).metadata?.name === 'pullstorm-control');
+    const token = Buffer.from((secret!.body as V1Secret).data!.token!, 'base64').toString();
+    // What the kubelet would do: $(PULLSTORM_CONTROL_TOKEN) in args from the env's secretKeyRef.
+    expect(container?.args?.slice(-2)).toEqual(['--control-token', '$(PULLSTORM_CONTROL_TOKEN)']);
+    const registry = await startRegistry({
+      controlToken: token,
+      images: fixtureImages({ include: ['tiny'] }),
+    });
+    this.stubs.set(body.metadata!.name!, registry);
+    await super.createDeployment(namespace, body);
+  }
+  async close() {
+    for (const s of this.stubs.values()) await s.close();
+  }
+}
+
+/** Access for tests whose stubs never run: nothing listens there. */
+const nowhere = () => directAccess({ url: 'http://127.0.0.1:9' });
 
 const scenario = {
   backend: {
@@ -54,23 +85,29 @@ const identity = { context: 'staging', cluster: 'staging', server: 'https://10.0
 
 describe('kubeconfig backend', () => {
   it('provisions a labelled namespace, the stub, pull secrets for the stub host; teardown deletes by run label', async () => {
-    const api = new ReadyStubs();
+    const api = new RunningStubs();
     const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kc-out-'));
     const log: RunEvent[] = [];
-    const backend = kubeconfigBackend({ api, identity, stubImage: 'registry.example/pullstorm/stub:1' });
+    const backend = kubeconfigBackend({
+      api,
+      identity,
+      stubImage: 'registry.example/pullstorm/stub:1',
+      stubAccess: (stub) => directAccess({ url: api.stubs.get(stub.service)!.url }),
+    });
     expect(backend.info().capabilities).toEqual({
       provision: false,
       nodeFaults: false,
       diskFaults: false,
       startsContainers: true,
       perNodeNetwork: false,
+      connectionFaults: false,
     });
     expect(backend.applyNodeFault).toBeUndefined();
     const cluster = await backend.provision(scenario, { runId: 'run-1', outDir, emit: (e) => log.push(e) });
     expect(backend.cluster).toBe(cluster);
 
     const kinds = api.created.map((c) => c.kind);
-    expect(kinds).toEqual(['Namespace', 'Secret', 'Secret', 'Deployment', 'Service', 'Secret']);
+    expect(kinds).toEqual(['Namespace', 'Secret', 'Secret', 'Secret', 'Deployment', 'Service', 'Secret']);
     for (const c of api.created) {
       expect(
         (c.body as { metadata: { labels: Record<string, string> } }).metadata.labels['pullstorm.run-id'],
@@ -87,7 +124,29 @@ describe('kubeconfig backend', () => {
     const pod = await cluster.createPod({ name: 'p', image: 'hub.pullstorm.test:5000/pullstorm/tiny:1.0' });
     expect(pod.image).toBe('localhost:30500/pullstorm/tiny:1.0');
 
+    // A registry fault through the backend, a pull at the stub, the stub's events in the run's log.
+    const stub = api.stubs.get('pullstorm-registry-hub')!;
+    const clear = await backend.applyRegistryFault({
+      id: 'gone',
+      fault: 'unknown-tag',
+      options: {},
+      scope: { registry: 'hub', route: 'manifest', probability: 1 },
+      atMs: 0,
+    });
+    expect((await fetch(`${stub.url}/v2/pullstorm/tiny/manifests/1.0`)).status).toBe(404);
+    await clear();
+    expect((await fetch(`${stub.url}/v2/pullstorm/tiny/manifests/1.0`)).status).toBe(200);
+
     await backend.teardown();
+    await api.close();
+    const relayed = log.filter((e) => e.kind.startsWith('fault.') || e.kind === 'registry.request');
+    expect(relayed.map((e) => `${e.kind}${'registry' in e ? ` ${e.registry} ${e.status}` : ''}`)).toEqual([
+      'fault.applied',
+      'fault.hit',
+      'registry.request hub 404',
+      'fault.cleared',
+      'registry.request hub 200',
+    ]);
     await backend.teardown();
     expect(api.deletes.at(-1)).toEqual({
       kind: 'namespaces',
@@ -111,12 +170,23 @@ describe('kubeconfig backend', () => {
       kubeconfigBackend({ api: new FakeApi(), identity, stubImage: 's' }).provision(virtual, ctx),
     ).rejects.toThrow(/real nodes only/);
 
+    await expect(
+      kubeconfigBackend({ api: new FakeApi(), identity, stubImage: 's' }).provision(scenario, ctx),
+    ).rejects.toThrow(
+      'stubAccess: with a custom api there is no kubeconfig to reach the stubs through; pass stubAccess too',
+    );
     const api = new FakeApi(); // stub pods never appear
     const plain = {
       ...scenario,
       registries: [{ ...scenario.registries[0]!, tls: false, auth: undefined }],
     } as Scenario;
-    const backend = kubeconfigBackend({ api, identity, stubImage: 'stub:missing', stubReadyTimeoutMs: 100 });
+    const backend = kubeconfigBackend({
+      api,
+      identity,
+      stubImage: 'stub:missing',
+      stubReadyTimeoutMs: 100,
+      stubAccess: nowhere,
+    });
     await expect(backend.provision(plain, ctx)).rejects.toThrow(
       /stub not ready after 100 ms: no pod created.*pullstorm image build/,
     );
@@ -129,7 +199,14 @@ describe('kubeconfig backend', () => {
 
   it('rewrites only the scenario registries’ hosts', () => {
     const rewrite = imageRewriter([
-      { registry: 'hub', host: 'localhost:30500', nodePort: 30500, serviceHost: 'x' },
+      {
+        registry: 'hub',
+        host: 'localhost:30500',
+        nodePort: 30500,
+        serviceHost: 'x',
+        service: 'x',
+        tls: false,
+      },
     ]);
     expect(rewrite('hub.pullstorm.test:5000/a/b:1')).toBe('localhost:30500/a/b:1');
     expect(rewrite('docker.io/library/busybox:1')).toBe('docker.io/library/busybox:1');

@@ -8,7 +8,13 @@ import {
   podManifest,
   pullSecretManifest,
 } from '../../../harness/backends/kubeconfig/manifests.ts';
-import { serveArgs, stubObjects } from '../../../harness/backends/kubeconfig/stub-manifests.ts';
+import {
+  controlSecret,
+  serveArgs,
+  stubObjects,
+} from '../../../harness/backends/kubeconfig/stub-manifests.ts';
+import { serveCommand } from '../../../harness/cli/commands/serve.ts';
+import { buildParser } from '../../../harness/cli/parser.ts';
 import type { Registry } from '../../../harness/scenario/resolved.ts';
 
 const runId = 'storm-20260302-101500-3f9a';
@@ -132,31 +138,75 @@ describe('stub manifests (kubeconfig backend)', () => {
     );
   });
 
-  it('keeps passwords out of the pod spec: users come from a Secret through $(VAR) arguments', () => {
+  it('keeps passwords and the control token out of the pod spec: Secrets through $(VAR) arguments', () => {
     const spec = JSON.stringify(objects.deployment);
     expect(spec).not.toContain('s3cret');
     const container = objects.deployment.spec!.template.spec!.containers[0]!;
     expect(container.args).toEqual(
       expect.arrayContaining(['--auth', 'token', '--user', '$(PULLSTORM_USER_0)']),
     );
+    expect(container.args!.slice(-2)).toEqual(['--control-token', '$(PULLSTORM_CONTROL_TOKEN)']);
     expect(container.env).toEqual([
       {
         name: 'PULLSTORM_USER_0',
         valueFrom: { secretKeyRef: { name: 'pullstorm-registry-hub-users', key: 'user0' } },
       },
+      {
+        name: 'PULLSTORM_CONTROL_TOKEN',
+        valueFrom: { secretKeyRef: { name: 'pullstorm-control', key: 'token' } },
+      },
     ]);
+    const control = controlSecret(ctx, 'the-token');
+    expect(control).toMatchObject({
+      kind: 'Secret',
+      type: 'Opaque',
+      metadata: { name: 'pullstorm-control', namespace: ctx.namespace, labels: runLabel },
+    });
+    expect(Buffer.from(control.data!.token!, 'base64').toString()).toBe('the-token');
+    knownToSchema(control, 'V1Secret');
     const users = objects.secrets.find((s) => s.metadata?.name === 'pullstorm-registry-hub-users')!;
     expect(Buffer.from(users.data!.user0!, 'base64').toString()).toBe('ci:s3cret');
   });
 
-  it('TLS: a kubernetes.io/tls Secret mounted read-only, served with --tls-cert/--tls-key', () => {
+  it('TLS: a kubernetes.io/tls Secret mounted read-only, served with --tls-cert/--tls-key/--tls-ca', () => {
     const tls = objects.secrets.find((s) => s.type === 'kubernetes.io/tls')!;
     expect(Object.keys(tls.data!).sort()).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
     const pod = objects.deployment.spec!.template.spec!;
     expect(pod.volumes).toEqual([{ name: 'tls', secret: { secretName: 'pullstorm-registry-hub-tls' } }]);
-    expect(pod.containers[0]!.args).toEqual(
-      expect.arrayContaining(['--tls', '--tls-cert', '/etc/pullstorm/tls/tls.crt']),
+    expect(pod.containers[0]!.volumeMounts).toEqual([
+      { name: 'tls', mountPath: '/etc/pullstorm/tls', readOnly: true },
+    ]);
+    expect(pod.containers[0]!.args!.slice(0, 6)).toEqual([
+      '--tls-cert',
+      '/etc/pullstorm/tls/tls.crt',
+      '--tls-key',
+      '/etc/pullstorm/tls/tls.key',
+      '--tls-ca',
+      '/etc/pullstorm/tls/ca.crt',
+    ]);
+  });
+
+  it('the args are ones `pullstorm serve` accepts (its own parser, the $(VAR)s as the kubelet expands them)', async () => {
+    const args = objects.deployment.spec!.template.spec!.containers[0]!.args!.map((a) =>
+      a.replace('$(PULLSTORM_USER_0)', 'ci:s3cret').replace('$(PULLSTORM_CONTROL_TOKEN)', 'tok'),
     );
+    // The image's entrypoint is `serve --host 0.0.0.0 --port 5000`; only the parse is checked here.
+    const parsed = await buildParser(
+      ['serve', '--host', '0.0.0.0', '--port', '5000', ...args],
+      [{ ...serveCommand, handler: () => undefined }],
+    )
+      .fail((message) => {
+        throw new Error(message);
+      })
+      .parseAsync();
+    expect(parsed).toMatchObject({
+      'tls-cert': '/etc/pullstorm/tls/tls.crt',
+      'tls-key': '/etc/pullstorm/tls/tls.key',
+      'tls-ca': '/etc/pullstorm/tls/ca.crt',
+      auth: 'token',
+      user: ['ci:s3cret'],
+      'control-token': 'tok',
+    });
   });
 
   it('every field is one the Kubernetes API knows (client-node generated models)', () => {

@@ -97,8 +97,18 @@ describe('missingCapabilities', () => {
     expect(
       missingCapabilities(KIND_INFO, scenario([{ fault: 'disk-full' }, { fault: 'dns', nodes: ['a'] }])),
     ).toEqual([]);
-    expect(missingCapabilities(KIND_INFO, scenario([{ fault: 'refused', nodes: ['a'] }]))).toEqual([
+    expect(missingCapabilities(KIND_INFO, scenario([{ fault: 'rate-limit', nodes: ['a'] }]))).toEqual([
       'kind: perNodeNetwork: a fault is scoped to nodes',
+    ]);
+  });
+
+  it('kind and kubeconfig: TCP- and TLS-layer faults need front doors their stubs lack', () => {
+    const faults = scenario([{ fault: 'refused' }, { fault: 'tls-expired' }, { fault: 'server-error' }]);
+    expect(missingCapabilities(KIND_INFO, faults)).toEqual([
+      'kind: connectionFaults: the scenario has refused, tls-expired (TCP/TLS-layer faults)',
+    ]);
+    expect(missingCapabilities(KUBECONFIG_INFO, faults)).toEqual([
+      'kubeconfig: connectionFaults: the scenario has refused, tls-expired (TCP/TLS-layer faults)',
     ]);
   });
 

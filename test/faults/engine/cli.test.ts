@@ -118,7 +118,7 @@ describe('pullstorm fault', () => {
     });
     expect(await cli('fault', 'list', '--url', url, '--token', 'wrong')).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('got a token that does not match'),
+      stderr: expect.stringContaining('got X-Pullstorm-Control-Token with a token that does not match'),
     });
     expect(await cli('fault', 'list', '--token', 'x')).toMatchObject({
       code: 2,

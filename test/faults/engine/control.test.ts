@@ -17,20 +17,35 @@ describe('control API', () => {
     expect(JSON.parse(text).errors[0]).toMatchObject({ code: 'CONTROL_DISABLED' });
   });
 
-  it('requires the bearer token', async () => {
+  it('requires the token, as a bearer token or in X-Pullstorm-Control-Token', async () => {
     await using s = await stub({ controlToken: 'sekrit' });
+    const expected =
+      'expected X-Pullstorm-Control-Token: <control token> or Authorization: Bearer <control token>, got';
     const none = await s.call('/_pullstorm/faults');
     expect(none.res.status).toBe(401);
     expect(none.res.headers.get('www-authenticate')).toBe('Bearer realm="pullstorm-control"');
-    expect(JSON.parse(none.text).errors[0].message).toBe(
-      'expected Authorization: Bearer <control token>, got none',
-    );
+    expect(JSON.parse(none.text).errors[0].message).toBe(`${expected} neither`);
     const wrong = await s.call('/_pullstorm/faults', { headers: { Authorization: 'Bearer nope' } });
     expect(JSON.parse(wrong.text).errors[0].message).toBe(
-      'expected Authorization: Bearer <control token>, got a token that does not match',
+      `${expected} Authorization: Bearer with a token that does not match`,
     );
     const basic = await s.call('/_pullstorm/faults', { headers: { Authorization: 'Basic c2Vrcml0' } });
     expect(basic.res.status).toBe(401);
+    expect(JSON.parse(basic.text).errors[0].message).toBe(`${expected} Authorization with another scheme`);
+    const header = await s.call('/_pullstorm/faults', { headers: { 'X-Pullstorm-Control-Token': 'sekrit' } });
+    expect([header.res.status, header.text]).toEqual([200, '{"faults":[]}']);
+    // Through kube-apiserver's proxy Authorization holds the cluster's credentials (then is
+    // removed): the custom header decides when both are sent.
+    const both = await s.call('/_pullstorm/faults', {
+      headers: { 'X-Pullstorm-Control-Token': 'sekrit', Authorization: 'Bearer cluster-token' },
+    });
+    expect(both.res.status).toBe(200);
+    const badHeader = await s.call('/_pullstorm/faults', {
+      headers: { 'X-Pullstorm-Control-Token': 'nope', Authorization: 'Bearer sekrit' },
+    });
+    expect(JSON.parse(badHeader.text).errors[0].message).toBe(
+      `${expected} X-Pullstorm-Control-Token with a token that does not match`,
+    );
   });
 
   it('applies, lists and clears faults that take effect at once', async () => {
