@@ -6,13 +6,14 @@ import type { Hono } from 'hono';
 import { createRegistryApp, type RegistryAppOptions } from './app.ts';
 import type { RegistryEnv } from './context.ts';
 import type { RegistryRequestEvent } from './events.ts';
-import { controlApi } from './faults/control.ts';
+import { controlApi, controlOnlyApp } from './faults/control.ts';
 import { createFaultEngine, type FaultEngine, type FaultEvent } from './faults/engine.ts';
 import { createNetFaults } from './faults/net/index.ts';
 import { createEventFeed } from './feed.ts';
 import {
   type Endpoint,
   type EndpointOptions,
+  type Listener,
   listen,
   listenThroughDoors,
   type TlsOptions,
@@ -77,8 +78,19 @@ export interface StartRegistryOptions extends Omit<RegistryAppOptions, 'store'> 
    * `Authorization: Bearer`; default none (both disabled, 404).
    */
   controlToken?: string;
-  /** Certificates the TLS certificate faults serve (`certificateVariants()`); default none. */
-  certificates?: CertificateVariants;
+  /**
+   * Certificates the TLS certificate faults serve (`certificateVariants()`); default none. A fault
+   * whose variant is missing answers FAULT_NOT_APPLICABLE with `certificatesHint`.
+   */
+  certificates?: Partial<CertificateVariants>;
+  /** How to get missing certificate variants, for that answer; default names `certificateVariants()`. */
+  certificatesHint?: string;
+  /**
+   * Also serve the control API and the event feed on a listener of their own (same TLS as the
+   * registry, never behind a front door), so a `refused` or `blackhole` on the registry cannot cut
+   * the controller off; needs `controlToken`. Default none (they answer on the registry's port only).
+   */
+  controlListener?: { host?: string; port?: number };
 }
 
 /** A running registry. */
@@ -93,6 +105,8 @@ export interface RunningRegistry extends AsyncDisposable {
   faults: FaultEngine;
   /** The front doors, in the order given; empty without `endpoints`. `url` is the first one's. */
   endpoints: Endpoint[];
+  /** `http(s)://host:port` of the control listener; undefined without `controlListener`. */
+  controlUrl?: string;
   /** Stops the server and drops its connections (idempotent). */
   close(): Promise<void>;
 }
@@ -109,8 +123,13 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     onFaultEvent,
     controlToken,
     certificates,
+    certificatesHint,
+    controlListener,
     ...appOptions
   } = options;
+  if (controlListener !== undefined && !controlToken) {
+    throw new TypeError('controlListener: serves the control API, which needs controlToken; got no token');
+  }
   const store = createStore(storage);
   for (const image of images ?? []) await seed(store, image);
   // With a control token, every event also goes to the feed a harness in another process follows.
@@ -126,28 +145,41 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     onEvent: onFault,
     net,
     certificates,
+    certificatesHint,
   });
+  const control = controlApi(faults, controlToken, feed);
   const app = createRegistryApp({
     ...appOptions,
     store,
     ...(onRequest !== undefined && { onRequest }),
     layers: [faults.layer, ...(appOptions.layers ?? [])],
-    control: controlApi(faults, controlToken, feed),
+    control,
   });
   if (net !== undefined) {
     const doors = await listenThroughDoors(app.fetch, { endpoints: endpoints!, tls, faults: net });
     const first = doors.endpoints[0]!;
+    const side = await listenForControl(controlListener, control, first.url, tls, doors.close);
     const close = async () => {
       feed?.close();
       await net.clearAll();
-      await doors.close();
+      await Promise.all([doors.close(), side?.close()]);
     };
-    return { ...first, store, app, faults, endpoints: doors.endpoints, close, [Symbol.asyncDispose]: close };
+    return {
+      ...first,
+      store,
+      app,
+      faults,
+      endpoints: doors.endpoints,
+      ...(side !== undefined && { controlUrl: side.url }),
+      close,
+      [Symbol.asyncDispose]: close,
+    };
   }
   const listener = await listen(app.fetch, { host, port, tls });
-  const close = () => {
+  const side = await listenForControl(controlListener, control, listener.url, tls, listener.close);
+  const close = async () => {
     feed?.close();
-    return listener.close();
+    await Promise.all([listener.close(), side?.close()]);
   };
   return {
     url: listener.url,
@@ -157,9 +189,27 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     app,
     faults,
     endpoints: [],
+    ...(side !== undefined && { controlUrl: side.url }),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** The control listener when asked for; if it cannot listen, `undo` closes the registry's. */
+async function listenForControl(
+  where: StartRegistryOptions['controlListener'],
+  control: ReturnType<typeof controlApi>,
+  registryUrl: string,
+  tls: TlsOptions | undefined,
+  undo: () => Promise<void>,
+): Promise<Listener | undefined> {
+  if (where === undefined) return undefined;
+  try {
+    return await listen(controlOnlyApp(control, registryUrl).fetch, { ...where, tls });
+  } catch (error) {
+    await undo();
+    throw error;
+  }
 }
 
 /** One listener calling `first`, then `second` when given (the caller's own). */

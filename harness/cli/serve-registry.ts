@@ -2,18 +2,22 @@
  * What `pullstorm serve` starts: the registry stub with fixtures, TLS material (generated, or read
  * from `--tls-cert`/`--tls-key` files), users, and with a control token the control API and the
  * event feed. Separate from the yargs command so tests and the Deno smoke run can start the same thing.
+ *
+ * The registry is served through one front door (registry-stubs/faults/net), so every TCP- and
+ * TLS-layer fault applies to it. With a control token the control API and the feed are also served
+ * on a control listener of their own (`--control-port`, default an ephemeral port; the ready line's
+ * `controlUrl`), which no fault touches: a harness steering the stub from outside keeps its hold
+ * through `refused` or `blackhole`. They still answer on the registry's port too, as before the
+ * control listener existed, but there they go through the door like any request.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import { startRegistry } from '../../registry-stubs/index.ts';
-import {
-  createCertificateAuthority,
-  issueCertificate,
-  writeTlsFiles,
-} from '../../registry-stubs/tls/index.ts';
-import { loadTlsFiles, type TlsFileOptions } from './serve-tls.ts';
+import { serveCertificates } from './serve-certificates.ts';
+import type { TlsFileOptions } from './serve-tls.ts';
+
+/** Name of serve's one front door, as `fault.hit` events and `nodes` scopes see it: `registry`. */
+export const SERVE_ENDPOINT = 'registry';
 
 /** Options of `startServe()`; the CLI's flags, with the same defaults. */
 export interface ServeOptions {
@@ -43,6 +47,8 @@ export interface ServeOptions {
   largeLayers?: number;
   /** Token of the fault control API and the event feed; default none (both answer 404). */
   controlToken?: string | undefined;
+  /** Port of the control listener (with `controlToken`); default 0, a free one. */
+  controlPort?: number | undefined;
 }
 
 /** The JSON line `pullstorm serve` prints when it is ready. */
@@ -53,6 +59,8 @@ export interface ServeReady {
   port: number;
   tls: boolean;
   caFile: string | null;
+  /** Where the control API and the event feed answer out of the faults' reach; null without a control token. */
+  controlUrl: string | null;
   auth: string;
   fixtures: { reference: string; digest: string; mediaType: string; description: string }[];
 }
@@ -64,30 +72,15 @@ export async function startServe(
   const images = options.fixtures
     ? fixtureImages({ largeSizeBytes: options.largeSizeBytes, largeLayers: options.largeLayers })
     : [];
-  let tls: { certPem: string; keyPem: string } | undefined;
-  let caFile: string | null = null;
-  if (options.tlsFiles !== undefined) {
-    const loaded = await loadTlsFiles(options.tlsFiles);
-    tls = { certPem: loaded.certPem, keyPem: loaded.keyPem };
-    caFile = loaded.caFile;
-  } else if (options.tls) {
-    const ca = await createCertificateAuthority();
-    const names = [options.host, ...(options.tlsNames ?? [])].filter((n) => n !== '0.0.0.0' && n !== '::');
-    const hosts = [...new Set(['localhost', ...names.filter((n) => !isIp(n))])];
-    const ips = [...new Set(['127.0.0.1', '::1', ...names.filter(isIp)])];
-    const leaf = await issueCertificate(ca, { hosts, ips });
-    const dir = options.tlsDir ? resolve(options.tlsDir) : await mkdtemp(join(tmpdir(), 'pullstorm-tls-'));
-    const files = await writeTlsFiles(dir, { ca, leaf });
-    caFile = files.caFile;
-    tls = { certPem: leaf.certPem, keyPem: leaf.keyPem };
-  }
+  const { tls, caFile, certificates, certificatesHint } = await serveCertificates(options);
   const everything = [
     { repository: '**', actions: ['pull', 'push', 'delete'] as ('pull' | 'push' | 'delete')[] },
   ];
   const registry = await startRegistry({
-    host: options.host,
-    port: options.port,
+    endpoints: [{ name: SERVE_ENDPOINT, host: options.host, port: options.port }],
     tls,
+    ...(certificates !== undefined && { certificates }),
+    certificatesHint,
     images,
     storage: options.storage ? { kind: 'disk', root: resolve(options.storage) } : { kind: 'memory' },
     auth:
@@ -95,6 +88,9 @@ export async function startServe(
         ? undefined
         : { mode: options.auth, users: options.users.map((u) => ({ ...u, access: everything })) },
     controlToken: options.controlToken,
+    ...(options.controlToken && {
+      controlListener: { host: options.host, port: options.controlPort ?? 0 },
+    }),
   });
   const authority = `${registry.host.includes(':') ? `[${registry.host}]` : registry.host}:${registry.port}`;
   const ready: ServeReady = {
@@ -104,6 +100,7 @@ export async function startServe(
     port: registry.port,
     tls: Boolean(tls),
     caFile,
+    controlUrl: registry.controlUrl ?? null,
     auth: options.auth,
     fixtures: images.map((image) => ({
       reference: `${authority}/${image.repository}:${image.tag}`,
@@ -113,8 +110,4 @@ export async function startServe(
     })),
   };
   return { ready, close: () => registry.close() };
-}
-
-function isIp(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(':');
 }

@@ -10,8 +10,9 @@
  * from outside. Errors are JSON in the OCI shape (`{"errors":[{"code","message","detail"}]}`)
  * saying what was expected and what was given.
  */
+import { Hono } from 'hono';
 import { sameSecret } from '../auth/jwt.ts';
-import type { RegistryContext, RegistryMiddleware } from '../context.ts';
+import type { RegistryContext, RegistryEnv, RegistryMiddleware } from '../context.ts';
 import type { EventFeed } from '../feed.ts';
 import type { FaultEngine, FaultSpec } from './engine.ts';
 import { FaultError } from './errors.ts';
@@ -141,4 +142,22 @@ export function controlApi(
       `no control route matches ${method} ${c.req.path}; expected ${CONTROL_PATH}, ${CONTROL_PATH}/<id>${feed ? ` or ${EVENTS_PATH}` : ''}`,
     );
   };
+}
+
+/**
+ * The app of a control listener (`startRegistry({ controlListener })`): `control` under
+ * `/_pullstorm/`, and for anything else a 404 pointing at the registry, so a client given the wrong
+ * URL learns which one to use.
+ */
+export function controlOnlyApp(control: RegistryMiddleware, registryUrl: string): Hono<RegistryEnv> {
+  const app = new Hono<RegistryEnv>();
+  app.all('/_pullstorm/*', control);
+  app.all('*', function notControl(c) {
+    return error(
+      404,
+      'NOT_FOUND',
+      `this is the registry's control listener: it serves ${CONTROL_PATH} and ${EVENTS_PATH} only; registry requests go to ${registryUrl}, got ${c.req.method} ${c.req.path}`,
+    );
+  });
+  return app;
 }

@@ -25,7 +25,8 @@ export async function applyNetFault(
   options: Record<string, unknown>,
   scope: FaultScope,
   net: NetFaults | undefined,
-  certificates: CertificateVariants | undefined,
+  certificates: Partial<CertificateVariants> | undefined,
+  certificatesHint = 'start the registry with certificates: certificateVariants()',
 ): Promise<Record<string, unknown>> {
   if (entry.factory.kind !== 'net') throw new TypeError(`${entry.name} is not a connection fault`);
   if (net === undefined) {
@@ -39,10 +40,9 @@ export async function applyNetFault(
   const variant = certificateOf[entry.name as keyof typeof certificateOf];
   const certificate = variant === undefined ? undefined : certificates?.[variant];
   if (variant !== undefined && certificate === undefined) {
-    const how = 'start the registry with certificates: certificateVariants()';
     throw faultError(
       'FAULT_NOT_APPLICABLE',
-      `${entry.name} serves the '${variant}' certificate variant; ${how}`,
+      `${entry.name} serves the '${variant}' certificate variant, which this registry does not have; ${certificatesHint}`,
       'fault',
     );
   }

@@ -39,8 +39,13 @@ export interface FaultEngineOptions {
   onEvent?: (event: FaultEvent) => void;
   /** The front doors' controller; default none (connection faults then cannot apply). */
   net?: NetFaults;
-  /** Certificates the TLS faults serve; default none (TLS certificate faults then cannot apply). */
-  certificates?: CertificateVariants;
+  /** Certificates the TLS faults serve; default none (a TLS certificate fault whose variant is missing cannot apply). */
+  certificates?: Partial<CertificateVariants>;
+  /**
+   * How to get the missing variants, said when a TLS certificate fault cannot apply; default
+   * `start the registry with certificates: certificateVariants()` (`pullstorm serve` names its flags).
+   */
+  certificatesHint?: string;
 }
 
 /** What `apply()` resolves with. */
@@ -197,6 +202,7 @@ export function createFaultEngine(options: FaultEngineOptions): FaultEngine {
                     scope,
                     options.net,
                     options.certificates,
+                    options.certificatesHint,
                   ),
                 },
               };

@@ -74,6 +74,30 @@ export async function createCertificateAuthority(
   };
 }
 
+/**
+ * A CA made elsewhere (or by an earlier run), from its certificate and PKCS#8 private key, so more
+ * leaves can be signed: e.g. `pullstorm serve --tls-ca-key`. The key must be ECDSA P-256, the kind
+ * every certificate here is signed with (SIGNING_ALGORITHM); WebCrypto rejects another one.
+ */
+export async function certificateAuthorityFromPem(pems: {
+  certPem: string;
+  keyPem: string;
+}): Promise<CertificateAuthority> {
+  const certificate = new x509.X509Certificate(pems.certPem);
+  const der = x509.PemConverter.decodeFirst(pems.keyPem);
+  const privateKey = await webCrypto.subtle.importKey('pkcs8', der, KEY_ALGORITHM, true, ['sign']);
+  const publicKey = await certificate.publicKey.export(KEY_ALGORITHM, ['verify'], webCrypto);
+  return {
+    certPem: pems.certPem,
+    keyPem: pems.keyPem,
+    keys: { privateKey, publicKey },
+    certificate,
+    commonName: certificate.subjectName.getField('CN')[0] ?? certificate.subject,
+    notBefore: certificate.notBefore,
+    notAfter: certificate.notAfter,
+  };
+}
+
 /** A fresh extractable P-256 key pair (extractable so the private key can be written as PEM). */
 export async function newKeyPair(): Promise<CryptoKeyPair> {
   return (await webCrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;

@@ -2,6 +2,7 @@
 export {
   type CertificateAuthority,
   type CertificateAuthorityOptions,
+  certificateAuthorityFromPem,
   createCertificateAuthority,
   privateKeyPem,
 } from './ca.ts';
@@ -10,6 +11,7 @@ export { type IssueOptions, issueCertificate, type LeafCertificate } from './lea
 export {
   type CertificateVariants,
   certificateVariants,
+  untrustedVariant,
   type VariantOptions,
   WRONG_HOST,
 } from './variants.ts';

@@ -42,8 +42,7 @@ export async function certificateVariants(
   const hosts = options.hosts ?? ['localhost'];
   const ips = options.ips ?? ['127.0.0.1', '::1'];
   const now = Date.now();
-  const untrustedCa = await createCertificateAuthority({ commonName: 'pullstorm untrusted CA' });
-  const [valid, expired, wrongName, noIpSan, unknownCa] = await Promise.all([
+  const [valid, expired, wrongName, noIpSan, untrusted] = await Promise.all([
     issueCertificate(ca, { hosts, ips }),
     issueCertificate(ca, {
       hosts,
@@ -54,7 +53,22 @@ export async function certificateVariants(
     issueCertificate(ca, { hosts: [WRONG_HOST], ips: [] }),
     // A DNS-only certificate still needs a name; without hosts it falls back to localhost.
     issueCertificate(ca, { hosts: hosts.length > 0 ? hosts : ['localhost'], ips: [] }),
-    issueCertificate(untrustedCa, { hosts, ips }),
+    untrustedVariant({ hosts, ips }),
   ]);
-  return { valid, expired, wrongName, noIpSan, unknownCa, untrustedCa };
+  return { valid, expired, wrongName, noIpSan, ...untrusted };
+}
+
+/**
+ * The one variant that needs no key of the trusted CA: the right names signed by a new CA nobody
+ * trusts. Enough for `tls-unknown-ca` when only a certificate and its key are at hand.
+ */
+export async function untrustedVariant(
+  options: VariantOptions = {},
+): Promise<Pick<CertificateVariants, 'unknownCa' | 'untrustedCa'>> {
+  const untrustedCa = await createCertificateAuthority({ commonName: 'pullstorm untrusted CA' });
+  const unknownCa = await issueCertificate(untrustedCa, {
+    hosts: options.hosts ?? ['localhost'],
+    ips: options.ips ?? ['127.0.0.1', '::1'],
+  });
+  return { unknownCa, untrustedCa };
 }

@@ -37,6 +37,9 @@ describe('pullstorm CLI', () => {
       '--user',
       '--storage',
       '--fixtures',
+      '--control-token',
+      '--control-port',
+      '--tls-ca-key',
     ]) {
       expect(stdout).toContain(flag);
     }
@@ -52,6 +55,14 @@ describe('pullstorm CLI', () => {
       /--user: expected <name>:<password>, got 'nopassword'/,
     ],
     [['serve', '--auth', 'oauth'], /Invalid values:[\s\S]*oauth/],
+    [
+      ['serve', '--control-port', '5001'],
+      /--control-port: the control listener serves the control API, which needs --control-token; expected one, got none/,
+    ],
+    [
+      ['serve', '--port', '5000', '--control-port', '5000', '--control-token', 't'],
+      /--control-port: expected a port other than --port's, got 5000 for both/,
+    ],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const { code, stderr } = await cli(...args);
     expect(code).toBe(2);

@@ -1,8 +1,8 @@
 /**
- * `pullstorm serve --tls-cert FILE --tls-key FILE [--tls-ca FILE]` with files made by
- * registry-stubs/tls, as a Kubernetes TLS Secret mounts them: proven with real clients (Node https
- * trusting the CA, skopeo with `--cert-dir`, curl with `--cacert`), and every wrong input refused
- * with exit 2 before anything listens.
+ * `pullstorm serve --tls-cert FILE --tls-key FILE [--tls-ca FILE [--tls-ca-key FILE]]` with files
+ * made by registry-stubs/tls, as a Kubernetes TLS Secret mounts them: proven with real clients (Node
+ * https trusting the CA, skopeo with `--cert-dir`, curl with `--cacert`), the TLS certificate faults
+ * with and without the CA's key, and every wrong input refused with exit 2 before anything listens.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directAccess } from '../../harness/backends/remote-stub.ts';
+import { createControlClient } from '../../registry-stubs/faults/client.ts';
 import type { FeedPage } from '../../registry-stubs/feed.ts';
 import {
   createCertificateAuthority,
@@ -33,6 +35,11 @@ describe('pullstorm serve with certificate files', () => {
   let files: TlsFiles;
   let other: TlsFiles;
   let serve: ServeProcess;
+  let caKeyFile: string;
+  let otherCaKeyFile: string;
+  let rsaKeyFile: string;
+  /** The certificate, its key and the CA that signed it, as flags. */
+  const withCa = () => ['--tls-cert', files.certFile, '--tls-key', files.keyFile, '--tls-ca', files.caFile];
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'pullstorm-serve-tls-'));
@@ -44,21 +51,15 @@ describe('pullstorm serve with certificate files', () => {
       ca: otherCa,
       leaf: await issueCertificate(otherCa),
     });
+    caKeyFile = join(work, 'mine', 'ca.key');
+    await writeFile(caKeyFile, ca.keyPem, { mode: 0o600 });
+    otherCaKeyFile = join(work, 'other', 'ca.key');
+    await writeFile(otherCaKeyFile, otherCa.keyPem, { mode: 0o600 });
+    rsaKeyFile = join(work, 'rsa.key');
+    await run('openssl', ['genpkey', '-algorithm', 'RSA', '-out', rsaKeyFile]);
     serve = await startServeProcess([
-      '--port',
-      '0',
-      '--tls-cert',
-      files.certFile,
-      '--tls-key',
-      files.keyFile,
-      '--tls-ca',
-      files.caFile,
-      '--control-token',
-      'sekrit',
-      '--large-size',
-      '1024',
-      '--large-layers',
-      '1',
+      ...['--port', '0', ...withCa(), '--control-token', 'sekrit'],
+      ...['--large-size', '1024', '--large-layers', '1'],
     ]);
   }, 60_000);
   afterAll(async () => {
@@ -122,7 +123,69 @@ describe('pullstorm serve with certificate files', () => {
     );
   });
 
+  it('TLS certificate faults: without --tls-ca-key only tls-unknown-ca applies, the others name the flag; with it skopeo sees them', async () => {
+    const caPem = await readFile(files.caFile, 'utf8');
+    const controlOf = (s: ServeProcess) =>
+      createControlClient({
+        url: s.ready.controlUrl!,
+        token: 'sekrit',
+        fetch: directAccess({ url: s.ready.controlUrl!, caPem }).fetch,
+      });
+    const skopeo = (port: number) =>
+      run('skopeo', [
+        '--insecure-policy',
+        'inspect',
+        '--raw',
+        '--cert-dir',
+        files.certDir,
+        `docker://localhost:${port}/pullstorm/tiny:1.0`,
+      ]).then(
+        () => 'ok',
+        (e: { stderr: string }) => e.stderr,
+      );
+    const keyless = controlOf(serve);
+    await expect(keyless.apply({ fault: 'tls-expired' })).rejects.toThrow(
+      "tls-expired serves the 'expired' certificate variant, which this registry does not have; pullstorm serve issues it with the CA's private key: start it with --tls-ca-key FILE (the key of --tls-ca)",
+    );
+    await keyless.apply({ fault: 'tls-unknown-ca', id: 'untrusted' });
+    expect(await skopeo(serve.ready.port)).toContain('x509: certificate signed by unknown authority');
+    await keyless.clear('untrusted');
+    expect(await skopeo(serve.ready.port)).toBe('ok');
+
+    await using keyed = await startServeProcess([
+      ...['--port', '0', ...withCa(), '--tls-ca-key', caKeyFile],
+      ...['--control-token', 'sekrit', '--no-fixtures'],
+    ]);
+    const withKey = controlOf(keyed);
+    for (const [fault, text] of [
+      ['tls-expired', 'x509: certificate has expired or is not yet valid'],
+      ['tls-wrong-host', 'x509: certificate is valid for wrong.pullstorm.invalid, not localhost'],
+    ] as const) {
+      const applied = await withKey.apply({ fault });
+      // The fault's certificate copies the names of the served one and is signed by the same CA.
+      expect(applied.options).toMatchObject({ issuer: 'CN=files test CA\nO=pullstorm' });
+      expect(await skopeo(keyed.ready.port)).toContain(text);
+      await withKey.clear(applied.id);
+    }
+    expect(await skopeo(keyed.ready.port)).toContain('manifest unknown');
+  }, 60_000);
+
   it.each([
+    [
+      'a CA key without the CA',
+      () => ['--tls-cert', files.certFile, '--tls-key', files.keyFile, '--tls-ca-key', caKeyFile],
+      /--tls-ca-key: expected --tls-ca with the CA certificate too, got none/,
+    ],
+    [
+      "another CA's key",
+      () => [...withCa(), '--tls-ca-key', otherCaKeyFile],
+      /--tls-ca-key: expected the private key of the --tls-ca certificate \(CN=files test CA, O=pullstorm\), got \S+other\/ca\.key, a key that does not match it/,
+    ],
+    [
+      'an RSA CA key',
+      () => [...withCa(), '--tls-ca-key', rsaKeyFile],
+      /--tls-ca-key: expected an ECDSA P-256 key \(the fault certificates are signed with ECDSA SHA-256\), got \S+rsa\.key, an RSA key/,
+    ],
     [
       'a missing file',
       () => ['--tls-cert', join(work, 'nope.crt'), '--tls-key', files.keyFile],

@@ -7,6 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogEvent } from '../../harness/analyze/run-events.ts';
+import { cleanRuns } from '../../harness/run/clean.ts';
 
 /** What a finished CLI run printed and returned. */
 export interface CliResult {
@@ -104,4 +105,18 @@ export async function containerdUnder(dir: string): Promise<number[]> {
     if (argv.startsWith('containerd') && argv.includes(dir)) pids.push(Number(entry));
   }
   return pids;
+}
+
+/**
+ * Removes whatever runs under each state root left (node state only: Docker containers of every run
+ * would include other tests' running ones), then the temp dirs: for afterAll, so a failed assertion's
+ * leftovers never outlive the test run.
+ */
+export async function cleanStatesAndTempDirs(states: readonly string[]): Promise<void> {
+  for (const state of states) {
+    process.env.PULLSTORM_STATE_DIR = state;
+    await cleanRuns({ docker: false }).catch(() => undefined);
+  }
+  delete process.env.PULLSTORM_STATE_DIR;
+  await removeTempDirs();
 }

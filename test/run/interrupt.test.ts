@@ -7,14 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanRuns } from '../../harness/run/clean.ts';
 import {
+  cleanStatesAndTempDirs,
   cli,
   containerdUnder,
   entries,
   events,
   mountsUnder,
-  removeTempDirs,
   startCli,
   tempDir,
   until,
@@ -24,15 +23,7 @@ const FIXTURE = 'test/run/fixtures/disk-held.yaml';
 const states: string[] = [];
 
 // Whatever a failed assertion left behind must not outlive the test run.
-afterAll(async () => {
-  for (const state of states) {
-    process.env.PULLSTORM_STATE_DIR = state;
-    // Node state only: Docker containers of every run would include other tests' running ones.
-    await cleanRuns({ docker: false }).catch(() => undefined);
-  }
-  delete process.env.PULLSTORM_STATE_DIR;
-  await removeTempDirs();
-}, 60_000);
+afterAll(() => cleanStatesAndTempDirs(states), 60_000);
 
 /** Starts the held-disk run and waits until its pod has failed on the full disk. */
 async function startHeldRun(name: string) {

@@ -5,12 +5,11 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanRuns } from '../../harness/run/clean.ts';
 import {
+  cleanStatesAndTempDirs,
   containerdUnder,
   entries,
   mountsUnder,
-  removeTempDirs,
   startCli,
   tempDir,
   until,
@@ -18,14 +17,7 @@ import {
 
 const states: string[] = [];
 
-afterAll(async () => {
-  for (const state of states) {
-    process.env.PULLSTORM_STATE_DIR = state;
-    await cleanRuns({ docker: false }).catch(() => undefined);
-  }
-  delete process.env.PULLSTORM_STATE_DIR;
-  await removeTempDirs();
-}, 60_000);
+afterAll(() => cleanStatesAndTempDirs(states), 60_000);
 
 describe('pullstorm run --retain', () => {
   it('keeps the nodes and registries up with directions until Ctrl-C, then tears down', async () => {

@@ -4,8 +4,9 @@
  * generated config → `kind create cluster` (its kubeconfig in the run directory, never in
  * ~/.kube/config) → the stub containers on the `kind` network → each node's hosts.toml and CAs →
  * the run namespace, pull secrets and the watched cluster (kubeconfig/cluster.ts). From the moment
- * the stubs run until teardown, each stub's event feed is followed through its mapped port and
- * relayed to the event log (remote-stub.ts), and registry faults go to the stubs' control APIs. A
+ * the stubs run until teardown, each stub's event feed is followed through the mapped port of its
+ * control listener and relayed to the event log (remote-stub.ts), and registry faults go to the
+ * stubs' control APIs there. A
  * marker lets `pullstorm clean` delete the cluster if this process is killed before its teardown runs.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -60,12 +61,13 @@ export const KIND_INFO: BackendInfo = {
     diskFaults: true,
     startsContainers: true,
     perNodeNetwork: false,
-    connectionFaults: false,
+    connectionFaults: true,
   },
   notes: [
     'per-node network faults: every node reaches the stubs through the one kind Docker network',
     'disk faults need root (a tmpfs is mounted on the host for each node with diskBytes)',
-    'connection faults (refused, reset, latency, tls-*, …) cannot apply: the stubs serve without front doors; HTTP faults can',
+    "connection and TLS faults act on each stub's registry port (serve's front door) for every node at once; the harness steers the stub through its control port, which they never touch",
+    'tls-no-ip-san shows only to clients that dial an IP; the nodes dial the stubs by name',
   ],
 };
 
@@ -84,13 +86,13 @@ export function nodeRegistries(stubs: readonly KindStub[]): NodeRegistryHost[] {
     }));
 }
 
-/** Follows every stub's feed into the event log through its mapped port; problems go to `ctx.log`. */
+/** Follows every stub's feed into the event log through its control port; problems go to `ctx.log`. */
 export function followKindStubs(stubs: readonly KindStub[], ctx: Pick<ProvisionContext, 'emit' | 'log'>) {
   const log = ctx.log ?? (() => undefined);
   return remoteStubs(
     stubs.map((s) => ({
       name: s.name,
-      access: directAccess({ url: s.hostUrl, caPem: s.caPem }),
+      access: directAccess({ url: s.controlUrl, caPem: s.caPem }),
       token: s.controlToken,
     })),
     { emit: ctx.emit, onError: (e) => log(`kind: ${e.message}`), log: (l) => log(`kind: ${l}`) },

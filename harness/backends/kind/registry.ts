@@ -8,8 +8,10 @@
  * not pass `--tls-san` for its aliases yet; the image, labels, ready line and CA copy are the same.
  * Users are passed as `--user name:password` arguments (visible to `docker inspect` on this machine;
  * the image has no shell to expand a variable), and so is each stub's random control token, with
- * which the backend applies faults and follows the stub's event feed through the mapped port
- * (`hostUrl`). Two kind runs at once on one Docker host would share the `kind` network and so these
+ * which the backend applies faults and follows the stub's event feed through the mapped port of the
+ * stub's control listener (`controlUrl`, container port 5001), which no fault touches: connection
+ * and TLS faults act on the registry port (serve's front door), as the nodes reach it on the
+ * network. Two kind runs at once on one Docker host would share the `kind` network and so these
  * aliases: run them one after another.
  */
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
@@ -19,7 +21,7 @@ import { STUB_CONTAINER_PORT, stubImage } from '../../containers/stub-image.ts';
 import { readFirstFile } from '../../containers/tar.ts';
 import { REGISTRY_DOMAIN, registryHost } from '../../run/names.ts';
 import type { Registry } from '../../scenario/resolved.ts';
-import { serveArgs } from '../kubeconfig/stub-manifests.ts';
+import { STUB_CONTROL_PORT, serveArgs } from '../kubeconfig/stub-manifests.ts';
 import { newControlToken } from '../remote-stub.ts';
 
 /** The stable alias of the first registry: `pullstorm-registry`. */
@@ -37,12 +39,14 @@ export interface KindStub {
   host: string;
   /** `https://hub.pullstorm.test:5000` as the nodes reach it. */
   nodeUrl: string;
-  /** `https://localhost:<port>` as this machine reaches it (seeding, k6, control). */
+  /** `https://localhost:<port>` as this machine reaches the registry port (seeding, k6); faults act here. */
   hostUrl: string;
+  /** `https://localhost:<port>` as this machine reaches the control listener: its control API and event feed. */
+  controlUrl: string;
   aliases: string[];
   /** CA PEM for TLS stubs. */
   caPem?: string;
-  /** The stub's control token (`--control-token`): its control API and event feed at `hostUrl`. */
+  /** The stub's control token (`--control-token`): its control API and event feed at `controlUrl`. */
   controlToken: string;
   container: StartedTestContainer;
 }
@@ -55,7 +59,8 @@ export function stubAliases(name: string, first: boolean): string[] {
 /** `pullstorm serve` arguments for a stub on the kind network. */
 export function kindServeArgs(registry: Registry, aliases: string[], controlToken: string): string[] {
   const tls = registry.tls ? ['--tls', ...aliases.flatMap((a) => ['--tls-san', a])] : [];
-  return [...tls, ...serveArgs(registry, (_, u) => `${u.username}:${u.password}`, { controlToken })];
+  const extra = { controlPort: STUB_CONTROL_PORT, controlToken };
+  return [...tls, ...serveArgs(registry, (_, u) => `${u.username}:${u.password}`, extra)];
 }
 
 /** Starts one stub (`name` is the registry or one of its mirrors) on `network`. */
@@ -76,7 +81,7 @@ export async function startKindStub(
     .withName(`pullstorm-${runId}-${name}-${crypto.randomUUID().slice(0, 6)}`)
     .withNetworkMode(network)
     .withNetworkAliases(...aliases)
-    .withExposedPorts(STUB_CONTAINER_PORT)
+    .withExposedPorts(STUB_CONTAINER_PORT, STUB_CONTROL_PORT)
     .withLogConsumer(watcher.consume)
     .withWaitStrategy(Wait.forLogMessage(/^\{"ready":true/))
     .withStartupTimeout(60_000)
@@ -100,6 +105,7 @@ export async function startKindStub(
       host,
       nodeUrl: `${scheme}://${host}`,
       hostUrl: `${scheme}://localhost:${started.getMappedPort(STUB_CONTAINER_PORT)}`,
+      controlUrl: `${scheme}://localhost:${started.getMappedPort(STUB_CONTROL_PORT)}`,
       aliases,
       ...(caPem ? { caPem } : {}),
       controlToken,

@@ -5,12 +5,14 @@
  * label) at teardown. It never changes node configuration: mirrors and CAs are the user's, and the
  * doctor says what they must be. It refuses a context that looks like production (safety.ts).
  *
- * Registry faults and the stubs' events go through the API server's service proxy
- * (`services/<https:|http:>pullstorm-registry-<r>:5000/proxy/_pullstorm/…`) with the context's own
- * credentials, so the user needs `get`, `create` and `delete` on `services/proxy` in the run
- * namespace besides what the run already creates. That path is proven in tests against a local
- * HTTPS server that serves it as kube-apiserver does (test/backends/remote-stub/), not against a
- * real API server: no cluster runs on the development machine.
+ * Registry faults and the stubs' events go through the API server's service proxy to each stub's
+ * control listener (`services/<https:|http:>pullstorm-control-<r>:5001/proxy/_pullstorm/…`) with
+ * the context's own credentials, so the user needs `get`, `create` and `delete` on `services/proxy`
+ * in the run namespace besides what the run already creates. That path is proven in tests against a
+ * local HTTPS server that serves it as kube-apiserver does (test/backends/remote-stub/), not against
+ * a real API server: no cluster runs on the development machine. The stub runs `pullstorm serve`
+ * with the Deployment's own arguments and TLS Secret in test/backends/kubeconfig/backend.test.ts,
+ * where connection and TLS faults applied through this backend are seen by real clients.
  */
 
 import { registryHost } from '../../run/names.ts';
@@ -35,6 +37,7 @@ import { createKubeCluster } from './cluster.ts';
 import { type LoadContextOptions, loadContext } from './context.ts';
 import { namespaceManifest, pullSecretManifest } from './manifests.ts';
 import { runNamespace, runSelector } from './names.ts';
+import { unplaceable } from './placement.ts';
 import {
   type ContextIdentity,
   type ProductionHeuristic,
@@ -42,7 +45,7 @@ import {
   refuseProduction,
 } from './safety.ts';
 import { type ClusterStub, deployStubs } from './stub.ts';
-import { STUB_PORT } from './stub-manifests.ts';
+import { STUB_CONTROL_PORT } from './stub-manifests.ts';
 
 /** Options of `kubeconfigBackend`. */
 export interface KubeconfigBackendOptions extends LoadContextOptions, ProductionHeuristic {
@@ -72,13 +75,14 @@ export const KUBECONFIG_INFO: BackendInfo = {
     diskFaults: false,
     startsContainers: true,
     perNodeNetwork: false,
-    connectionFaults: false,
+    connectionFaults: true,
   },
   notes: [
     "the nodes are the user's: no node faults, no disk faults, no change to mirrors or CAs",
     'every node reaches the stub through the same NodePort, so faults cannot pick nodes',
-    'connection faults (refused, reset, latency, tls-*, …) cannot apply: the stub serves without front doors; HTTP faults can',
-    'faults and registry events go through the API server service proxy: needs get/create/delete on services/proxy',
+    "connection and TLS faults act on the stub pod's registry port (serve's front door), behind the NodePort; proven against the stub run with the Deployment's arguments, not on a real cluster (none here)",
+    'tls-no-ip-san shows only to clients that dial an IP; the nodes dial localhost:<nodePort> by name',
+    'faults and registry events go through the API server service proxy to the control Service: needs get/create/delete on services/proxy',
   ],
 };
 
@@ -116,8 +120,8 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         kubeProxyAccess({
           kc: loaded!.kc,
           namespace,
-          service: stub.service,
-          port: STUB_PORT,
+          service: stub.controlService,
+          port: STUB_CONTROL_PORT,
           tls: stub.tls,
         }));
     const id = options.identity ?? loaded!.id;
@@ -126,6 +130,9 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
       productionSignals(id, (await api.listNamespaceNames()).length, options),
       options.allowProduction ?? false,
     );
+    const nodeNames = (await api.listNodes()).map((n) => n.metadata?.name ?? '');
+    const unplaced = unplaceable(scenario, nodeNames);
+    if (unplaced.length) throw new RangeError(`backend kubeconfig: ${unplaced.join('; ')}`);
     if (options.api && !options.stubAccess)
       throw new TypeError(
         'stubAccess: with a custom api there is no kubeconfig to reach the stubs through; pass stubAccess too',

@@ -24,6 +24,8 @@ export {
   CONTROL_ENV,
   CONTROL_SECRET,
   controlSecret,
+  controlServiceName,
+  STUB_CONTROL_PORT,
   STUB_PORT,
   serveArgs,
   stubName,

@@ -14,7 +14,15 @@
  * The run's control token (one per run, for every stub) is in the Secret `pullstorm-control` and
  * reaches `serve --control-token` through an env var from a secretKeyRef, as the users do: the pod
  * spec never holds it. The harness uses it to apply faults and follow the event feed through the
- * API server's service proxy (remote-stub.ts).
+ * API server's service proxy (remote-stub.ts), on the stub's control listener (`--control-port
+ * 5001`), which connection faults never touch. That port has its own ClusterIP Service, so it is
+ * not opened on every node as a NodePort would be; the readiness probe watches it too, because a
+ * `refused` registry port would otherwise make the pod unready and take it out of both Services.
+ *
+ * For the TLS certificate faults the stub issues expired and wrong-name certificates from the run's
+ * CA, so the TLS Secret carries the CA's key (`ca.key`, passed as `--tls-ca-key`). It is the run's
+ * own CA, made for this run and deleted with its namespace; but while a node trusts that CA, whoever
+ * can read Secrets in the run namespace can mint certificates those nodes accept.
  *
  * Proven here against client-node's generated models and unit tests only (no cluster on the
  * development machine): that the kubelet expands `$(VAR)` in args from secretKeyRef envs is
@@ -27,6 +35,8 @@ import { kubeRunLabels, LABEL_COMPONENT, LABEL_RUN_ID, runLabelValue } from './n
 
 /** Port the stub listens on in its container: 5000 (the stub image's entrypoint). */
 export const STUB_PORT = 5000;
+/** Port of the stub's control listener in its container (`serve --control-port`): 5001. */
+export const STUB_CONTROL_PORT = 5001;
 /** Where the TLS Secret is mounted. */
 export const TLS_MOUNT = '/etc/pullstorm/tls';
 /** The run's control-token Secret (key `token`), shared by every stub of the run. */
@@ -39,12 +49,19 @@ export function stubName(registry: string): string {
   return `pullstorm-registry-${registry}`.slice(0, 63).replace(/-+$/, '');
 }
 
+/** The Service of stub `registry`'s control listener: `pullstorm-control-<registry>` (≤ 63 chars). */
+export function controlServiceName(registry: string): string {
+  return `pullstorm-control-${registry}`.slice(0, 63).replace(/-+$/, '');
+}
+
 /** Extra `serve` flags of {@link serveArgs}. */
 export interface ServeArgsExtra {
-  /** Files `serve` reads (`--tls-cert`, `--tls-key`, `--tls-ca`); default none (kind generates). */
-  tls?: { cert: string; key: string; ca?: string } | undefined;
+  /** Files `serve` reads (`--tls-cert`, `--tls-key`, `--tls-ca`, `--tls-ca-key`); default none (kind generates). */
+  tls?: { cert: string; key: string; ca?: string; caKey?: string } | undefined;
   /** `--control-token` value (a literal, or a `$(VAR)` reference); default none. */
   controlToken?: string;
+  /** `--control-port`: the control listener's port; default none (serve picks a free one). */
+  controlPort?: number;
 }
 
 /**
@@ -62,6 +79,7 @@ export function serveArgs(
   const tls = extra.tls;
   if (registry.tls && tls) {
     args.push('--tls-cert', tls.cert, '--tls-key', tls.key, ...(tls.ca ? ['--tls-ca', tls.ca] : []));
+    if (tls.ca && tls.caKey) args.push('--tls-ca-key', tls.caKey);
   }
   if (registry.auth) {
     args.push('--auth', registry.auth.mode);
@@ -72,6 +90,7 @@ export function serveArgs(
   if (registry.fixtures.include.length === 0) args.push('--no-fixtures');
   args.push('--large-size', String(registry.fixtures.largeSizeBytes));
   args.push('--large-layers', String(registry.fixtures.largeLayers));
+  if (extra.controlPort !== undefined) args.push('--control-port', String(extra.controlPort));
   if (extra.controlToken !== undefined) args.push('--control-token', extra.controlToken);
   return args;
 }
@@ -95,16 +114,22 @@ export function controlSecret(ctx: { runId: string; namespace: string }, token: 
 export interface StubObjects {
   secrets: V1Secret[];
   deployment: V1Deployment;
+  /** NodePort Service of the registry port: how the nodes pull. */
   service: V1Service;
+  /** ClusterIP Service of the control listener: how the harness steers the stub (API server proxy). */
+  controlService: V1Service;
 }
 
 const b64 = base64;
 
-/** The stub objects of `registry`; `tls` is the PEM material when the registry serves TLS. */
+/**
+ * The stub objects of `registry`; `tls` is the PEM material when the registry serves TLS, with the
+ * CA's key when the TLS certificate faults should apply.
+ */
 export function stubObjects(
   registry: Registry,
   ctx: { runId: string; namespace: string; image: string },
-  tls?: { certPem: string; keyPem: string; caPem: string },
+  tls?: { certPem: string; keyPem: string; caPem: string; caKeyPem?: string },
 ): StubObjects {
   const name = stubName(registry.name);
   const labels = kubeRunLabels(ctx.runId, 'registry-stub');
@@ -136,13 +161,24 @@ export function stubObjects(
       kind: 'Secret',
       type: 'kubernetes.io/tls',
       metadata: meta(`${name}-tls`),
-      data: { 'tls.crt': b64(tls.certPem), 'tls.key': b64(tls.keyPem), 'ca.crt': b64(tls.caPem) },
+      data: {
+        'tls.crt': b64(tls.certPem),
+        'tls.key': b64(tls.keyPem),
+        'ca.crt': b64(tls.caPem),
+        ...(tls.caKeyPem !== undefined && { 'ca.key': b64(tls.caKeyPem) }),
+      },
     });
   }
   const args = serveArgs(registry, (i) => `$(PULLSTORM_USER_${i})`, {
     tls: useTls
-      ? { cert: `${TLS_MOUNT}/tls.crt`, key: `${TLS_MOUNT}/tls.key`, ca: `${TLS_MOUNT}/ca.crt` }
+      ? {
+          cert: `${TLS_MOUNT}/tls.crt`,
+          key: `${TLS_MOUNT}/tls.key`,
+          ca: `${TLS_MOUNT}/ca.crt`,
+          ...(tls.caKeyPem !== undefined && { caKey: `${TLS_MOUNT}/ca.key` }),
+        }
       : undefined,
+    controlPort: STUB_CONTROL_PORT,
     controlToken: `$(${CONTROL_ENV})`,
   });
   const deployment: V1Deployment = {
@@ -168,9 +204,13 @@ export function stubObjects(
               imagePullPolicy: 'IfNotPresent',
               args,
               env,
-              ports: [{ name: 'registry', containerPort: STUB_PORT }],
-              // /v2/ answers 401 with auth on, which an httpGet probe counts as failure.
-              readinessProbe: { tcpSocket: { port: STUB_PORT }, periodSeconds: 2 },
+              ports: [
+                { name: 'registry', containerPort: STUB_PORT },
+                { name: 'control', containerPort: STUB_CONTROL_PORT },
+              ],
+              // The control port, which faults never close (see above); a TCP probe, because an
+              // httpGet without the token gets 401, which a probe counts as failure.
+              readinessProbe: { tcpSocket: { port: STUB_CONTROL_PORT }, periodSeconds: 2 },
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
               securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
               ...(useTls ? { volumeMounts: [{ name: 'tls', mountPath: TLS_MOUNT, readOnly: true }] } : {}),
@@ -191,5 +231,15 @@ export function stubObjects(
       ports: [{ name: 'registry', port: STUB_PORT, targetPort: STUB_PORT }],
     },
   };
-  return { secrets, deployment, service };
+  const controlService: V1Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(controlServiceName(registry.name)),
+    spec: {
+      type: 'ClusterIP',
+      selector: select,
+      ports: [{ name: 'control', port: STUB_CONTROL_PORT, targetPort: STUB_CONTROL_PORT }],
+    },
+  };
+  return { secrets, deployment, service, controlService };
 }

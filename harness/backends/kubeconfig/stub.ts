@@ -2,8 +2,9 @@
  * Deploying the scenario's registry stubs into the run's namespace and waiting until each answers
  * (its pod Ready). TLS material is generated here, so the CA is known before any pull: it is written
  * to `<outDir>/tls/<registry>/ca.crt` for the user to install on the nodes (pullstorm never changes
- * node configuration on a cluster it does not own). The run's control token goes into one Secret
- * first; every stub reads it (stub-manifests.ts).
+ * node configuration on a cluster it does not own). The CA's key goes only into the stub's TLS
+ * Secret, for the TLS certificate faults. The run's control token goes into one Secret first; every
+ * stub reads it (stub-manifests.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,8 +25,10 @@ export interface ClusterStub {
   nodePort: number;
   /** In-cluster address `<service>.<namespace>.svc:5000` (for k6 in the cluster, not for nodes). */
   serviceHost: string;
-  /** The Service's name (the API server's service proxy reaches the stub's control API through it). */
+  /** The registry Service's name (NodePort). */
   service: string;
+  /** The control Service's name: the API server's service proxy reaches the control listener through it. */
+  controlService: string;
   /** The stub serves TLS. */
   tls: boolean;
   /** Host path of the CA PEM for TLS registries; undefined for plain HTTP. */
@@ -53,7 +56,10 @@ async function tlsFor(registry: Registry, names: string[], outDir: string) {
   await mkdir(dir, { recursive: true });
   const caFile = join(dir, 'ca.crt');
   await writeFile(caFile, ca.certPem);
-  return { pem: { certPem: leaf.certPem, keyPem: leaf.keyPem, caPem: ca.certPem }, caFile };
+  return {
+    pem: { certPem: leaf.certPem, keyPem: leaf.keyPem, caPem: ca.certPem, caKeyPem: ca.keyPem },
+    caFile,
+  };
 }
 
 /** Creates every registry's stub objects, then waits until all stub pods are Ready. */
@@ -76,12 +82,14 @@ export async function deployStubs(registries: Registry[], o: DeployStubsOptions)
     const created = await o.api.createService(o.namespace, objects.service);
     const nodePort = created.spec?.ports?.[0]?.nodePort;
     if (!nodePort) throw new Error(`service ${service}: the API server assigned no nodePort`);
+    await o.api.createService(o.namespace, objects.controlService);
     stubs.push({
       registry: registry.name,
       host: `localhost:${nodePort}`,
       nodePort,
       serviceHost: `${serviceHost}:${STUB_PORT}`,
       service,
+      controlService: objects.controlService.metadata!.name!,
       tls: registry.tls,
       ...(tls ? { caFile: tls.caFile } : {}),
     });

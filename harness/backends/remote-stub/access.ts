@@ -2,8 +2,8 @@
  * How the harness reaches a stub that runs outside its process, for the control API and the event
  * feed (`/_pullstorm/…`). Two ways:
  *
- * - direct: http(s) to a base URL, trusting a CA PEM when given (kind: the stub container's mapped
- *   port on this machine, `KindStub.hostUrl` + `caPem`);
+ * - direct: http(s) to a base URL, trusting a CA PEM when given (kind: the mapped port of the stub
+ *   container's control listener on this machine, `KindStub.controlUrl` + `caPem`);
  * - through the Kubernetes API server's service proxy,
  *   `<server>/api/v1/namespaces/<ns>/services/<https:|http:><svc>:<port>/proxy/_pullstorm/…`,
  *   authenticated with the user's kubeconfig (client certificates, tokens, exec plugins) by
@@ -96,9 +96,9 @@ export interface KubeProxyAccessOptions {
   /** The user's kubeconfig, set to the context to use. */
   kc: KubeConfig;
   namespace: string;
-  /** The stub's Service name. */
+  /** The Service in front of the stub's control listener (kubeconfig: `pullstorm-control-<registry>`). */
   service: string;
-  /** The Service port; the stub's is 5000. */
+  /** The Service port; the control Service's is 5001. */
   port: number;
   /** The stub serves TLS (the proxy path then says `https:`). */
   tls: boolean;

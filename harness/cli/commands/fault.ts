@@ -63,7 +63,8 @@ function connection<T>(y: Argv<T>) {
   return y
     .option('url', {
       type: 'string',
-      describe: "the stub's URL, e.g. http://127.0.0.1:5000 (default $PULLSTORM_URL)",
+      describe:
+        "the stub's control URL: the ready line's controlUrl, which connection faults never reach (the registry URL works too, until one does); default $PULLSTORM_URL",
     })
     .option('token', {
       type: 'string',

@@ -3,7 +3,8 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../exit.ts';
 import { type ServeOptions, startServe } from '../serve-registry.ts';
 
-interface ServeArgs {
+/** The parsed flags of `pullstorm serve`. */
+export interface ServeArgs {
   host: string;
   port: number;
   tls: boolean;
@@ -11,6 +12,7 @@ interface ServeArgs {
   'tls-cert'?: string;
   'tls-key'?: string;
   'tls-ca'?: string;
+  'tls-ca-key'?: string;
   'tls-san': string[];
   auth: 'none' | 'basic' | 'token';
   user: string[];
@@ -19,6 +21,7 @@ interface ServeArgs {
   'large-size': number;
   'large-layers': number;
   'control-token'?: string;
+  'control-port'?: number;
 }
 
 /** Parses `name:password` pairs given with --user. */
@@ -30,6 +33,29 @@ export function parseUsers(values: string[]): { username: string; password: stri
     }
     return { username: value.slice(0, at), password: value.slice(at + 1) };
   });
+}
+
+/** `startServe()` options from parsed flags (for the command, and for tests that run parsed arguments). */
+export function serveOptions(argv: ServeArgs): ServeOptions {
+  return {
+    host: argv.host,
+    port: argv.port,
+    tls: argv.tls || argv['tls-cert'] !== undefined,
+    tlsFiles:
+      argv['tls-cert'] !== undefined && argv['tls-key'] !== undefined
+        ? { cert: argv['tls-cert'], key: argv['tls-key'], ca: argv['tls-ca'], caKey: argv['tls-ca-key'] }
+        : undefined,
+    tlsDir: argv['tls-dir'],
+    tlsNames: argv['tls-san'],
+    auth: argv.auth,
+    users: parseUsers(argv.user),
+    storage: argv.storage,
+    fixtures: argv.fixtures,
+    largeSizeBytes: argv['large-size'],
+    largeLayers: argv['large-layers'],
+    controlToken: argv['control-token'],
+    controlPort: argv['control-port'],
+  };
 }
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
@@ -71,6 +97,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         describe:
           'PEM of the CA that issued --tls-cert: checked, then named as caFile in the ready line (default: caFile null)',
       })
+      .option('tls-ca-key', {
+        type: 'string',
+        describe:
+          'PEM private key (ECDSA P-256) of --tls-ca: serve then issues the certificates of tls-expired, tls-wrong-host and tls-no-ip-san (default: those faults do not apply)',
+      })
       .option('auth', {
         choices: ['none', 'basic', 'token'] as const,
         default: 'none' as const,
@@ -102,6 +133,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         describe:
           'enable the fault control API (/_pullstorm/faults; pullstorm fault …) and the event feed (/_pullstorm/events) with this token (X-Pullstorm-Control-Token or Authorization: Bearer)',
       })
+      .option('control-port', {
+        type: 'number',
+        describe:
+          'port of the control listener, which serves the control API and the event feed where no fault reaches (ready line: controlUrl); needs --control-token (default: a free port)',
+      })
       .check((argv) => {
         if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
           throw new UsageError(`--port: expected an integer from 0 to 65535, got ${argv.port}`);
@@ -111,7 +147,24 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
             `--auth ${argv.auth}: expected at least one --user <name>:<password>, got none`,
           );
         }
-        const given = (['tls-cert', 'tls-key', 'tls-ca'] as const).filter((f) => argv[f] !== undefined);
+        const control = argv['control-port'];
+        if (control !== undefined) {
+          if (!Number.isInteger(control) || control < 0 || control > 65535)
+            throw new UsageError(`--control-port: expected an integer from 0 to 65535, got ${control}`);
+          if (argv['control-token'] === undefined)
+            throw new UsageError(
+              '--control-port: the control listener serves the control API, which needs --control-token; expected one, got none',
+            );
+          if (control !== 0 && control === argv.port)
+            throw new UsageError(
+              `--control-port: expected a port other than --port's, got ${control} for both`,
+            );
+        }
+        if (argv['tls-ca-key'] !== undefined && argv['tls-ca'] === undefined)
+          throw new UsageError('--tls-ca-key: expected --tls-ca with the CA certificate too, got none');
+        const given = (['tls-cert', 'tls-key', 'tls-ca', 'tls-ca-key'] as const).filter(
+          (f) => argv[f] !== undefined,
+        );
         if (given.length > 0 && (argv['tls-cert'] === undefined || argv['tls-key'] === undefined)) {
           throw new UsageError(
             `--${given.join(', --')}: expected --tls-cert and --tls-key together, got only --${given.join(' and --')}`,
@@ -138,24 +191,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         return true;
       }),
   handler: async (argv) => {
-    const options: ServeOptions = {
-      host: argv.host,
-      port: argv.port,
-      tls: argv.tls || argv['tls-cert'] !== undefined,
-      tlsFiles:
-        argv['tls-cert'] !== undefined && argv['tls-key'] !== undefined
-          ? { cert: argv['tls-cert'], key: argv['tls-key'], ca: argv['tls-ca'] }
-          : undefined,
-      tlsDir: argv['tls-dir'],
-      tlsNames: argv['tls-san'],
-      auth: argv.auth,
-      users: parseUsers(argv.user),
-      storage: argv.storage,
-      fixtures: argv.fixtures,
-      largeSizeBytes: argv['large-size'],
-      largeLayers: argv['large-layers'],
-      controlToken: argv['control-token'],
-    };
+    const options = serveOptions(argv);
     const served = await startServe(options);
     process.stdout.write(`${JSON.stringify(served.ready)}\n`);
     await new Promise<void>((resolve) => {

@@ -4,8 +4,9 @@
  * machine) answering under the registry's host name and the stable alias, with a TLS certificate
  * valid for those names. A second container on the network plays the node: it resolves the alias
  * through Docker's DNS and verifies the certificate against the stub's CA, as containerd would.
- * Faults go to the stub's control API through its mapped port, and its event feed is relayed, as
- * the kind backend does from provision to teardown.
+ * Faults go to the stub's control API through the mapped port of its control listener, and its
+ * event feed is relayed, as the kind backend does from provision to teardown; connection and TLS
+ * faults are seen by the node-network container while that control port keeps answering.
  */
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { get } from 'node:https';
@@ -59,6 +60,8 @@ describe('kind stub arguments', () => {
       '4096',
       '--large-layers',
       '1',
+      '--control-port',
+      '5001',
       '--control-token',
       'c0ffee',
     ]);
@@ -141,7 +144,7 @@ describe.skipIf(!docker.available)(
     it('each stub has its own random control token; without it the control API refuses', async () => {
       expect(stubs[0]!.controlToken).toMatch(/^[0-9a-f]{32}$/);
       const res = await new Promise<number>((resolve, reject) =>
-        get(`${stubs[0]!.hostUrl}/_pullstorm/faults`, { ca: stubs[0]!.caPem }, (r) => {
+        get(`${stubs[0]!.controlUrl}/_pullstorm/faults`, { ca: stubs[0]!.caPem }, (r) => {
           r.resume();
           resolve(r.statusCode!);
         }).on('error', reject),
@@ -149,7 +152,7 @@ describe.skipIf(!docker.available)(
       expect(res).toBe(401);
     });
 
-    it('a registry fault applied through the mapped port breaks a pull from the node network; its events reach the log', async () => {
+    it('a registry fault applied through the mapped control port breaks a pull from the node network; its events reach the log', async () => {
       const log: RunEvent[] = [];
       const lines: string[] = [];
       const relay = followKindStubs(stubs, { emit: (e) => log.push(e), log: (l) => lines.push(l) });
@@ -193,11 +196,84 @@ describe.skipIf(!docker.available)(
       expect(requests.some((r) => r.path.startsWith('/_pullstorm'))).toBe(false);
     });
 
+    it('connection and TLS faults applied through the control port are seen from the node network; the control port keeps answering', async () => {
+      const log: RunEvent[] = [];
+      const lines: string[] = [];
+      const relay = followKindStubs(stubs, { emit: (e) => log.push(e), log: (l) => lines.push(l) });
+      // One request per line: the status, or the error code a node-side client (Node's fetch) sees.
+      const probe = () =>
+        fromNode(`
+        const signal = AbortSignal.timeout(2000);
+        const res = await fetch('https://hub.pullstorm.test:5000/v2/', { signal,
+          headers: { authorization: 'Basic ${Buffer.from('ci:pw').toString('base64')}' } })
+          .then((r) => String(r.status), (e) => e.cause?.code ?? e.name);
+        console.log(res);
+        process.exit(0); // a connect still waiting on dropped SYNs would keep the process up`).then((r) => [
+          r.stderr,
+          r.stdout.trim(),
+        ]);
+      const control = relay.controls.get('hub')!;
+      const fault = (id: string, name: string, options: Record<string, unknown> = {}) =>
+        relay.applyFault({ id, fault: name, options, scope: { route: 'any', probability: 1 }, atMs: 0 });
+      const seen: Record<string, unknown> = {};
+      try {
+        seen.before = await probe();
+        let clear = await fault('down', 'refused');
+        seen.refused = await probe();
+        seen.listedWhileRefused = (await control.list()).map((f) => f.id);
+        await clear();
+        seen.afterRefused = await probe();
+        clear = await fault('silent', 'blackhole');
+        seen.blackhole = await probe();
+        seen.listedWhileBlackholed = (await control.list()).map((f) => f.id);
+        await clear();
+        for (const name of ['tls-unknown-ca', 'tls-expired', 'tls-wrong-host']) {
+          clear = await fault(name, name);
+          seen[name] = await probe();
+          await clear();
+        }
+        seen.after = await probe();
+      } finally {
+        await relay.stop();
+      }
+      expect(seen).toEqual({
+        before: ['', '200'],
+        refused: ['', 'ECONNREFUSED'],
+        listedWhileRefused: ['down'],
+        afterRefused: ['', '200'],
+        // SYNs dropped: the connect never completes, the client gives up at its own 2 s deadline.
+        blackhole: ['', 'TimeoutError'],
+        listedWhileBlackholed: ['silent'],
+        'tls-unknown-ca': ['', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+        'tls-expired': ['', 'CERT_HAS_EXPIRED'],
+        'tls-wrong-host': ['', 'ERR_TLS_CERT_ALTNAME_INVALID'],
+        after: ['', '200'],
+      });
+      expect(lines).toEqual([]);
+      // The feed starts at its beginning, so the previous test's fault is in the log too.
+      const ours = log.filter((e) => 'id' in e && e.id !== 'gone');
+      const changes = ours.flatMap((e) =>
+        e.kind === 'fault.applied' || e.kind === 'fault.cleared' ? [`${e.kind} ${e.id}`] : [],
+      );
+      expect(changes).toEqual(
+        ['down', 'silent', 'tls-unknown-ca', 'tls-expired', 'tls-wrong-host'].flatMap((id) => [
+          `fault.applied ${id}`,
+          `fault.cleared ${id}`,
+        ]),
+      );
+      // Certificate faults see each connection they change; refused and blackhole (SYN drop) leave
+      // the address to the kernel, so no connection ever reaches the stub to count.
+      const hits = new Set(ours.flatMap((e) => (e.kind === 'fault.hit' ? [e.id] : [])));
+      expect([...hits].sort()).toEqual(['tls-expired', 'tls-unknown-ca', 'tls-wrong-host']);
+    }, 60_000);
+
     it('is reachable from this machine too (seeding, k6, fault control)', async () => {
       const res = await fetch(`${stubs[0]!.hostUrl.replace('https', 'http')}/v2/`).catch((e: Error) => e);
       // The stub speaks TLS only: a plain request is not answered as HTTP.
       expect(res).toBeInstanceOf(Error);
       expect(stubs[0]!.hostUrl).toMatch(/^https:\/\/localhost:\d+$/);
+      expect(stubs[0]!.controlUrl).toMatch(/^https:\/\/localhost:\d+$/);
+      expect(stubs[0]!.controlUrl).not.toBe(stubs[0]!.hostUrl);
     });
   },
 );

@@ -4,9 +4,12 @@
  * Deployments come up as real in-process stubs started with the control token from the run's
  * Secret, so registry faults and the relayed feed are exercised for real; only the path through
  * the API server's service proxy is replaced by direct access (that path has its own test,
- * test/backends/remote-stub/).
+ * test/backends/remote-stub/). One test runs the Deployment as `pullstorm serve` with its own
+ * arguments and TLS Secret (serve-deployment.ts), for the connection and TLS faults.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Deployment, V1Node, V1Secret } from '@kubernetes/client-node';
@@ -19,6 +22,7 @@ import type { Scenario } from '../../../harness/scenario/resolved.ts';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
 import { FakeApi } from './fake-api.ts';
+import { serveDeployment } from './serve-deployment.ts';
 
 /** A fake whose stub deployments come up Ready at once, as a kubelet would report them. */
 class ReadyStubs extends FakeApi {
@@ -52,6 +56,25 @@ class RunningStubs extends ReadyStubs {
   }
   async close() {
     for (const s of this.stubs.values()) await s.close();
+  }
+}
+
+/** A fake whose stub Deployments run as `pullstorm serve` with their own arguments and Secrets. */
+class ServedStubs extends ReadyStubs {
+  served = new Map<string, Awaited<ReturnType<typeof serveDeployment>>>();
+  readonly dir: string;
+  constructor(dir: string) {
+    super();
+    this.dir = dir;
+  }
+  override async createDeployment(namespace: string, body: V1Deployment) {
+    const secrets = this.created.flatMap((c) => (c.kind === 'Secret' ? [c.body as V1Secret] : []));
+    const name = body.metadata!.name!;
+    this.served.set(name, await serveDeployment(body, secrets, join(this.dir, name)));
+    await super.createDeployment(namespace, body);
+  }
+  async close() {
+    for (const s of this.served.values()) await s.close();
   }
 }
 
@@ -100,14 +123,23 @@ describe('kubeconfig backend', () => {
       diskFaults: false,
       startsContainers: true,
       perNodeNetwork: false,
-      connectionFaults: false,
+      connectionFaults: true,
     });
     expect(backend.applyNodeFault).toBeUndefined();
     const cluster = await backend.provision(scenario, { runId: 'run-1', outDir, emit: (e) => log.push(e) });
     expect(backend.cluster).toBe(cluster);
 
     const kinds = api.created.map((c) => c.kind);
-    expect(kinds).toEqual(['Namespace', 'Secret', 'Secret', 'Secret', 'Deployment', 'Service', 'Secret']);
+    expect(kinds).toEqual([
+      'Namespace',
+      'Secret',
+      'Secret',
+      'Secret',
+      'Deployment',
+      'Service',
+      'Service',
+      'Secret',
+    ]);
     for (const c of api.created) {
       expect(
         (c.body as { metadata: { labels: Record<string, string> } }).metadata.labels['pullstorm.run-id'],
@@ -157,7 +189,7 @@ describe('kubeconfig backend', () => {
     expect(backend.cluster).toBeUndefined();
   });
 
-  it('needs --stub-image, refuses virtual nodes, and undoes the namespace when a stub never gets ready', async () => {
+  it('needs --stub-image, refuses virtual nodes and pins to missing nodes, and undoes the namespace when a stub never gets ready', async () => {
     const ctx = { runId: 'run-2', outDir: tmpdir(), emit: () => undefined };
     await expect(
       kubeconfigBackend({ api: new FakeApi(), identity }).provision(scenario, ctx),
@@ -170,6 +202,15 @@ describe('kubeconfig backend', () => {
       kubeconfigBackend({ api: new FakeApi(), identity, stubImage: 's' }).provision(virtual, ctx),
     ).rejects.toThrow(/real nodes only/);
 
+    const pinned = {
+      ...scenario,
+      workload: [{ kind: 'pod', name: 'app', nodes: ['node'] }],
+    } as unknown as Scenario;
+    await expect(
+      kubeconfigBackend({ api: new FakeApi(), identity, stubImage: 's' }).provision(pinned, ctx),
+    ).rejects.toThrow(
+      'backend kubeconfig: workload[0] app pins node, which the cluster does not have; expected node names among (none)',
+    );
     await expect(
       kubeconfigBackend({ api: new FakeApi(), identity, stubImage: 's' }).provision(scenario, ctx),
     ).rejects.toThrow(
@@ -197,6 +238,76 @@ describe('kubeconfig backend', () => {
     });
   });
 
+  it('the stub Deployment run as pullstorm serve: connection and TLS faults through the backend reach a client trusting the run CA; the control port keeps answering', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pullstorm-kc-served-'));
+    const api = new ServedStubs(join(dir, 'mounts'));
+    const log: RunEvent[] = [];
+    const backend = kubeconfigBackend({
+      api,
+      identity,
+      stubImage: 'registry.example/pullstorm/stub:1',
+      // What the default access does through the API server, minus the API server: the control Service's port.
+      stubAccess: (stub) => {
+        expect([stub.controlService, stub.tls]).toEqual(['pullstorm-control-hub', true]);
+        const served = api.served.get(stub.service)!.ready;
+        return directAccess({ url: served.controlUrl!, caPem: readFileSync(served.caFile!, 'utf8') });
+      },
+    });
+    try {
+      await backend.provision(scenario, {
+        runId: 'run-3',
+        outDir: join(dir, 'out'),
+        emit: (e) => log.push(e),
+      });
+      const ready = api.served.get('pullstorm-registry-hub')!.ready;
+      // The CA the run wrote for the user to install on the nodes, as a node would trust it.
+      const ca = await readFile(join(dir, 'out', 'tls', 'hub', 'ca.crt'), 'utf8');
+      const registry = (host = 'localhost') =>
+        new Promise<string>((resolve) => {
+          get(`https://${host}:${ready.port}/v2/`, { ca }, (res) => {
+            res.resume();
+            resolve(String(res.statusCode));
+          }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+        });
+      const fault = (id: string, name: string) =>
+        backend.applyRegistryFault({
+          id,
+          fault: name,
+          options: {},
+          scope: { route: 'any', probability: 1 },
+          atMs: 0,
+        });
+      const seen: Record<string, string> = { before: await registry() };
+      for (const name of ['refused', 'tls-expired', 'tls-wrong-host', 'tls-unknown-ca']) {
+        const clear = await fault(name, name);
+        seen[name] = await registry();
+        await clear();
+      }
+      seen.after = await registry();
+      expect(seen).toEqual({
+        // Token auth: /v2/ answers 401 to a client without credentials, over verified TLS.
+        before: '401',
+        refused: 'ECONNREFUSED',
+        'tls-expired': 'CERT_HAS_EXPIRED',
+        'tls-wrong-host': 'ERR_TLS_CERT_ALTNAME_INVALID',
+        'tls-unknown-ca': 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+        after: '401',
+      });
+    } finally {
+      await backend.teardown();
+      await api.close();
+    }
+    const changes = log.flatMap((e) =>
+      e.kind === 'fault.applied' || e.kind === 'fault.cleared' ? [`${e.kind} ${e.id}`] : [],
+    );
+    expect(changes).toEqual(
+      ['refused', 'tls-expired', 'tls-wrong-host', 'tls-unknown-ca'].flatMap((id) => [
+        `fault.applied ${id}`,
+        `fault.cleared ${id}`,
+      ]),
+    );
+  });
+
   it('rewrites only the scenario registries’ hosts', () => {
     const rewrite = imageRewriter([
       {
@@ -205,6 +316,7 @@ describe('kubeconfig backend', () => {
         nodePort: 30500,
         serviceHost: 'x',
         service: 'x',
+        controlService: 'y',
         tls: false,
       },
     ]);

@@ -13,9 +13,8 @@ import {
   serveArgs,
   stubObjects,
 } from '../../../harness/backends/kubeconfig/stub-manifests.ts';
-import { serveCommand } from '../../../harness/cli/commands/serve.ts';
-import { buildParser } from '../../../harness/cli/parser.ts';
 import type { Registry } from '../../../harness/scenario/resolved.ts';
+import { parseServeArgs } from './serve-deployment.ts';
 
 const runId = 'storm-20260302-101500-3f9a';
 const ctx = { runId, namespace: `pullstorm-${runId}` };
@@ -121,18 +120,32 @@ describe('stub manifests (kubeconfig backend)', () => {
   const objects = stubObjects(
     secured,
     { ...ctx, image: 'registry.example/pullstorm/stub:abc' },
-    { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA' },
+    { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA', caKeyPem: 'CAKEY' },
   );
 
-  it('a Deployment, a NodePort Service and Secrets, all with the run label', () => {
-    const all = [objects.deployment, objects.service, ...objects.secrets];
+  it('a Deployment, a NodePort Service for the registry, a ClusterIP Service for control and Secrets, all with the run label', () => {
+    const all = [objects.deployment, objects.service, objects.controlService, ...objects.secrets];
     for (const o of all)
       expect(o.metadata?.labels).toMatchObject({ ...runLabel, 'pullstorm.component': 'registry-stub' });
     expect(objects.service.spec).toMatchObject({
       type: 'NodePort',
       ports: [{ port: 5000, targetPort: 5000 }],
     });
+    // The control listener is not opened on every node: only the API server's proxy reaches it.
+    expect(objects.controlService.metadata?.name).toBe('pullstorm-control-hub');
+    expect(objects.controlService.spec).toEqual({
+      type: 'ClusterIP',
+      selector: objects.deployment.spec?.selector.matchLabels,
+      ports: [{ name: 'control', port: 5001, targetPort: 5001 }],
+    });
     expect(objects.service.spec?.selector).toEqual(objects.deployment.spec?.selector.matchLabels);
+    const container = objects.deployment.spec!.template.spec!.containers[0]!;
+    expect(container.ports).toEqual([
+      { name: 'registry', containerPort: 5000 },
+      { name: 'control', containerPort: 5001 },
+    ]);
+    // Ready while a fault closes the registry port, so the pod stays behind both Services.
+    expect(container.readinessProbe).toEqual({ tcpSocket: { port: 5001 }, periodSeconds: 2 });
     expect(objects.deployment.spec?.template.metadata?.labels).toMatchObject(
       objects.deployment.spec!.selector.matchLabels!,
     );
@@ -168,43 +181,50 @@ describe('stub manifests (kubeconfig backend)', () => {
     expect(Buffer.from(users.data!.user0!, 'base64').toString()).toBe('ci:s3cret');
   });
 
-  it('TLS: a kubernetes.io/tls Secret mounted read-only, served with --tls-cert/--tls-key/--tls-ca', () => {
+  it('TLS: a kubernetes.io/tls Secret mounted read-only, served with --tls-cert/--tls-key/--tls-ca/--tls-ca-key', () => {
     const tls = objects.secrets.find((s) => s.type === 'kubernetes.io/tls')!;
-    expect(Object.keys(tls.data!).sort()).toEqual(['ca.crt', 'tls.crt', 'tls.key']);
+    expect(Object.keys(tls.data!).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
     const pod = objects.deployment.spec!.template.spec!;
     expect(pod.volumes).toEqual([{ name: 'tls', secret: { secretName: 'pullstorm-registry-hub-tls' } }]);
     expect(pod.containers[0]!.volumeMounts).toEqual([
       { name: 'tls', mountPath: '/etc/pullstorm/tls', readOnly: true },
     ]);
-    expect(pod.containers[0]!.args!.slice(0, 6)).toEqual([
+    expect(pod.containers[0]!.args!.slice(0, 8)).toEqual([
       '--tls-cert',
       '/etc/pullstorm/tls/tls.crt',
       '--tls-key',
       '/etc/pullstorm/tls/tls.key',
       '--tls-ca',
       '/etc/pullstorm/tls/ca.crt',
+      '--tls-ca-key',
+      '/etc/pullstorm/tls/ca.key',
     ]);
+    // Without the CA's key the Secret and the flags go without it.
+    const keyless = stubObjects(
+      secured,
+      { ...ctx, image: 'i' },
+      { certPem: 'CERT', keyPem: 'KEY', caPem: 'CA' },
+    );
+    expect(keyless.deployment.spec!.template.spec!.containers[0]!.args).not.toContain('--tls-ca-key');
+    expect(Object.keys(keyless.secrets.find((s) => s.type === 'kubernetes.io/tls')!.data!)).not.toContain(
+      'ca.key',
+    );
   });
 
   it('the args are ones `pullstorm serve` accepts (its own parser, the $(VAR)s as the kubelet expands them)', async () => {
     const args = objects.deployment.spec!.template.spec!.containers[0]!.args!.map((a) =>
       a.replace('$(PULLSTORM_USER_0)', 'ci:s3cret').replace('$(PULLSTORM_CONTROL_TOKEN)', 'tok'),
     );
-    // The image's entrypoint is `serve --host 0.0.0.0 --port 5000`; only the parse is checked here.
-    const parsed = await buildParser(
-      ['serve', '--host', '0.0.0.0', '--port', '5000', ...args],
-      [{ ...serveCommand, handler: () => undefined }],
-    )
-      .fail((message) => {
-        throw new Error(message);
-      })
-      .parseAsync();
-    expect(parsed).toMatchObject({
+    // The image's entrypoint is `serve --host 0.0.0.0 --port 5000`; only the parse is checked here
+    // (backend.test.ts runs them).
+    expect(await parseServeArgs(args)).toMatchObject({
       'tls-cert': '/etc/pullstorm/tls/tls.crt',
       'tls-key': '/etc/pullstorm/tls/tls.key',
       'tls-ca': '/etc/pullstorm/tls/ca.crt',
+      'tls-ca-key': '/etc/pullstorm/tls/ca.key',
       auth: 'token',
       user: ['ci:s3cret'],
+      'control-port': 5001,
       'control-token': 'tok',
     });
   });
@@ -212,6 +232,7 @@ describe('stub manifests (kubeconfig backend)', () => {
   it('every field is one the Kubernetes API knows (client-node generated models)', () => {
     knownToSchema(objects.deployment, 'V1Deployment');
     knownToSchema(objects.service, 'V1Service');
+    knownToSchema(objects.controlService, 'V1Service');
     for (const s of objects.secrets) knownToSchema(s, 'V1Secret');
     knownToSchema(
       podManifest(

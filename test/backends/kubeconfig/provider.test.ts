@@ -102,13 +102,21 @@ describe('missingCapabilities', () => {
     ]);
   });
 
-  it('kind and kubeconfig: TCP- and TLS-layer faults need front doors their stubs lack', () => {
+  it('kind and kubeconfig: TCP- and TLS-layer faults apply (the stubs serve through a front door), but not to chosen nodes', () => {
     const faults = scenario([{ fault: 'refused' }, { fault: 'tls-expired' }, { fault: 'server-error' }]);
-    expect(missingCapabilities(KIND_INFO, faults)).toEqual([
-      'kind: connectionFaults: the scenario has refused, tls-expired (TCP/TLS-layer faults)',
+    expect(missingCapabilities(KIND_INFO, faults)).toEqual([]);
+    expect(missingCapabilities(KUBECONFIG_INFO, faults)).toEqual([]);
+    const perNode = scenario([{ fault: 'refused', nodes: ['a'] }]);
+    expect(missingCapabilities(KIND_INFO, perNode)).toEqual([
+      'kind: perNodeNetwork: a fault is scoped to nodes',
     ]);
-    expect(missingCapabilities(KUBECONFIG_INFO, faults)).toEqual([
-      'kubeconfig: connectionFaults: the scenario has refused, tls-expired (TCP/TLS-layer faults)',
+    expect(missingCapabilities(KUBECONFIG_INFO, perNode)).toEqual([
+      'kubeconfig: perNodeNetwork: a fault is scoped to nodes',
+    ]);
+    // A backend without front doors is still refused up front.
+    const doorless = { ...KIND_INFO, capabilities: { ...KIND_INFO.capabilities, connectionFaults: false } };
+    expect(missingCapabilities(doorless, faults)).toEqual([
+      'kind: connectionFaults: the scenario has refused, tls-expired (TCP/TLS-layer faults)',
     ]);
   });
 

@@ -67,6 +67,35 @@ describe('fault engine with front doors', () => {
     expect((await request(url, { ca: ca.certPem })).status).toBe(200);
   });
 
+  it('a control listener beside the doors answers the control API while refused closes them', async () => {
+    await expect(stub({ endpoints: [nodes[0]!], controlListener: {} })).rejects.toThrow(
+      'controlListener: serves the control API, which needs controlToken; got no token',
+    );
+    await using s = await stub({ endpoints: [nodes[0]!], controlToken: 't', controlListener: {} });
+    const control = s.registry.controlUrl!;
+    expect(control).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const headers = { 'X-Pullstorm-Control-Token': 't' };
+    await s.registry.faults.apply({ fault: 'refused', id: 'down' });
+    expect((await request(`${s.registry.url}/_pullstorm/faults`)).code).toBe('ECONNREFUSED');
+    const listed = await fetch(`${control}/_pullstorm/faults`, { headers });
+    expect([listed.status, ((await listed.json()) as { faults: { id: string }[] }).faults[0]!.id]).toEqual([
+      200,
+      'down',
+    ]);
+    const elsewhere = await fetch(`${control}${manifest}`);
+    expect([
+      elsewhere.status,
+      ((await elsewhere.json()) as { errors: { message: string }[] }).errors[0]!.message,
+    ]).toEqual([
+      404,
+      `this is the registry's control listener: it serves /_pullstorm/faults and /_pullstorm/events only; registry requests go to ${s.registry.url}, got GET ${manifest}`,
+    ]);
+    expect((await fetch(`${control}/_pullstorm/faults`, { method: 'DELETE', headers })).status).toBe(200);
+    expect((await request(`${s.registry.url}${manifest}`)).status).toBe(200);
+    // Control calls are not registry requests, on either listener.
+    expect(s.requests.map((r) => r.path)).toEqual([manifest]);
+  });
+
   it('says what is missing when a connection fault cannot apply, and where its options are wrong', async () => {
     await using plain = await stub();
     await expect(plain.registry.faults.apply({ fault: 'refused' })).rejects.toMatchObject({
@@ -77,6 +106,8 @@ describe('fault engine with front doors', () => {
     await using doors = await stub({ endpoints: [nodes[0]!] });
     await expect(doors.registry.faults.apply({ fault: 'tls-unknown-ca' })).rejects.toMatchObject({
       code: 'FAULT_NOT_APPLICABLE',
+      message:
+        "fault: tls-unknown-ca serves the 'unknownCa' certificate variant, which this registry does not have; start the registry with certificates: certificateVariants()",
     });
     await expect(
       doors.registry.faults.apply({ fault: 'latency', options: { chunkMs: 5, chunkJitterMs: 9 } }),
