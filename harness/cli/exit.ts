@@ -15,3 +15,10 @@ export class UsageError extends Error {
   override name = 'UsageError';
   readonly exitCode = EXIT.usage;
 }
+
+/** `message: cause: cause…` (up to 4 deep): client-node's "fetch failed" alone does not say what failed. */
+export function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
+  return parts.join(': ') || String(error);
+}

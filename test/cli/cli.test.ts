@@ -107,22 +107,7 @@ describe('pullstorm doctor', () => {
   });
 
   it('with --kubeconfig, says why the cluster could not be looked at and exits 3', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pullstorm-doctor-'));
-    const file = join(dir, 'kubeconfig');
-    // A context whose API server is a closed loopback port: the check must name the refusal.
-    await writeFile(
-      file,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters: [{ name: staging, cluster: { server: "https://127.0.0.1:4" } }]',
-        'users: [{ name: me, user: { token: abc } }]',
-        'contexts: [{ name: staging, context: { cluster: staging, user: me } }]',
-        'current-context: staging',
-        '',
-      ].join('\n'),
-    );
-    try {
+    await withRefusedCluster(async (file) => {
       const refused = await cli('doctor', '--kubeconfig', file);
       expect(refused.code).toBe(3);
       expect(refused.stdout).toContain(
@@ -131,8 +116,47 @@ describe('pullstorm doctor', () => {
       const unknown = await cli('doctor', '--kubeconfig', file, '--context', 'prod');
       expect(unknown.code).toBe(3);
       expect(unknown.stdout).toContain("no context 'prod' in the kubeconfig; expected one of: staging");
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
+
+describe('pullstorm clean --context', () => {
+  it('reports an unreachable cluster after the local clean (exit 3), and an unknown context as a usage error (2)', async () => {
+    await withRefusedCluster(async (file) => {
+      const refused = await cli('clean', '--kubeconfig', file, '--run-id', 'gone-1');
+      expect(refused.code).toBe(3);
+      expect(refused.stdout).toContain('kind: ');
+      expect(refused.stdout).toContain(
+        'cluster staging: clean failed: fetch failed: connect ECONNREFUSED 127.0.0.1:4',
+      );
+      const unknown = await cli('clean', '--kubeconfig', file, '--context', 'prod');
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain(
+        "--context: no context 'prod' in the kubeconfig; expected one of: staging",
+      );
+    });
+  });
+});
+
+/** Runs `body` with a kubeconfig whose only context's API server is a closed loopback port. */
+async function withRefusedCluster(body: (file: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'pullstorm-kubeconfig-'));
+  const file = join(dir, 'kubeconfig');
+  await writeFile(
+    file,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{ name: staging, cluster: { server: "https://127.0.0.1:4" } }]',
+      'users: [{ name: me, user: { token: abc } }]',
+      'contexts: [{ name: staging, context: { cluster: staging, user: me } }]',
+      'current-context: staging',
+      '',
+    ].join('\n'),
+  );
+  try {
+    await body(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -21,8 +21,17 @@ import {
   VersionApi,
   Watch,
 } from '@kubernetes/client-node';
-import { LABEL_RUN_ID } from './names.ts';
+import { LABEL_PULLSTORM, LABEL_RUN_ID } from './names.ts';
 import type { ListWatchSource, WatchType } from './watch.ts';
+
+/** A run's namespace as `pullstorm clean --context` lists it. */
+export interface RunNamespace {
+  name: string;
+  /** The `pullstorm.run-id` label's value (the run id, or its shortened form). */
+  runId: string;
+  /** ISO creation time, when the server gave one. */
+  created?: string;
+}
 
 /** Kinds `deleteByLabel` removes. */
 export type DeletableKind = 'pods' | 'deployments' | 'secrets' | 'services' | 'namespaces';
@@ -34,6 +43,8 @@ export interface KubeApi {
   listNodes(): Promise<V1Node[]>;
   /** Names of every namespace (the production heuristic counts them). */
   listNamespaceNames(): Promise<string[]>;
+  /** pullstorm's run namespaces (label `pullstorm=true` and a run id), for `pullstorm clean --context`. */
+  listRunNamespaces(): Promise<RunNamespace[]>;
   createNamespace(body: V1Namespace): Promise<void>;
   createPod(namespace: string, body: V1Pod): Promise<V1Pod>;
   createDeployment(namespace: string, body: V1Deployment): Promise<void>;
@@ -112,6 +123,16 @@ export function clientNodeApi(kc: KubeConfig): KubeApi {
     version: async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion,
     listNodes: async () => (await core.listNode()).items,
     listNamespaceNames: async () => (await core.listNamespace()).items.map((n) => n.metadata?.name ?? ''),
+    listRunNamespaces: async () =>
+      (await core.listNamespace({ labelSelector: `${LABEL_PULLSTORM}=true,${LABEL_RUN_ID}` })).items.map(
+        (n) => ({
+          name: n.metadata?.name ?? '',
+          runId: n.metadata?.labels?.[LABEL_RUN_ID] ?? '',
+          ...(n.metadata?.creationTimestamp
+            ? { created: new Date(n.metadata.creationTimestamp).toISOString() }
+            : {}),
+        }),
+      ),
     createNamespace: async (body) => void (await core.createNamespace({ body })),
     createPod: (namespace, body) => core.createNamespacedPod({ namespace, body }),
     createDeployment: async (namespace, body) =>

@@ -1,13 +1,22 @@
-/** `pullstorm clean`: removes what killed runs left — containerd nodes, mounts, cgroups, containers. */
+/**
+ * `pullstorm clean`: removes what killed runs left — containerd nodes, mounts, cgroups, containers,
+ * kind clusters; with `--context`/`--kubeconfig`, lists (and with `--run-id` deletes) a killed
+ * kubeconfig run's namespace in that cluster.
+ */
 import type { CommandModule } from 'yargs';
 import { cleanKindClusters } from '../../backends/kind/clean.ts';
+import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
+import { cleanClusterRuns, formatClusterClean } from '../../backends/kubeconfig/clean.ts';
+import { loadContext } from '../../backends/kubeconfig/context.ts';
 import { assertRunId } from '../../containers/labels.ts';
 import { cleanRuns } from '../../run/clean.ts';
 import { stateRoot } from '../../run/names.ts';
-import { UsageError } from '../exit.ts';
+import { causeChain, EXIT, UsageError } from '../exit.ts';
 
 interface CleanArgs {
   'run-id'?: string;
+  context?: string;
+  kubeconfig?: string;
   images: boolean;
   json: boolean;
 }
@@ -25,7 +34,15 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
         default: false,
         describe: "also remove pullstorm's built Docker images",
       })
-      .option('json', { type: 'boolean', default: false, describe: 'print what was removed as JSON' }),
+      .option('json', { type: 'boolean', default: false, describe: 'print what was removed as JSON' })
+      .option('context', {
+        type: 'string',
+        describe: "also this cluster: list pullstorm's run namespaces, delete --run-id's",
+      })
+      .option('kubeconfig', {
+        type: 'string',
+        describe: 'the kubeconfig for --context (default $KUBECONFIG)',
+      }),
   handler: async (argv) => {
     const runId = argv['run-id'];
     if (runId !== undefined) {
@@ -37,8 +54,31 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
     }
     const report = await cleanRuns({ ...(runId ? { runId } : {}), images: argv.images });
     const kind = await cleanKindClusters(runId ? { runId } : {});
+    let cluster: { context: string; lines: string[]; found?: unknown; deleted?: string[] } | undefined;
+    if (argv.context !== undefined || argv.kubeconfig !== undefined) {
+      let loaded: ReturnType<typeof loadContext>;
+      try {
+        loaded = loadContext({
+          ...(argv.context ? { context: argv.context } : {}),
+          ...(argv.kubeconfig ? { kubeconfigPath: argv.kubeconfig } : {}),
+        });
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const context = loaded.id.context;
+      try {
+        const done = await cleanClusterRuns(clientNodeApi(loaded.kc), runId ? { runId } : {});
+        cluster = { context, ...done, lines: formatClusterClean(context, done, runId) };
+      } catch (error) {
+        cluster = { context, lines: [`cluster ${context}: clean failed: ${causeChain(error)}`] };
+        process.exitCode = EXIT.harness;
+      }
+    }
     if (argv.json) {
-      process.stdout.write(`${JSON.stringify({ ...report, kind }, null, 2)}\n`);
+      const { lines: _, ...clusterJson } = cluster ?? { lines: [] };
+      process.stdout.write(
+        `${JSON.stringify({ ...report, kind, ...(cluster ? { cluster: clusterJson } : {}) }, null, 2)}\n`,
+      );
       return;
     }
     const lines = [
@@ -46,6 +86,7 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
       ...report.nodes.map((n) => `  node ${n}`),
       `docker: ${report.containers.length} container(s)${argv.images ? `, ${report.images.length} image(s)` : ''} removed`,
       `kind: ${kind.clusters.length} cluster(s) deleted`,
+      ...(cluster?.lines ?? []),
       ...[...report.notes, ...kind.notes].map((n) => `note: ${n}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

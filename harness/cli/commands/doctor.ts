@@ -11,7 +11,7 @@ import { doctorForContext, formatContextReport } from '../../backends/kubeconfig
 import { doctor, formatDoctor } from '../../doctor/check.ts';
 import { scenarioContext } from '../../run/engine.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
-import { EXIT } from '../exit.ts';
+import { causeChain, EXIT } from '../exit.ts';
 
 interface DoctorArgs {
   json: boolean;
@@ -60,7 +60,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
           ...(argv['stub-image'] ? { stubImage: argv['stub-image'] } : {}),
         });
       } catch (error) {
-        cluster = { error: `cluster check failed: ${causes(error)}` };
+        cluster = { error: `cluster check failed: ${causeChain(error)}` };
       }
     }
     if (argv.json) {
@@ -74,10 +74,3 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
     if (!result.ready || (cluster && 'error' in cluster)) process.exitCode = EXIT.harness;
   },
 };
-
-/** `message: cause: cause…`: client-node's "fetch failed" alone does not say what failed. */
-function causes(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e instanceof Error && parts.length < 4; e = e.cause) parts.push(e.message);
-  return parts.join(': ') || String(error);
-}

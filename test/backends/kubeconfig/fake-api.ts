@@ -8,6 +8,7 @@ import {
   assertRunSelector,
   type DeletableKind,
   type KubeApi,
+  type RunNamespace,
 } from '../../../harness/backends/kubeconfig/api.ts';
 import type { ListWatchSource, WatchType } from '../../../harness/backends/kubeconfig/watch.ts';
 
@@ -95,6 +96,11 @@ export class FakeApi implements KubeApi {
   }
   async listNamespaceNames() {
     return this.namespaces;
+  }
+  /** Run namespaces `listRunNamespaces` answers; tests fill it. */
+  runNamespaces: RunNamespace[] = [];
+  async listRunNamespaces() {
+    return this.runNamespaces;
   }
   async createNamespace(body: { metadata?: { name?: string } }) {
     this.created.push({ kind: 'Namespace', namespace: '', body });
