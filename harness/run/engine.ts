@@ -12,7 +12,7 @@ import {
   catalogueEntry,
   expectedCausesByFault,
 } from '../../registry-stubs/faults/catalogue.ts';
-import { startRegistry } from '../../registry-stubs/index.ts';
+import { endpointOf, socketAddress, startRegistry } from '../../registry-stubs/index.ts';
 import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
 import type { Store } from '../../registry-stubs/storage/types.ts';
 import type { CertificateVariants } from '../../registry-stubs/tls/variants.ts';
@@ -63,8 +63,16 @@ export interface StubOptions {
 /** Starts a stub registry behind one door per endpoint. */
 export async function startStub(options: StubOptions): Promise<Stub> {
   const { certificates } = options;
+  // Each door stands for one node, so a request's client is its door's address: the node's own IP,
+  // as a registry sees it in production. containerd cannot bind a source address, so a real node's
+  // socket comes from 127.0.0.1 whatever door it dials, and per-client quotas would see one client.
+  const doorHost = new Map(options.endpoints.map((e) => [e.name, e.host]));
   const registry = await startRegistry({
     endpoints: options.endpoints,
+    clientAddress: (c) => {
+      const door = endpointOf(c);
+      return (door === undefined ? undefined : doorHost.get(door)) ?? socketAddress(c);
+    },
     images: options.images,
     onRequest: options.onRequest,
     onFaultEvent: options.onFaultEvent,
