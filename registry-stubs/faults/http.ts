@@ -35,6 +35,18 @@ export function withBody(
   replaceResponse(c, new Response(body, { status, statusText, headers: merged }));
 }
 
+/**
+ * The `wants` of the blob-body faults: blob GETs, only of `digests` when given (default every blob).
+ * The body itself is checked after `next()` with {@link hasBlobBody}.
+ */
+export function blobGets(digests: readonly string[] | undefined): (c: RegistryContext) => boolean {
+  const only = digests === undefined ? undefined : new Set(digests);
+  return (c) =>
+    c.get('route') === 'blob' &&
+    c.req.method === 'GET' &&
+    (only === undefined || only.has(c.get('reference') ?? ''));
+}
+
 /** True for GET requests whose response carries a blob body (200, or 206 for a Range). */
 export function hasBlobBody(c: RegistryContext): boolean {
   return c.req.method === 'GET' && (c.res.status === 200 || c.res.status === 206) && c.res.body !== null;

@@ -4,7 +4,7 @@
  * verify digests refuse them — containerd: `failed commit on ref …: unexpected commit digest
  * sha256:A, expected sha256:B: failed precondition`; skopeo: `Digest did not match`.
  */
-import { hasBlobBody, withBody } from '../http.ts';
+import { blobGets, hasBlobBody, withBody } from '../http.ts';
 import { digestList, type OptionSpecs, resolveOptions } from '../options.ts';
 import type { HttpFault } from '../types.ts';
 
@@ -42,15 +42,11 @@ export function invertFirstByte(body: ReadableStream<Uint8Array>): ReadableStrea
 /** Blob bytes are corrupted, their length kept. */
 export function corruptBlob(options: CorruptBlobOptions = {}): HttpFault {
   const resolved = resolveOptions<CorruptBlobOptions>('corrupt-blob', CORRUPT_BLOB_OPTIONS, options);
-  const digests = resolved.digests === undefined ? undefined : new Set(resolved.digests);
   return {
     name: 'corrupt-blob',
     options: { ...resolved },
     start: () => ({
-      wants: (c) =>
-        c.get('route') === 'blob' &&
-        c.req.method === 'GET' &&
-        (digests === undefined || digests.has(c.get('reference') ?? '')),
+      wants: blobGets(resolved.digests),
       handle: async function corruptBlob(c, next) {
         await next();
         if (!hasBlobBody(c)) return false;

@@ -6,7 +6,7 @@
  * expected number of bytes: unexpected EOF` (bare `unexpected EOF` from other clients).
  */
 import type { RegistryContext } from '../../context.ts';
-import { bodyOffset, contentLength, hasBlobBody, withBody } from '../http.ts';
+import { blobGets, bodyOffset, contentLength, hasBlobBody, withBody } from '../http.ts';
 import { digestList, integer, type OptionSpecs, resolveOptions } from '../options.ts';
 import type { HttpFault } from '../types.ts';
 
@@ -63,15 +63,11 @@ function blobSize(c: RegistryContext): number {
 /** Blob bodies end early. */
 export function truncatedBlob(options: TruncatedBlobOptions = {}): HttpFault {
   const resolved = resolveOptions<TruncatedBlobOptions>('truncated-blob', TRUNCATED_BLOB_OPTIONS, options);
-  const digests = resolved.digests === undefined ? undefined : new Set(resolved.digests);
   return {
     name: 'truncated-blob',
     options: { ...resolved },
     start: () => ({
-      wants: (c) =>
-        c.get('route') === 'blob' &&
-        c.req.method === 'GET' &&
-        (digests === undefined || digests.has(c.get('reference') ?? '')),
+      wants: blobGets(resolved.digests),
       handle: async function truncateBlob(c, next) {
         await next();
         if (!hasBlobBody(c)) return false;

@@ -6,7 +6,7 @@
  * short of its header: clients reading to Content-Length see `unexpected EOF`, while containerd,
  * which reads only the descriptor's size, may not notice at all.
  */
-import { contentLength, hasBlobBody, withBody } from '../http.ts';
+import { blobGets, contentLength, hasBlobBody, withBody } from '../http.ts';
 import { digestList, integer, type OptionSpecs, resolveOptions } from '../options.ts';
 import type { HttpFault } from '../types.ts';
 
@@ -38,15 +38,11 @@ export function wrongLength(options: WrongLengthOptions = {}): HttpFault {
     WRONG_LENGTH_OPTIONS,
     options,
   );
-  const digests = resolved.digests === undefined ? undefined : new Set(resolved.digests);
   return {
     name: 'wrong-length',
     options: { ...resolved },
     start: () => ({
-      wants: (c) =>
-        c.get('route') === 'blob' &&
-        c.req.method === 'GET' &&
-        (digests === undefined || digests.has(c.get('reference') ?? '')),
+      wants: blobGets(resolved.digests),
       handle: async function misstateLength(c, next) {
         await next();
         const length = contentLength(c.res);
