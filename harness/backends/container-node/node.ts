@@ -12,6 +12,7 @@
  * layer (registry-stubs/faults/net) gives each node its own front door on the gateway address with
  * its own port, and the node's hosts.toml names that door (`registries` or `writeRegistry`).
  */
+
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import { runLabels } from '../../containers/labels.ts';
 import { type CriClient, createCriClient } from '../containerd/cri/client.ts';
 import type { VersionResponse } from '../containerd/cri/types.ts';
 import type { NodeRegistry } from '../containerd/options.ts';
+import { startAll } from '../start-all.ts';
 import { acquireNxdomainResolver, type NxdomainResolver } from './dns.ts';
 import { NODE_DIR, NODE_PATHS, renderNodeConfig, renderResolvConf, writeContainerRegistry } from './files.ts';
 import { hostsEntries } from './hosts-file.ts';
@@ -233,24 +235,8 @@ export async function startContainerNodes(
   n: number,
   options: StartContainerNodesOptions,
 ): Promise<ContainerNode[] & AsyncDisposable> {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`expected a node count ≥ 1, got ${n}`);
   const { namePrefix = 'node', ...rest } = options;
   // The image is built once before the nodes race to use it.
-  await nodeImage();
-  const settled = await Promise.allSettled(
-    Array.from({ length: n }, (_, i) => startContainerNode({ ...rest, name: `${namePrefix}-${i}` })),
-  );
-  const nodes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const stopAll = async () => {
-    const results = await Promise.allSettled(nodes.map((node) => node.stop()));
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-    if (errors.length)
-      throw new AggregateError(errors, `stopping ${errors.length} of ${nodes.length} nodes failed`);
-  };
-  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
-  if (failures.length) {
-    await stopAll().catch((error: unknown) => failures.push(error));
-    throw new AggregateError(failures, `${failures.length} of ${n} container nodes failed to start`);
-  }
-  return Object.assign(nodes, { [Symbol.asyncDispose]: stopAll });
+  if (Number.isInteger(n) && n >= 1) await nodeImage();
+  return startAll(n, (i) => startContainerNode({ ...rest, name: `${namePrefix}-${i}` }), 'container nodes');
 }

@@ -3,11 +3,13 @@
  * and cgroup subtree, started with execa and driven over CRI. `startContainerdNode` returns a
  * started node that is AsyncDisposable; a failed start tears down whatever it had created.
  */
+
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
+import { startAll } from '../start-all.ts';
 import { renderContainerdConfig } from './config.ts';
 import { type CriClient, createCriClient } from './cri/client.ts';
 import { isCriError } from './cri/errors.ts';
@@ -223,23 +225,11 @@ export async function startNodes(
   n: number,
   options: StartNodesOptions = {},
 ): Promise<ContainerdNode[] & AsyncDisposable> {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`expected a node count ≥ 1, got ${n}`);
   const { namePrefix = 'node', ...rest } = options;
   const runId = rest.runId ?? crypto.randomUUID().slice(0, 8);
-  const settled = await Promise.allSettled(
-    Array.from({ length: n }, (_, i) => startContainerdNode({ ...rest, runId, name: `${namePrefix}-${i}` })),
+  return startAll(
+    n,
+    (i) => startContainerdNode({ ...rest, runId, name: `${namePrefix}-${i}` }),
+    'containerd nodes',
   );
-  const nodes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const stopAll = async () => {
-    const results = await Promise.allSettled(nodes.map((node) => node.stop()));
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-    if (errors.length)
-      throw new AggregateError(errors, `stopping ${errors.length} of ${nodes.length} nodes failed`);
-  };
-  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []));
-  if (failures.length) {
-    await stopAll().catch((err: unknown) => failures.push(err));
-    throw new AggregateError(failures, `${failures.length} of ${n} containerd nodes failed to start`);
-  }
-  return Object.assign(nodes, { [Symbol.asyncDispose]: stopAll });
 }
