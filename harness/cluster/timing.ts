@@ -41,6 +41,11 @@ export function sleepUnless(clock: Clock, ms: number, signal: AbortSignal): Prom
   });
 }
 
+/** Resolves at `at` (epoch ms, wall clock), or at once when `signal` aborts (never rejects). */
+export function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
+  return sleepUnless(systemClock, at - Date.now(), signal);
+}
+
 /** Sleeps on a clock that `stop` ends for good (a pod deleted, the cluster stopped). */
 export class Waker {
   readonly #clock: Clock;

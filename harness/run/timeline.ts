@@ -7,6 +7,7 @@
  */
 import type { BackendCluster } from '../backends/provider.ts';
 import type { PodSpec, PodStatus } from '../cluster/index.ts';
+import { sleepUntil } from '../cluster/timing.ts';
 import type { Fault, Scenario, Workload } from '../scenario/resolved.ts';
 import { faultPlace } from './engine.ts';
 import { podImage } from './names.ts';
@@ -59,20 +60,6 @@ export interface Timeline {
   readonly active: Map<string, () => Promise<void>>;
 }
 
-/** Resolves at `at` (epoch ms), or at once when `signal` aborts. */
-function until(at: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, at - Date.now()));
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** Starts the timeline now (scenario time zero). */
 export function startTimeline(ctx: TimelineContext): Timeline {
   const t0 = Date.now();
@@ -98,7 +85,7 @@ export function startTimeline(ctx: TimelineContext): Timeline {
   };
 
   async function workload(w: Workload): Promise<void> {
-    await until(at(w.atMs), ctx.signal);
+    await sleepUntil(at(w.atMs), ctx.signal);
     if (ctx.signal.aborted) return;
     const template = podTemplate(w);
     if (w.kind === 'deployment') {
@@ -117,7 +104,7 @@ export function startTimeline(ctx: TimelineContext): Timeline {
     const extra = total - w.replicas;
     for (let i = 0; i < extra && !ctx.signal.aborted; i++) {
       // As the deployment controller ramps: the first at once, the rest evenly over the ramp.
-      await until(at(w.atMs) + (i * (w.ramp?.overMs ?? 0)) / scale / extra, ctx.signal);
+      await sleepUntil(at(w.atMs) + (i * (w.ramp?.overMs ?? 0)) / scale / extra, ctx.signal);
       if (ctx.signal.aborted) return;
       createPod({ ...template, name: name(w.replicas + i) });
       touched();
@@ -125,14 +112,14 @@ export function startTimeline(ctx: TimelineContext): Timeline {
   }
 
   async function fault(f: Fault): Promise<void> {
-    await until(at(f.atMs), ctx.signal);
+    await sleepUntil(at(f.atMs), ctx.signal);
     if (ctx.signal.aborted) return;
     const clear =
       faultPlace(f.fault) === 'node' ? await ctx.applyNodeFault(f) : await ctx.applyRegistryFault(f);
     active.set(f.id, clear);
     touched();
     if (f.clearAtMs === undefined) return;
-    await until(at(f.clearAtMs), ctx.signal);
+    await sleepUntil(at(f.clearAtMs), ctx.signal);
     if (ctx.signal.aborted) return;
     active.delete(f.id);
     await clear();

@@ -12,13 +12,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dockerStatus } from '../../containers/docker.ts';
-import { pullSecretName } from '../../run/timeline.ts';
 import type { Fault, Scenario } from '../../scenario/resolved.ts';
 import { clientNodeApi } from '../kubeconfig/api.ts';
 import { createKubeCluster } from '../kubeconfig/cluster.ts';
 import { loadContext } from '../kubeconfig/context.ts';
-import { namespaceManifest, pullSecretManifest } from '../kubeconfig/manifests.ts';
+import { namespaceManifest } from '../kubeconfig/manifests.ts';
 import { LABEL_NODE, runNamespace } from '../kubeconfig/names.ts';
+import { createPullSecrets } from '../kubeconfig/pull-secrets.ts';
 import type {
   Backend,
   BackendCandidate,
@@ -163,15 +163,15 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
       const api = clientNodeApi(kc);
       const namespace = runNamespace(ctx.runId);
       await api.createNamespace(namespaceManifest(ctx.runId, namespace));
-      const mctx = { runId: ctx.runId, namespace };
-      for (const r of scenario.registries) {
-        const host = registries.find((h) => h.registry === r.name)!.host;
-        for (const u of r.auth?.users ?? [])
-          await api.createSecret(
-            namespace,
-            pullSecretManifest(pullSecretName(r.name, u.username), host, u, mctx),
-          );
-      }
+      await createPullSecrets(
+        api,
+        scenario.registries,
+        (name) => registries.find((h) => h.registry === name)!.host,
+        {
+          runId: ctx.runId,
+          namespace,
+        },
+      );
       versions = { kubernetes: `${await api.version()} (real kubelet)`, 'kind node image': image };
       cluster = await createKubeCluster({
         api,

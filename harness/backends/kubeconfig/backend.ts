@@ -16,7 +16,6 @@
  */
 
 import { registryHost } from '../../run/names.ts';
-import { pullSecretName } from '../../run/timeline.ts';
 import type { Scenario } from '../../scenario/resolved.ts';
 import type {
   Backend,
@@ -35,9 +34,10 @@ import {
 import { clientNodeApi, type KubeApi } from './api.ts';
 import { createKubeCluster } from './cluster.ts';
 import { type LoadContextOptions, loadContext } from './context.ts';
-import { namespaceManifest, pullSecretManifest } from './manifests.ts';
+import { namespaceManifest } from './manifests.ts';
 import { runNamespace, runSelector } from './names.ts';
 import { unplaceable } from './placement.ts';
+import { createPullSecrets } from './pull-secrets.ts';
 import {
   type ContextIdentity,
   type ProductionHeuristic,
@@ -165,15 +165,15 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         log(
           `kubeconfig: registry ${s.registry} at ${s.host} on every node${s.caFile ? ` (CA ${s.caFile})` : ''}`,
         );
-      const mctx = { runId: ctx.runId, namespace };
-      for (const r of scenario.registries) {
-        const host = stubs.find((s) => s.registry === r.name)!.host;
-        for (const u of r.auth?.users ?? [])
-          await api.createSecret(
-            namespace,
-            pullSecretManifest(pullSecretName(r.name, u.username), host, u, mctx),
-          );
-      }
+      await createPullSecrets(
+        api,
+        scenario.registries,
+        (name) => stubs.find((s) => s.registry === name)!.host,
+        {
+          runId: ctx.runId,
+          namespace,
+        },
+      );
       versions = { kubernetes: `${await api.version()} (real kubelet)` };
       cluster = await createKubeCluster({
         api,

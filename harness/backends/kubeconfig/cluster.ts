@@ -7,6 +7,7 @@
  */
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { DeploymentSpec, ScaleOptions } from '../../cluster/deployments.ts';
+import { sleepUntil } from '../../cluster/timing.ts';
 import type { PodSpec, PodStatus } from '../../cluster/types.ts';
 import type { RunEvent } from '../../events/types.ts';
 import type { BackendCluster } from '../provider.ts';
@@ -169,17 +170,4 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     stop,
     [Symbol.asyncDispose]: stop,
   };
-}
-
-/** Resolves at `at` (epoch ms) or when `signal` aborts. */
-function sleepUntil(at: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, at - Date.now()));
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
