@@ -3,7 +3,7 @@
  * cluster) sees what an in-process `onRequest` / `onFaultEvent` listener would:
  *
  *   GET /_pullstorm/events?after=<seq>&waitMs=<0..25000>
- *   → 200 { "next": <seq>, "dropped": <n>, "events": [ { "seq": <n>, "kind": …, … } ] }
+ *   → 200 { "epoch": "<id>", "next": <seq>, "dropped": <n>, "events": [ { "seq": <n>, "kind": …, … } ] }
  *
  * Every `registry.request`, `fault.applied`, `fault.cleared` and `fault.hit` gets the next sequence
  * number (1, 2, …) and goes into a ring buffer of the last {@link FEED_CAPACITY} events. An answer
@@ -11,8 +11,11 @@
  * `next` is the `after` to ask with next time (the last seq returned, or `after` when none) and
  * `dropped` counts events after `after` that the buffer no longer holds (lost before the first
  * returned one). With nothing after `after`, the answer waits up to `waitMs` (default 0) for one:
- * a long poll. An `after` beyond the newest seq means the stub restarted under the follower, so it
- * is answered as `after=0`. Same token rule as the control API (control.ts), which routes here.
+ * a long poll. `epoch` is random per feed (per stub process) and the same on every answer of it: a
+ * follower that sees it change knows the stub restarted, with seqs from 1 again and no faults
+ * applied, even when the new stub already holds more events than the follower's `after`. An `after`
+ * beyond the newest seq (the stub restarted under the follower) is answered as `after=0`. Same
+ * token rule as the control API (control.ts), which routes here.
  */
 import type { RegistryContext } from './context.ts';
 import type { RegistryRequestEvent } from './events.ts';
@@ -33,6 +36,8 @@ export type FeedEvent = RegistryRequestEvent | FaultEvent;
 
 /** One answer of the feed, parsed. */
 export interface FeedPage {
+  /** Random per stub process; a change means the stub restarted. Absent from stubs older than the field. */
+  epoch?: string;
   next: number;
   dropped: number;
   events: (FeedEvent & { seq: number })[];
@@ -62,6 +67,8 @@ export function createEventFeed(options: EventFeedOptions = {}): EventFeed {
   // Each event is kept as its JSON text with the seq in front: smaller than the object, and an
   // answer is then one join, however many events it holds.
   const ring: string[] = new Array(capacity);
+  // JSON-safe as it is (hex and dashes), so it goes into every answer unescaped.
+  const epoch = crypto.randomUUID();
   let last = 0;
   let closed = false;
   const waiters = new Set<() => void>();
@@ -74,7 +81,7 @@ export function createEventFeed(options: EventFeedOptions = {}): EventFeed {
     const lines: string[] = [];
     for (let seq = start; seq <= end; seq++) lines.push(ring[(seq - 1) % capacity]!);
     const next = end >= start ? end : after;
-    return `{"next":${next},"dropped":${start - after - 1},"events":[${lines.join(',')}]}`;
+    return `{"epoch":"${epoch}","next":${next},"dropped":${start - after - 1},"events":[${lines.join(',')}]}`;
   };
 
   const wait = (waitMs: number, signal: AbortSignal | undefined) =>

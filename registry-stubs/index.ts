@@ -195,6 +195,19 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   };
 }
 
+/**
+ * The control listener could not listen (its port in use, …): told apart from the registry's own
+ * listen error, which stays the socket's. `code` is the socket error's (`EADDRINUSE`, …), `cause` it.
+ */
+export class ControlListenError extends Error {
+  override readonly name = 'ControlListenError';
+  readonly code: string | undefined;
+  constructor(cause: unknown) {
+    super(`control listener: ${(cause as Error).message}`, { cause });
+    this.code = (cause as { code?: string }).code;
+  }
+}
+
 /** The control listener when asked for; if it cannot listen, `undo` closes the registry's. */
 async function listenForControl(
   where: StartRegistryOptions['controlListener'],
@@ -208,7 +221,7 @@ async function listenForControl(
     return await listen(controlOnlyApp(control, registryUrl).fetch, { ...where, tls });
   } catch (error) {
     await undo();
-    throw error;
+    throw new ControlListenError(error);
   }
 }
 

@@ -13,7 +13,13 @@ import * as act from '../run/provision.ts';
 import type { Stubs } from '../run/registries.ts';
 import { retainedInfo } from '../run/retain.ts';
 import type { Fault, Scenario } from '../scenario/resolved.ts';
-import type { Backend, BackendCluster, BackendInfo, ProvisionContext } from './provider.ts';
+import {
+  type Backend,
+  type BackendCluster,
+  type BackendInfo,
+  failProvision,
+  type ProvisionContext,
+} from './provider.ts';
 
 /** What the embedded backend can do: everything, each node having its own door to every stub. */
 export const EMBEDDED_INFO: BackendInfo = {
@@ -56,13 +62,14 @@ export function embeddedBackend(): Backend {
       return cluster;
     } catch (error) {
       // Whatever was made goes now: the caller never sees a half-provisioned backend.
-      await teardown().catch(() => undefined);
-      throw error;
+      return failProvision(error, teardown, ctx.runId);
     }
   }
 
   function teardown(): Promise<void> {
     cluster = undefined;
+    stubs = [];
+    nodes = [];
     return stack.undoAll({ onStep: (name) => log(`teardown: undo ${name}`) });
   }
 

@@ -74,6 +74,13 @@ export interface ProvisionContext {
 /** One backend instance: provision once, drive `cluster`, tear down always. */
 export interface Backend extends AsyncDisposable {
   info(): BackendInfo;
+  /**
+   * Refuses `scenario` before anything is created, with read-only calls only (a missing flag, a
+   * production context, a pin to a node the cluster lacks). RangeError/TypeError and errors with
+   * `exitCode` 2 are the input's fault (exit 2); anything else is the environment's (exit 3).
+   * Default: nothing to check.
+   */
+  check?(scenario: Scenario): Promise<void>;
   /** Creates (or connects to) the cluster for `scenario`; on failure it undoes what it made. */
   provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster>;
   /** The provisioned cluster; undefined before `provision` and after `teardown`. */
@@ -86,12 +93,39 @@ export interface Backend extends AsyncDisposable {
   applyRegistryFault(fault: Fault): Promise<() => Promise<void>>;
   /** Applies a node fault; present exactly when `capabilities.nodeFaults`. Resolves with its clear. */
   applyNodeFault?(fault: Fault): Promise<() => Promise<void>>;
+  /**
+   * Stops observing out-of-process parts after a last drain (the stubs' event feeds), so everything
+   * they saw is in the log before `run.finished`; faults can still be cleared. Default: nothing.
+   */
+  quiesce?(): Promise<void>;
   /** Versions for the report's environment (e.g. `kubernetes`, `containerd`); default none. */
   versions?(): Record<string, string>;
   /** How to reach what a `--retain`ed run keeps up (registries, kubeconfig, nodes), as lines; default none. */
   retained?(): string;
   /** Removes everything `provision` created; idempotent, safe after a failed provision. */
   teardown(): Promise<void>;
+}
+
+/**
+ * What a `provision` does when it fails: undo what it made, then throw its error — with the undo's
+ * failure attached when that failed too, so a half-removed cluster is never silent.
+ */
+export async function failProvision(
+  error: unknown,
+  teardown: () => Promise<void>,
+  runId: string,
+): Promise<never> {
+  const undone = await teardown().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (undone === undefined) throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  const undoMessage = undone instanceof Error ? undone.message : String(undone);
+  throw new AggregateError(
+    [error, undone],
+    `${message}; undoing what was made failed too: ${undoMessage} (pullstorm clean --run-id ${runId} removes what is left)`,
+  );
 }
 
 /** A candidate's answer: ready, or why not. */

@@ -12,7 +12,8 @@
  */
 import { resolve } from 'node:path';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
-import { startRegistry } from '../../registry-stubs/index.ts';
+import { ControlListenError, type RunningRegistry, startRegistry } from '../../registry-stubs/index.ts';
+import { UsageError } from './exit.ts';
 import { serveCertificates } from './serve-certificates.ts';
 import type { TlsFileOptions } from './serve-tls.ts';
 
@@ -76,22 +77,27 @@ export async function startServe(
   const everything = [
     { repository: '**', actions: ['pull', 'push', 'delete'] as ('pull' | 'push' | 'delete')[] },
   ];
-  const registry = await startRegistry({
-    endpoints: [{ name: SERVE_ENDPOINT, host: options.host, port: options.port }],
-    tls,
-    ...(certificates !== undefined && { certificates }),
-    certificatesHint,
-    images,
-    storage: options.storage ? { kind: 'disk', root: resolve(options.storage) } : { kind: 'memory' },
-    auth:
-      options.auth === 'none'
-        ? undefined
-        : { mode: options.auth, users: options.users.map((u) => ({ ...u, access: everything })) },
-    controlToken: options.controlToken,
-    ...(options.controlToken && {
-      controlListener: { host: options.host, port: options.controlPort ?? 0 },
-    }),
-  });
+  let registry: RunningRegistry;
+  try {
+    registry = await startRegistry({
+      endpoints: [{ name: SERVE_ENDPOINT, host: options.host, port: options.port }],
+      tls,
+      ...(certificates !== undefined && { certificates }),
+      certificatesHint,
+      images,
+      storage: options.storage ? { kind: 'disk', root: resolve(options.storage) } : { kind: 'memory' },
+      auth:
+        options.auth === 'none'
+          ? undefined
+          : { mode: options.auth, users: options.users.map((u) => ({ ...u, access: everything })) },
+      controlToken: options.controlToken,
+      ...(options.controlToken && {
+        controlListener: { host: options.host, port: options.controlPort ?? 0 },
+      }),
+    });
+  } catch (error) {
+    throw listenUsageError(error, options) ?? error;
+  }
   const authority = `${registry.host.includes(':') ? `[${registry.host}]` : registry.host}:${registry.port}`;
   const ready: ServeReady = {
     ready: true,
@@ -110,4 +116,31 @@ export async function startServe(
     })),
   };
   return { ready, close: () => registry.close() };
+}
+
+/**
+ * A listen error the flags caused, as a UsageError (exit 2) naming the flag, what was expected and
+ * what was given; undefined for any other error. The registry listens before the control listener,
+ * whose errors come as ControlListenError.
+ */
+function listenUsageError(error: unknown, o: ServeOptions): UsageError | undefined {
+  const [flag, port] =
+    error instanceof ControlListenError ? ['--control-port', o.controlPort ?? 0] : ['--port', o.port];
+  switch ((error as { code?: unknown } | undefined)?.code) {
+    case 'EADDRINUSE':
+      return new UsageError(`${flag}: expected a free port on ${o.host}, got ${port} (in use)`, {
+        cause: error,
+      });
+    case 'EACCES':
+      return new UsageError(
+        `${flag}: expected a port this user may listen on at ${o.host}, got ${port} (permission denied)`,
+        { cause: error },
+      );
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`--host: expected an address of this machine, got ${o.host} (not available)`, {
+        cause: error,
+      });
+    default:
+      return undefined;
+  }
 }

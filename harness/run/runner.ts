@@ -13,7 +13,8 @@ import { analyze } from '../analyze/analyze.ts';
 import { EventLog, readEventLog } from '../analyze/log.ts';
 import type { LogEvent } from '../analyze/run-events.ts';
 import type { Analysis } from '../analyze/types.ts';
-import { EXIT, UsageError } from '../cli/exit.ts';
+import type { Backend } from '../backends/provider.ts';
+import { causeChain, EXIT, UsageError } from '../cli/exit.ts';
 import type { RunEvent } from '../events/types.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { ActionStack } from './actions.ts';
@@ -22,7 +23,7 @@ import { expectedCausesOf } from './engine.ts';
 import { environmentOf } from './environment.ts';
 import { newRunId, runOutDir } from './names.ts';
 import { type ObserveEnd, observe } from './observe.ts';
-import { checkEnvironment, checkRunnable } from './preflight.ts';
+import { checkEnvironment, checkRunnable, EnvironmentError } from './preflight.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { untilAborted } from './retain.ts';
 import { EXIT_INTERRUPTED, Interrupted } from './signals.ts';
@@ -103,7 +104,14 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
       `${scenario.name}: time scale ${was} ignored: a real kubelet (${scenario.backend.type}) runs in real time`,
     );
   }
-  const backend = await chooseBackend(scenario.backend.type, options.backend, (line) => progress.note(line));
+  let backend: Awaited<ReturnType<typeof chooseBackend>>;
+  try {
+    backend = await chooseBackend(scenario.backend.type, options.backend, (line) => progress.note(line));
+    await checkBackend(backend, scenario);
+  } catch (error) {
+    progress.stop(); // nothing ran: its timer must not redraw over what the caller prints next
+    throw error;
+  }
   await mkdir(outDir, { recursive: true });
   const log = await EventLog.open(eventsFile);
   const signal = options.signal ?? new AbortController().signal;
@@ -172,6 +180,8 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
       `${scenario.name}: ${outcome === 'error' ? `harness error: ${error}` : String(reason.message)}`,
     );
   }
+  // Out-of-process stubs' last events belong to the run: drain them before it is closed.
+  await quiesce(backend, (line) => progress.note(line));
   writeStarted();
   emit({ kind: 'run.finished', time: new Date().toISOString(), outcome, ...(error ? { error } : {}) });
   open = false;
@@ -190,7 +200,8 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
     phase('analyze');
     analysis = analyzeEvents(await readEventLog(eventsFile));
     rendered = await renderRun(outDir, analysis);
-    if (options.retain && outcome !== 'interrupted') {
+    // Nothing to keep when provisioning failed: the backend has already undone what it made.
+    if (options.retain && outcome !== 'interrupted' && backend.cluster !== undefined) {
       // The verdict now, not after Ctrl-C: a retained run is kept to be looked at.
       const kept =
         backend.retained?.() ?? `retained (Ctrl-C tears everything down):\n  run directory  ${outDir}\n`;
@@ -222,6 +233,41 @@ function exitCodeOf(analysis: Analysis, outcome: string, teardownError: string |
   if (outcome === 'interrupted') return EXIT_INTERRUPTED;
   if (analysis.verdict === 'error' || teardownError) return EXIT.harness;
   return analysis.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+}
+
+/** Runs the backend's pre-provision check; input problems exit 2, an unreachable cluster 3. */
+async function checkBackend(backend: Backend, scenario: Scenario): Promise<void> {
+  try {
+    await backend.check?.(scenario);
+  } catch (error) {
+    if (
+      error instanceof RangeError ||
+      error instanceof TypeError ||
+      (error as { exitCode?: number }).exitCode === 2
+    )
+      throw new UsageError((error as Error).message);
+    throw new EnvironmentError(`backend ${backend.info().name}: ${causeChain(error)}`, { cause: error });
+  }
+}
+
+/** `backend.quiesce()`, bounded (30 s) and never failing the run: a lost drain is a note. */
+async function quiesce(backend: Backend, note: (line: string) => void): Promise<void> {
+  if (!backend.quiesce) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      note(
+        "the last drain of the stubs' events did not finish within 30 s; the log may miss their final requests",
+      );
+      resolve();
+    }, 30_000);
+  });
+  await Promise.race([
+    backend
+      .quiesce()
+      .catch((e: unknown) => note(`the last drain of the stubs' events failed: ${describe(e)}`)),
+    expired,
+  ]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { stagingKubeconfig } from '../helpers/kubeconfig-file.ts';
 
 const run = promisify(execFile);
 
@@ -62,6 +61,14 @@ describe('pullstorm CLI', () => {
     [
       ['serve', '--port', '5000', '--control-port', '5000', '--control-token', 't'],
       /--control-port: expected a port other than --port's, got 5000 for both/,
+    ],
+    [
+      ['serve', '--control-token', '', '--control-port', '5001'],
+      /--control-token: expected a non-empty token, got an empty one/,
+    ],
+    [
+      ['serve', '--port', '0', '--control-token', ''],
+      /--control-token: expected a non-empty token, got an empty one/,
     ],
   ])('exits 2 with a clear message for %j', async (args, message) => {
     const { code, stderr } = await cli(...args);
@@ -140,20 +147,7 @@ describe('pullstorm clean --context', () => {
 
 /** Runs `body` with a kubeconfig whose only context's API server is a closed loopback port. */
 async function withRefusedCluster(body: (file: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'pullstorm-kubeconfig-'));
-  const file = join(dir, 'kubeconfig');
-  await writeFile(
-    file,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters: [{ name: staging, cluster: { server: "https://127.0.0.1:4" } }]',
-      'users: [{ name: me, user: { token: abc } }]',
-      'contexts: [{ name: staging, context: { cluster: staging, user: me } }]',
-      'current-context: staging',
-      '',
-    ].join('\n'),
-  );
+  const { dir, file } = await stagingKubeconfig();
   try {
     await body(file);
   } finally {

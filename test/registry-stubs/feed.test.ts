@@ -48,7 +48,7 @@ describe('event feed, in-process', () => {
     );
     const bearer = await s.call('/_pullstorm/events', { headers: { Authorization: 'Bearer sekrit' } });
     expect(bearer.res.status).toBe(200);
-    expect(JSON.parse(bearer.text)).toEqual({ next: 0, dropped: 0, events: [] });
+    expect(JSON.parse(bearer.text)).toEqual({ epoch: expect.any(String), next: 0, dropped: 0, events: [] });
   });
 
   it('carries registry requests and fault changes and hits in order, never control calls', async () => {
@@ -100,9 +100,26 @@ describe('event feed, in-process', () => {
       0,
     ]);
     expect((await get('?after=7')).body.events.map((e) => e.seq)).toEqual([8]);
-    expect((await get('?after=8')).body).toEqual({ next: 8, dropped: 0, events: [] });
+    expect((await get('?after=8')).body).toEqual({
+      epoch: first.body.epoch,
+      next: 8,
+      dropped: 0,
+      events: [],
+    });
     // An `after` past the newest: the stub restarted under its follower; it starts again from the oldest kept.
     expect((await get('?after=500')).body).toMatchObject({ next: 5, dropped: 3 });
+  });
+
+  it('names its process in every answer: the same `epoch` on each page of a feed, another for another feed', async () => {
+    const one = bareFeed({});
+    const two = bareFeed({});
+    one.feed.push(one.request(1));
+    const pages = [await one.get(''), await one.get('?after=1'), await one.get('?after=500')];
+    const epoch = pages[0]!.body.epoch;
+    expect(epoch).toMatch(/^[0-9a-f-]{36}$/);
+    expect(pages.map((p) => p.body.epoch)).toEqual([epoch, epoch, epoch]);
+    // A restarted stub is a new feed: its epoch differs, which is how a follower tells it apart.
+    expect((await two.get('')).body.epoch).not.toBe(epoch);
   });
 
   it('long-polls: waits for the next event, or answers empty after waitMs', async () => {
@@ -110,7 +127,7 @@ describe('event feed, in-process', () => {
     const started = performance.now();
     const empty = await get('?waitMs=150');
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    expect(empty.body).toEqual({ next: 0, dropped: 0, events: [] });
+    expect(empty.body).toEqual({ epoch: expect.any(String), next: 0, dropped: 0, events: [] });
 
     const waiting = get('?after=0&waitMs=20000');
     setTimeout(() => feed.push(request(1)), 50);
@@ -126,7 +143,7 @@ describe('event feed, in-process', () => {
     // close() ends waiting polls (the server is closing) and later ones do not wait.
     const held = get('?after=1&waitMs=20000');
     feed.close();
-    expect((await held).body).toEqual({ next: 1, dropped: 0, events: [] });
+    expect((await held).body).toEqual({ epoch: empty.body.epoch, next: 1, dropped: 0, events: [] });
     const closed = performance.now();
     await get('?after=1&waitMs=20000');
     expect(performance.now() - closed).toBeLessThan(1_000);

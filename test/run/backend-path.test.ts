@@ -6,12 +6,13 @@
  * runner's wiring (detection, capabilities, real time, fault routing, teardown), not kind itself —
  * test/backends/kind/e2e.test.ts does that where kind exists.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../harness/analyze/run-events.ts';
 import { embeddedBackend } from '../../harness/backends/embedded.ts';
 import type { BackendCandidate } from '../../harness/backends/provider.ts';
+import { UsageError } from '../../harness/cli/exit.ts';
 import { chooseBackend } from '../../harness/run/backend.ts';
 import { scenarioContext } from '../../harness/run/engine.ts';
 import { EnvironmentError } from '../../harness/run/preflight.ts';
@@ -79,5 +80,36 @@ describe('the runner on a detected backend', () => {
     expect((error as Error).message).toBe(
       "no working 'kind' backend; tried kind (broken on purpose): broken (Docker is not available: test)",
     );
+  });
+
+  it("maps a backend's pre-provision refusal: the input's fault exits 2, an unreachable cluster 3, nothing created", async () => {
+    const out = await tempDir('backend-check');
+    const scenario = await loadScenarioFile('test/run/fixtures/kind-server-error.yaml', scenarioContext());
+    const refusing = (error: Error): BackendCandidate => ({
+      name: 'refusing',
+      type: 'kind',
+      probe: async () => ({
+        status: 'ready',
+        detail: 'test',
+        // Only `check` runs: a refusal must come before anything is provisioned.
+        create: () => ({ ...embeddedBackend(), check: () => Promise.reject(error) }),
+      }),
+    });
+    const run = (error: Error, dir: string) =>
+      runScenario(scenario, {
+        out: join(out, dir),
+        progress: quietProgress([]),
+        backend: { candidates: [refusing(error)] },
+      }).catch((e: unknown) => e);
+    const usage = await run(new RangeError('workload[0] app pins node-x'), 'a');
+    expect(usage).toBeInstanceOf(UsageError);
+    expect((usage as UsageError).exitCode).toBe(2);
+    const environment = await run(
+      new Error('fetch failed', { cause: new Error('connect ECONNREFUSED') }),
+      'b',
+    );
+    expect(environment).toBeInstanceOf(EnvironmentError);
+    expect((environment as Error).message).toBe('backend containerd: fetch failed: connect ECONNREFUSED');
+    expect(await readdir(out)).toEqual([]);
   });
 });

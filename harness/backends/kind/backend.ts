@@ -19,12 +19,13 @@ import { loadContext } from '../kubeconfig/context.ts';
 import { namespaceManifest } from '../kubeconfig/manifests.ts';
 import { LABEL_NODE, runNamespace } from '../kubeconfig/names.ts';
 import { createPullSecrets } from '../kubeconfig/pull-secrets.ts';
-import type {
-  Backend,
-  BackendCandidate,
-  BackendCluster,
-  BackendInfo,
-  ProvisionContext,
+import {
+  type Backend,
+  type BackendCandidate,
+  type BackendCluster,
+  type BackendInfo,
+  failProvision,
+  type ProvisionContext,
 } from '../provider.ts';
 import { directAccess, type RemoteStubs, remoteStubs } from '../remote-stub.ts';
 import { type KindCli, kindCli } from './cli.ts';
@@ -184,20 +185,25 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
       });
       return cluster;
     } catch (error) {
-      await teardown().catch(() => undefined);
-      throw error;
+      return failProvision(error, teardown, ctx.runId);
     }
+  }
+
+  /** Stops following the stubs after a last drain, so their final requests reach the log. */
+  async function quiesce(): Promise<void> {
+    const following = relay;
+    await following?.stop();
   }
 
   function teardown(): Promise<void> {
     tearing ??= (async () => {
       const errors: unknown[] = [];
       const step = (p: Promise<unknown>) => p.catch((e) => void errors.push(e));
+      // Before the containers go: the last drain brings the requests of the run's final moments.
+      await step(quiesce());
+      relay = undefined;
       // The cluster goes whole with `kind delete`; stopping ours only ends the watches first.
       await step(cluster?.stop() ?? Promise.resolve());
-      // Before the containers go: the last drain brings the requests of the run's final moments.
-      await step(relay?.stop() ?? Promise.resolve());
-      relay = undefined;
       await step(stopKindStubs(stubs));
       if (created) await step(cli.deleteCluster(created.name, created.kubeconfig));
       for (const n of nodes) {
@@ -221,6 +227,7 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
   return {
     info: () => KIND_INFO,
     provision,
+    quiesce,
     get cluster() {
       return cluster;
     },

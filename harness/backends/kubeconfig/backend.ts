@@ -17,12 +17,13 @@
 
 import { registryHost } from '../../run/names.ts';
 import type { Scenario } from '../../scenario/resolved.ts';
-import type {
-  Backend,
-  BackendCandidate,
-  BackendCluster,
-  BackendInfo,
-  ProvisionContext,
+import {
+  type Backend,
+  type BackendCandidate,
+  type BackendCluster,
+  type BackendInfo,
+  failProvision,
+  type ProvisionContext,
 } from '../provider.ts';
 import {
   kubeProxyAccess,
@@ -45,7 +46,7 @@ import {
   refuseProduction,
 } from './safety.ts';
 import { type ClusterStub, deployStubs } from './stub.ts';
-import { STUB_CONTROL_PORT } from './stub-manifests.ts';
+import { isStubObject, STUB_CONTROL_PORT } from './stub-manifests.ts';
 
 /** Options of `kubeconfigBackend`. */
 export interface KubeconfigBackendOptions extends LoadContextOptions, ProductionHeuristic {
@@ -103,7 +104,38 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
   let relay: RemoteStubs | undefined;
   let tearing: Promise<void> | undefined;
 
-  async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
+  /** The context, its API and how to reach a stub's control port; loaded once. */
+  let connection:
+    | {
+        api: KubeApi;
+        id: ContextIdentity;
+        access: ((stub: ClusterStub, namespace: string) => StubAccess) | undefined;
+      }
+    | undefined;
+  function connect() {
+    if (connection) return connection;
+    // A custom api (tests) with its identity needs no kubeconfig; otherwise the context is the truth.
+    const loaded = options.api && options.identity ? undefined : loadContext(options);
+    const api = options.api ?? clientNodeApi(loaded!.kc);
+    const access =
+      options.stubAccess ??
+      (loaded &&
+        ((stub: ClusterStub, namespace: string) =>
+          kubeProxyAccess({
+            kc: loaded.kc,
+            namespace,
+            service: stub.controlService,
+            port: STUB_CONTROL_PORT,
+            tls: stub.tls,
+          })));
+    const id = options.identity ?? loaded?.id;
+    if (id === undefined) throw new TypeError('identity: with a custom api, pass the identity to check too');
+    connection = { api, id, access };
+    return connection;
+  }
+
+  /** Everything that can refuse `scenario` before anything is created (read-only calls only). */
+  async function check(scenario: Scenario): Promise<void> {
     if (!options.stubImage) {
       throw new TypeError(
         'stubImage: the kubeconfig backend needs --stub-image <image the nodes can pull>; build one with `pullstorm image build`',
@@ -112,19 +144,7 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
     const virtual = scenario.backend.nodes.filter((n) => n.kind === 'virtual').map((n) => n.name);
     if (virtual.length)
       throw new RangeError(`backend kubeconfig runs real nodes only; virtual: ${virtual.join(', ')}`);
-    const loaded = options.api ? undefined : loadContext(options);
-    const api = options.api ?? clientNodeApi(loaded!.kc);
-    const access =
-      options.stubAccess ??
-      ((stub: ClusterStub, namespace: string) =>
-        kubeProxyAccess({
-          kc: loaded!.kc,
-          namespace,
-          service: stub.controlService,
-          port: STUB_CONTROL_PORT,
-          tls: stub.tls,
-        }));
-    const id = options.identity ?? loaded!.id;
+    const { api, id } = connect();
     refuseProduction(
       id,
       productionSignals(id, (await api.listNamespaceNames()).length, options),
@@ -133,10 +153,16 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
     const nodeNames = (await api.listNodes()).map((n) => n.metadata?.name ?? '');
     const unplaced = unplaceable(scenario, nodeNames);
     if (unplaced.length) throw new RangeError(`backend kubeconfig: ${unplaced.join('; ')}`);
-    if (options.api && !options.stubAccess)
+  }
+
+  async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
+    await check(scenario);
+    const { api, id, access } = connect();
+    if (access === undefined)
       throw new TypeError(
         'stubAccess: with a custom api there is no kubeconfig to reach the stubs through; pass stubAccess too',
       );
+    const stubImage = options.stubImage!;
     const namespace = runNamespace(ctx.runId);
     const log = ctx.log ?? (() => undefined);
     log(`kubeconfig: context ${id.context}, namespace ${namespace}`);
@@ -148,10 +174,11 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         api,
         runId: ctx.runId,
         namespace,
-        image: options.stubImage,
+        image: stubImage,
         outDir: ctx.outDir,
         controlToken,
         ...(options.stubReadyTimeoutMs ? { readyTimeoutMs: options.stubReadyTimeoutMs } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       relay = remoteStubs(
         stubs.map((s) => ({ name: s.registry, access: access(s, namespace), token: controlToken })),
@@ -183,30 +210,46 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         emit: ctx.emit,
         timeScale: scenario.backend.timeScale,
         image: imageRewriter(stubs),
+        ignore: ({ name }) => isStubObject(name),
       });
       return cluster;
     } catch (error) {
-      await teardown().catch(() => undefined);
-      throw error;
+      return failProvision(error, teardown, ctx.runId);
     }
+  }
+
+  /** Stops following the stubs after a last drain, so their final requests reach the log. */
+  async function quiesce(): Promise<void> {
+    const following = relay;
+    await following?.stop();
   }
 
   function teardown(): Promise<void> {
     tearing ??= (async () => {
-      await cluster?.stop();
-      cluster = undefined;
-      // Before the namespace goes: the last drain brings the requests of the run's final moments.
-      await relay?.stop();
+      // Every step runs even when one fails: the namespace (stubs, tokens, the CA key) must go.
+      const errors: unknown[] = [];
+      const step = (p: Promise<unknown>) => p.catch((e) => void errors.push(e));
+      // The drain first, while the stubs still answer; then the workload, then the namespace.
+      await step(quiesce());
       relay = undefined;
+      await step(cluster?.stop() ?? Promise.resolve());
+      cluster = undefined;
       // The namespace goes by its run label, with everything in it.
-      if (made) await made.api.deleteByLabel('namespaces', '', runSelector(made.runId));
+      if (made) await step(made.api.deleteByLabel('namespaces', '', runSelector(made.runId)));
+      if (errors.length)
+        throw new AggregateError(
+          errors,
+          `kubeconfig teardown: ${errors.map((e) => (e as Error).message).join('; ')}`,
+        );
     })();
     return tearing;
   }
 
   return {
     info: () => KUBECONFIG_INFO,
+    check,
     provision,
+    quiesce,
     get cluster() {
       return cluster;
     },
@@ -223,7 +266,7 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
   };
 }
 
-/** The detection candidate: not applicable without a context, broken when the API does not answer or it looks like production. */
+/** The detection candidate: not applicable without a context, broken when the API does not answer (production is refused by `check`). */
 export function kubeconfigCandidate(options: KubeconfigBackendOptions = {}): BackendCandidate {
   const name = `kubeconfig${options.context ? ` (context ${options.context})` : ''}`;
   return {
@@ -239,17 +282,14 @@ export function kubeconfigCandidate(options: KubeconfigBackendOptions = {}): Bac
       const api = options.api ?? clientNodeApi(loaded.kc);
       try {
         const [version, namespaces] = await Promise.all([api.version(), api.listNamespaceNames()]);
+        // A production-looking context is the user's choice to confirm, not a broken machine: the
+        // backend's check refuses it (exit 2, naming --i-know-this-is-production) before anything.
         const signals = productionSignals(loaded.id, namespaces.length, options);
-        if (signals.length && !options.allowProduction) {
-          return {
-            status: 'broken',
-            reason: `context ${loaded.id.context} looks like production: ${signals.join('; ')}`,
-          };
-        }
         return {
           status: 'ready',
-          detail: `${loaded.id.context}, Kubernetes ${version}`,
-          create: () => kubeconfigBackend({ ...options, api }),
+          detail: `${loaded.id.context}, Kubernetes ${version}${signals.length ? `; looks like production: ${signals.join('; ')}` : ''}`,
+          // A fresh backend: it loads the context itself (the probe's api has no stub access).
+          create: () => kubeconfigBackend(options),
         };
       } catch (error) {
         return {

@@ -14,7 +14,7 @@ import type { BackendCluster } from '../provider.ts';
 import type { KubeApi } from './api.ts';
 import { deploymentManifest, type ManifestContext, podManifest } from './manifests.ts';
 import { eventSignature, podStateSignature, toKubeEvent, toPodState, toPodStatus } from './mapping.ts';
-import { runSelector } from './names.ts';
+import { LABEL_COMPONENT, runSelector } from './names.ts';
 import { waitForPods } from './wait.ts';
 import { type ReflectOptions, reflect } from './watch.ts';
 
@@ -28,6 +28,11 @@ export interface KubeClusterOptions extends ManifestContext {
   nodeEvents?: boolean;
   /** Node events before this ISO time are ignored (cluster bring-up noise); default now. */
   since?: string;
+  /**
+   * Objects whose events are not the run's (the kubeconfig backend's own stub pods in the same
+   * namespace); default none. Pods are told apart by label already: only `workload` pods are watched.
+   */
+  ignore?: (involved: { kind: string; name: string }) => boolean;
   /** Rewrites a pod's image reference before creation (e.g. to the stub's node address); default as is. */
   image?: (image: string) => string;
   /** Watch retry tuning and the error hook; defaults as in watch.ts. */
@@ -40,6 +45,8 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
   const scale = o.timeScale ?? 1;
   const since = o.since ?? new Date().toISOString();
   const rewrite = o.image ?? ((image: string) => image);
+  // The run's workload only: a backend's own pods (the in-cluster stubs) share the run label.
+  const workloadSelector = runSelector(runId, { [LABEL_COMPONENT]: 'workload' });
   const pods = new Map<string, PodStatus>();
   const podSeen = new Map<string, string>();
   const eventSeen = new Map<string, string>();
@@ -64,6 +71,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     if (type === 'DELETED') return; // events expire after an hour; that is not news
     const event = toKubeEvent(raw, scale);
     if (!event) return;
+    if (o.ignore?.({ kind: event.involvedObject.kind, name: event.involvedObject.name })) return;
     if (event.involvedObject.kind === 'Node' && event.lastTimestamp < since) return;
     const uid = raw.metadata?.uid ?? `${event.involvedObject.name}/${event.reason}/${event.firstTimestamp}`;
     const signature = eventSignature(event);
@@ -74,7 +82,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
   };
 
   const reflectors = [
-    reflect(api.pods(namespace, runSelector(runId)), onPod, o.watch),
+    reflect(api.pods(namespace, workloadSelector), onPod, o.watch),
     reflect(api.events(namespace), onEvent, o.watch),
     ...(o.nodeEvents ? [reflect(api.events('default', 'involvedObject.kind=Node'), onEvent, o.watch)] : []),
   ];
@@ -150,7 +158,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
       for (const d of desired.values()) d.ramp.abort();
       for (const r of reflectors) r.stop();
       listeners.clear();
-      const selector = runSelector(runId);
+      const selector = workloadSelector;
       // Deployments first, so their ReplicaSets stop recreating the pods deleted next.
       await api.deleteByLabel('deployments', namespace, selector);
       await api.deleteByLabel('pods', namespace, selector);
@@ -162,7 +170,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     runId,
     createPod,
     deletePod: (name, ns) =>
-      api.deleteByLabel('pods', ns ?? namespace, runSelector(runId), `metadata.name=${name}`),
+      api.deleteByLabel('pods', ns ?? namespace, workloadSelector, `metadata.name=${name}`),
     createDeployment,
     scale: scaleTo,
     pods: () => [...pods.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt)),

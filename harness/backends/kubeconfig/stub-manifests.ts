@@ -49,6 +49,11 @@ export function stubName(registry: string): string {
   return `pullstorm-registry-${registry}`.slice(0, 63).replace(/-+$/, '');
 }
 
+/** Whether `name` is one of the stubs' objects (Deployment, its ReplicaSets and pods, Services). */
+export function isStubObject(name: string): boolean {
+  return name.startsWith('pullstorm-registry-') || name.startsWith('pullstorm-control-');
+}
+
 /** The Service of stub `registry`'s control listener: `pullstorm-control-<registry>` (≤ 63 chars). */
 export function controlServiceName(registry: string): string {
   return `pullstorm-control-${registry}`.slice(0, 63).replace(/-+$/, '');

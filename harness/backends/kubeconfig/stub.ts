@@ -47,6 +47,8 @@ export interface DeployStubsOptions {
   controlToken: string;
   /** How long to wait for every stub to be Ready; default 120 000 ms. */
   readyTimeoutMs?: number;
+  /** Ends the wait for the stubs at once (Ctrl-C), rejecting with its reason; default never. */
+  signal?: AbortSignal;
 }
 
 async function tlsFor(registry: Registry, names: string[], outDir: string) {
@@ -122,7 +124,13 @@ async function waitStubsReady(o: DeployStubsOptions, count: number): Promise<voi
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   try {
-    if ((await Promise.race([allReady, expired])) !== 'timeout') return;
+    const aborted = new Promise<'aborted'>((resolve) => {
+      if (o.signal?.aborted) resolve('aborted');
+      o.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+    });
+    const ended = await Promise.race([allReady, expired, aborted]);
+    if (ended === 'aborted') throw o.signal!.reason;
+    if (ended !== 'timeout') return;
     const states = [...pods.values()].map((p) => {
       const s = toPodStatus(p);
       return `${s.name}: ${s.phase}${s.reason ? ` ${s.reason}` : ''}${s.message ? ` (${s.message})` : ''}`;

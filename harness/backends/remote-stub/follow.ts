@@ -3,6 +3,10 @@
  * to `onEvents` in order, and `next` is the `after` of the following poll. A feed that cannot be
  * reached is reported once per outage through `onError` (never thrown into nowhere) and retried
  * with backoff; events the stub's ring dropped and a stub that restarted are reported the same way.
+ * A restart is told by the page's `epoch` changing (a new stub process): `after` goes back to 0 so
+ * the new stub's events are relayed from its first, even when it already holds more than `after`.
+ * Pages without `epoch` (stubs older than the field) still show a restart when the new stub holds
+ * fewer events than `after` (its first seq is then at most `after`).
  * `stop()` ends the poll in flight, then drains what the stub still holds (polls with waitMs=0 until
  * one comes back empty), so the last requests before teardown are not lost.
  */
@@ -56,6 +60,8 @@ export function followFeed(o: FollowOptions): Follower {
   };
   const polling = new AbortController();
   let after = 0;
+  /** The `epoch` of the stub process followed; undefined before the first page, or with an older stub. */
+  let epoch: string | undefined;
   let stopping: Promise<void> | undefined;
 
   /** One poll; resolves with how many events it relayed. */
@@ -84,11 +90,24 @@ export function followFeed(o: FollowOptions): Follower {
       );
     }
     const page = body as FeedPage;
+    if (epoch !== undefined && page.epoch !== epoch) {
+      // Another stub process: this page answered an `after` of the old one, so it may lack the
+      // new one's first events. Ask again from its start (without waiting: it may hold none yet).
+      report(
+        new FeedError(
+          `event feed of stub ${o.name}: the stub restarted (epoch ${epoch} became ${page.epoch ?? 'none'}): every fault applied to it is gone, and events of the old one not yet relayed are lost; relaying the new one's from its first`,
+        ),
+      );
+      epoch = page.epoch;
+      after = 0;
+      return poll(0, signal);
+    }
+    epoch = page.epoch;
     const first = page.events[0]?.seq;
     if (first !== undefined && first <= after)
       report(
         new FeedError(
-          `event feed of stub ${o.name}: it started again at seq ${first} after ${after} (the stub restarted); events of the old one not yet relayed are lost`,
+          `event feed of stub ${o.name}: it started again at seq ${first} after ${after} (the stub restarted): every fault applied to it is gone, and events of the old one not yet relayed are lost`,
         ),
       );
     if (page.dropped > 0)

@@ -147,6 +147,10 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
             `--auth ${argv.auth}: expected at least one --user <name>:<password>, got none`,
           );
         }
+        if (argv['control-token'] === '')
+          throw new UsageError(
+            '--control-token: expected a non-empty token, got an empty one (it would enable nothing)',
+          );
         const control = argv['control-port'];
         if (control !== undefined) {
           if (!Number.isInteger(control) || control < 0 || control > 65535)

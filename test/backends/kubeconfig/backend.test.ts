@@ -14,13 +14,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Deployment, V1Node, V1Secret } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { imageRewriter, kubeconfigBackend } from '../../../harness/backends/kubeconfig/backend.ts';
+import type { DeletableKind } from '../../../harness/backends/kubeconfig/api.ts';
+import {
+  imageRewriter,
+  kubeconfigBackend,
+  kubeconfigCandidate,
+} from '../../../harness/backends/kubeconfig/backend.ts';
 import { doctorForContext, formatContextReport } from '../../../harness/backends/kubeconfig/doctor.ts';
 import { directAccess } from '../../../harness/backends/remote-stub.ts';
 import type { RunEvent } from '../../../harness/events/types.ts';
 import type { Scenario } from '../../../harness/scenario/resolved.ts';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
+import { stagingKubeconfig } from '../../helpers/kubeconfig-file.ts';
 import { FakeApi } from './fake-api.ts';
 import { serveDeployment } from './serve-deployment.ts';
 
@@ -103,6 +109,13 @@ const scenario = {
   faults: [{ id: 'f', fault: 'disk-full', options: {}, scope: { route: 'any', probability: 1 }, atMs: 0 }],
   workload: [],
 } as unknown as Scenario;
+
+/** `scenario` with one plain-HTTP registry without users or mirrors, and no faults. */
+const plain = {
+  ...scenario,
+  faults: [],
+  registries: [{ ...scenario.registries[0]!, tls: false, auth: undefined, mirrors: [] }],
+} as Scenario;
 
 const identity = { context: 'staging', cluster: 'staging', server: 'https://10.0.0.1:6443' };
 
@@ -306,6 +319,65 @@ describe('kubeconfig backend', () => {
         `fault.cleared ${id}`,
       ]),
     );
+  });
+
+  it('from detection to provision: the created backend takes identity and stub access from the context', async () => {
+    const { dir, file } = await stagingKubeconfig();
+    // The real candidate and backend; only the API calls are answered by the fake.
+    const api = new ReadyStubs();
+    const probed = await kubeconfigCandidate({ kubeconfigPath: file, stubImage: 'stub:1', api }).probe();
+    expect(probed.status).toBe('ready');
+    if (probed.status !== 'ready') return;
+    const backend = probed.create();
+    const cluster = await backend.provision(plain, { runId: 'run-9', outDir: dir, emit: () => undefined });
+    expect(cluster.runId).toBe('run-9');
+    expect(api.created.map((c) => c.kind)).toContain('Namespace');
+    await backend.teardown();
+    expect(api.deletes).toContainEqual({
+      kind: 'namespaces',
+      namespace: '',
+      labelSelector: 'pullstorm.run-id=run-9',
+    });
+  });
+
+  it('teardown runs every step when one fails: the namespace always goes, and the failure is reported', async () => {
+    class ForbiddenPods extends ReadyStubs {
+      override async deleteByLabel(kind: DeletableKind, namespace: string, labelSelector: string) {
+        if (kind === 'pods') throw Object.assign(new Error('pods is forbidden'), { code: 403 });
+        return super.deleteByLabel(kind, namespace, labelSelector);
+      }
+    }
+    const api = new ForbiddenPods();
+    const backend = kubeconfigBackend({ api, identity, stubImage: 's', stubAccess: nowhere });
+    await backend.provision(plain, { runId: 'run-7', outDir: tmpdir(), emit: () => undefined });
+    await expect(backend.teardown()).rejects.toThrow('kubeconfig teardown: pods is forbidden');
+    expect(api.deletes).toContainEqual({
+      kind: 'namespaces',
+      namespace: '',
+      labelSelector: 'pullstorm.run-id=run-7',
+    });
+  });
+
+  it('Ctrl-C while the stubs come up ends provisioning at once and removes the namespace', async () => {
+    const api = new FakeApi(); // stub pods never appear
+    const backend = kubeconfigBackend({ api, identity, stubImage: 's', stubAccess: nowhere });
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(new Error('interrupted (SIGINT)')), 50);
+    const started = Date.now();
+    await expect(
+      backend.provision(plain, {
+        runId: 'run-8',
+        outDir: tmpdir(),
+        emit: () => undefined,
+        signal: interrupt.signal,
+      }),
+    ).rejects.toThrow('interrupted (SIGINT)');
+    expect(Date.now() - started).toBeLessThan(5_000); // not the 120 s readiness wait
+    expect(api.deletes).toContainEqual({
+      kind: 'namespaces',
+      namespace: '',
+      labelSelector: 'pullstorm.run-id=run-8',
+    });
   });
 
   it('rewrites only the scenario registries’ hosts', () => {

@@ -17,7 +17,13 @@ const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((r) => setTimeout(r, 0));
 };
 
-async function start(options: { nodeEvents?: boolean; image?: (i: string) => string } = {}) {
+async function start(
+  options: {
+    nodeEvents?: boolean;
+    image?: (i: string) => string;
+    ignore?: (o: { kind: string; name: string }) => boolean;
+  } = {},
+) {
   const api = new FakeApi();
   const log: RunEvent[] = [];
   const cluster = await createKubeCluster({
@@ -48,7 +54,7 @@ describe('kube cluster', () => {
     });
     expect(api.created[0]).toMatchObject({ kind: 'Pod', namespace });
     await expect(cluster.createPod({ name: 'p', image: 'x' })).rejects.toThrow(RangeError);
-    expect(api.podSelectors).toEqual(['pullstorm.run-id=run-1']);
+    expect(api.podSelectors).toEqual(['pullstorm.component=workload,pullstorm.run-id=run-1']);
     await cluster.stop();
   });
 
@@ -68,6 +74,17 @@ describe('kube cluster', () => {
       reason: 'ErrImagePull',
     });
     await expect(cluster.waitFor(() => false, 20)).rejects.toMatchObject({ name: 'TimeoutError' });
+    await cluster.stop();
+  });
+
+  it('events of ignored objects (the backend’s own stub pods) are not written', async () => {
+    const { api, log, cluster } = await start({ ignore: ({ name }) => name.startsWith('storm-') });
+    const items = fixture<{ items: CoreV1Event[] }>('events.json').items;
+    const ns = api.eventSources.get(namespace)!;
+    for (const e of items.slice(0, 5)) ns.push('ADDED', structuredClone(e));
+    await settle();
+    const names = log.flatMap((e) => (e.kind === 'k8s.event' ? [e.involvedObject.name] : []));
+    expect(names.some((n) => n.startsWith('storm-'))).toBe(false);
     await cluster.stop();
   });
 
@@ -137,9 +154,18 @@ describe('kube cluster', () => {
     await cluster.stop();
     await cluster.stop(); // idempotent
     expect(api.deletes).toEqual([
-      { kind: 'pods', namespace, labelSelector: 'pullstorm.run-id=run-1', fieldSelector: 'metadata.name=p' },
-      { kind: 'deployments', namespace, labelSelector: 'pullstorm.run-id=run-1' },
-      { kind: 'pods', namespace, labelSelector: 'pullstorm.run-id=run-1' },
+      {
+        kind: 'pods',
+        namespace,
+        labelSelector: 'pullstorm.component=workload,pullstorm.run-id=run-1',
+        fieldSelector: 'metadata.name=p',
+      },
+      {
+        kind: 'deployments',
+        namespace,
+        labelSelector: 'pullstorm.component=workload,pullstorm.run-id=run-1',
+      },
+      { kind: 'pods', namespace, labelSelector: 'pullstorm.component=workload,pullstorm.run-id=run-1' },
     ]);
     await expect(cluster.createPod({ name: 'q', image: 'x' })).rejects.toThrow(/stopped/);
   });

@@ -124,17 +124,22 @@ users:
     );
   });
 
-  it('detection: production is broken, unreachable is broken, no kubeconfig is not applicable', async () => {
+  it('detection: production is ready but refused by check (exit 2), unreachable is broken, no kubeconfig is not applicable', async () => {
     const file = await kubeconfig();
     const prod = await kubeconfigCandidate({
       kubeconfigPath: file,
       context: 'prod-eu',
       api: new FakeApi(),
+      stubImage: 's',
     }).probe();
     expect(prod).toMatchObject({
-      status: 'broken',
-      reason: expect.stringContaining("'prod-eu' contains 'prod'"),
+      status: 'ready',
+      detail: expect.stringContaining("looks like production: context name 'prod-eu' contains 'prod'"),
     });
+    if (prod.status !== 'ready') return;
+    const refused = await prod.create().check!(scenario).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ProductionContextError);
+    expect((refused as ProductionContextError).exitCode).toBe(2);
     const down = await kubeconfigCandidate({ kubeconfigPath: file }).probe();
     expect(down).toMatchObject({
       status: 'broken',
