@@ -13,6 +13,7 @@ import { type ClusterOptions, type ResolvedClusterOptions, resolveClusterOptions
 import { PodWorker } from './pod-worker.ts';
 import { pickNode } from './scheduler.ts';
 import type { PodSpec, PodStatus } from './types.ts';
+import { waitForPods } from './wait.ts';
 
 /** How long deleting a pod waits for a sync in flight (a pull has no deadline) before removing it anyway. */
 const terminateBoundMs = 5_000;
@@ -145,31 +146,8 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
 
   const pods = () => [...workers.values()].map((w) => w.status);
 
-  function waitFor(predicate: (pods: PodStatus[]) => boolean, timeoutMs: number): Promise<PodStatus[]> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const now = pods();
-        if (!predicate(now)) return;
-        done();
-        resolve(now);
-      };
-      const timer = setTimeout(() => {
-        done();
-        const states = pods().map((p) => `${p.name}@${p.node}: ${p.phase}${p.reason ? `/${p.reason}` : ''}`);
-        const err = new Error(
-          `waitFor timed out after ${timeoutMs} ms; pods: ${states.join(', ') || 'none'}`,
-        );
-        err.name = 'TimeoutError';
-        reject(err);
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        listeners.delete(check);
-      };
-      listeners.add(check);
-      check();
-    });
-  }
+  const waitFor = (predicate: (pods: PodStatus[]) => boolean, timeoutMs: number) =>
+    waitForPods(pods, listeners, predicate, timeoutMs);
 
   const deployments = createDeployments({
     clock: o.clock,

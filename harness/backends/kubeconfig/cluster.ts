@@ -9,13 +9,13 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { DeploymentSpec, ScaleOptions } from '../../cluster/deployments.ts';
 import { sleepUntil } from '../../cluster/timing.ts';
 import type { PodSpec, PodStatus } from '../../cluster/types.ts';
+import { waitForPods } from '../../cluster/wait.ts';
 import type { RunEvent } from '../../events/types.ts';
 import type { BackendCluster } from '../provider.ts';
 import type { KubeApi } from './api.ts';
 import { deploymentManifest, type ManifestContext, podManifest } from './manifests.ts';
 import { eventSignature, podStateSignature, toKubeEvent, toPodState, toPodStatus } from './mapping.ts';
 import { LABEL_COMPONENT, runSelector } from './names.ts';
-import { waitForPods } from './wait.ts';
 import { type ReflectOptions, reflect } from './watch.ts';
 
 /** Options of `createKubeCluster`. */

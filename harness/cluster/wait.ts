@@ -1,5 +1,5 @@
-/** `waitFor` of a watched cluster, with the embedded cluster's semantics and timeout message. */
-import type { PodStatus } from '../../cluster/types.ts';
+/** `waitFor` of a cluster (the embedded one, and one watched through the Kubernetes API). */
+import type { PodStatus } from './types.ts';
 
 /**
  * Resolves with the pods once `predicate` holds, re-checked whenever a listener in `listeners` is
