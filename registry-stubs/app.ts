@@ -14,6 +14,7 @@ import { endpointOf } from './listen.ts';
 import { dispatch, validateTarget } from './routes/dispatch.ts';
 import { MemoryStore } from './storage/memory.ts';
 import type { Store } from './storage/types.ts';
+import { trackRequests, type WorkTracker } from './work.ts';
 
 /** Options of `createRegistryApp`; everything is optional. */
 export interface RegistryAppOptions {
@@ -25,8 +26,10 @@ export interface RegistryAppOptions {
   layers?: RegistryMiddleware[];
   /** Called once per finished request; default none (and then bodies are not metered at all). */
   onRequest?: RequestListener;
-  /** Clock in milliseconds for tokens and events; default `Date.now`. */
+  /** Clock in milliseconds for tokens, rate-limit windows and events; default `Date.now`. */
   now?: () => number;
+  /** Told of every request from arrival until its body is sent (the harness's run clock); default none. */
+  work?: WorkTracker;
   /** How to find the client's address; default the Node socket's remote address when served by listen.ts. */
   clientAddress?: (c: RegistryContext) => string | undefined;
   /** How to find the endpoint (front door) a request came through; default the door that delivered its socket (listen.ts). */
@@ -55,6 +58,7 @@ export function createRegistryApp(options: RegistryAppOptions = {}): Hono<Regist
   app.onError((err, c) => toRegistryError(err).getResponse(c.req.method === 'HEAD'));
   // Registered first, so control requests are never observed, faulted or authorised as registry ones.
   if (options.control !== undefined) app.all('/_pullstorm/*', options.control);
+  if (options.work !== undefined) app.use('*', trackRequests(options.work));
   if (options.onRequest !== undefined) app.use('*', observeRequests(options.onRequest, now));
   app.use('*', async function classifyRequest(c, next) {
     const target = classifyPath(c.req.path);

@@ -27,7 +27,6 @@ export interface FaultFacts {
 
 /** Text cells for one fault of `analysis`. */
 export function faultFacts(fault: FaultAnalysis, analysis: Analysis): FaultFacts {
-  const scale = analysis.run.timeScale;
   const { startMs, endMs } = fault.window;
   const detection = fault.detection;
   const detectable = isDetectable(fault);
@@ -40,29 +39,25 @@ export function faultFacts(fault: FaultAnalysis, analysis: Analysis): FaultFacts
         : endMs === startMs
           ? `at ${formatMs(startMs)}`
           : `${formatMs(startMs)} – ${formatMs(endMs)}`,
-    detectedFirst: detection ? formatSpan(detection.first, scale) : notDetected,
-    detectedMedian: detection ? formatSpan(detection.median, scale) : notDetected,
-    detectedLast: detection ? formatSpan(detection.last, scale) : notDetected,
+    detectedFirst: detection ? formatSpan(detection.first) : notDetected,
+    detectedMedian: detection ? formatSpan(detection.median) : notDetected,
+    detectedLast: detection ? formatSpan(detection.last) : notDetected,
     classifiedAs: classifiedAs(fault),
     recovered: fault.recovery
-      ? formatSpan(fault.recovery, scale)
+      ? formatSpan(fault.recovery)
       : !detectable
         ? 'n/a'
         : endMs === null
           ? 'never cleared'
           : 'not recovered',
-    backoffAtClear: fault.backoffAtClear ? backoff(fault.backoffAtClear, scale) : '—',
+    backoffAtClear: fault.backoffAtClear ? backoff(fault.backoffAtClear) : '—',
     verdict: faultVerdict(fault, analysis.expectations),
     detectable,
   };
 }
 
-function backoff(
-  { maxRemainingMs: left, maxStepMs: step }: { maxRemainingMs: number; maxStepMs: number },
-  scale: number,
-): string {
-  const measured = `${formatMs(left)} left of a ${formatMs(step)} step`;
-  return scale > 1 ? `${measured} (real ${formatMs(left * scale)} of ${formatMs(step * scale)})` : measured;
+function backoff({ maxRemainingMs: left, maxStepMs: step }: { maxRemainingMs: number; maxStepMs: number }) {
+  return `${formatMs(left)} left of a ${formatMs(step)} step`;
 }
 
 /** Whether a client should see an error from `fault` at all; a tag overwrite, for one, gives none. */
@@ -113,12 +108,4 @@ export function verdictLine(analysis: Analysis): string {
 /** `✓` or `✗`, plain characters that survive any terminal, Markdown and XML. */
 export function mark(passed: boolean): string {
   return passed ? '✓' : '✗';
-}
-
-/** The time-scale note every report prints when durations are scaled, else undefined. */
-export function timeScaleNote(analysis: Analysis): string | undefined {
-  const n = analysis.run.timeScale;
-  return n > 1
-    ? `Time scale ×${n}: kubelet backoff and the fault timeline ran ${n} times faster; durations are as measured, "real" gives the real-time equivalent.`
-    : undefined;
 }

@@ -32,14 +32,9 @@ export function formatMs(ms: number): string {
   return small === 0 ? `${sign}${big}` : `${sign}${big} ${small}${unit}`;
 }
 
-/** A measured duration, followed by its real-time equivalent when the run was time-scaled. */
-export function formatSpan(span: Span, timeScale: number): string {
-  return timeScale > 1 ? `${formatMs(span.ms)} (real ${formatMs(span.realMs)})` : formatMs(span.ms);
-}
-
-/** A measured duration in ms with its real-time equivalent (ms × timeScale) when scaled. */
-export function formatScaledMs(ms: number, timeScale: number): string {
-  return formatSpan({ ms, realMs: ms * timeScale }, timeScale);
+/** A measured duration (scenario time, what a real cluster would show). */
+export function formatSpan(span: Span): string {
+  return formatMs(span.ms);
 }
 
 /** An integer with thin grouping: `12,345`. */

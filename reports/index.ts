@@ -2,6 +2,7 @@
  * Report renderers: pure functions from an `Analysis` to the text of report.json, junit.xml,
  * summary.md and report.html, a terminal summary, and `writeReports` to put them on disk.
  */
+export { clockText, clockWarnings, timingText } from './clock.ts';
 export { clean, escapeHtml, escapeMarkdownCell, escapeXml } from './escape.ts';
 export { type FaultFacts, faultFacts, verdictLine } from './facts.ts';
 export { renderHtml } from './html/page.ts';

@@ -49,7 +49,11 @@ function properties(a: Analysis, generator: string): string {
     ['generator', generator],
     ['run.id', a.run.id],
     ['backend', a.run.backend],
-    ['timeScale', String(a.run.timeScale)],
+    ['clock', a.run.clock],
+    ...(a.run.legacyTimeScale === undefined
+      ? []
+      : [['legacyTimeScale', String(a.run.legacyTimeScale)] as [string, string]]),
+    ...timingProperties(a),
     ['outcome', a.run.outcome],
     ['verdict', a.verdict],
     ...Object.entries(a.run.environment).map(([k, v]): [string, string] => [`env.${k}`, v]),
@@ -58,6 +62,20 @@ function properties(a: Analysis, generator: string): string {
     ([n, v]) => `      <property name="${escapeXmlAttr(n)}" value="${escapeXmlAttr(v)}"/>`,
   );
   return `    <properties>\n${rows.join('\n')}\n    </properties>`;
+}
+
+/** The run clock's measurements, when the log has them. */
+function timingProperties(a: Analysis): [string, string][] {
+  const t = a.run.timing;
+  if (t === null) return [];
+  return [
+    ['timing.skippedMs', String(t.skippedMs)],
+    ['timing.timersFired', String(t.timersFired)],
+    ['timing.lateTimers', String(t.lateTimers)],
+    ['timing.maxLateMs', String(t.maxLateMs)],
+    ['timing.eventLoopDelay.p99Ms', String(t.eventLoopDelay.p99Ms)],
+    ['timing.eventLoopDelay.maxMs', String(t.eventLoopDelay.maxMs)],
+  ];
 }
 
 function testsuite(

@@ -4,14 +4,15 @@
  * not emoji, and every cell escaped so an error text cannot break the table or inject HTML.
  */
 import type { Analysis } from '../harness/analyze/types.ts';
+import { clockText, clockWarnings, timingText } from './clock.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
-import { faultFacts, mark, timeScaleNote, verdictLine } from './facts.ts';
+import { faultFacts, mark, verdictLine } from './facts.ts';
 import {
   formatAmplification,
   formatBytes,
   formatCount,
+  formatMs,
   formatPercentile,
-  formatScaledMs,
   VERDICT_WORDS,
 } from './format.ts';
 import { scrubSummary } from './scrub.ts';
@@ -77,15 +78,16 @@ export function renderMarkdown(analysis: Analysis): string {
   const meta = [
     `run \`${run.id}\``,
     `backend ${cell(run.backend)}`,
-    `${formatScaledMs(run.durationMs, run.timeScale)}`,
-    ...(run.timeScale > 1 ? [`time scale ×${run.timeScale}`] : []),
+    `${formatMs(run.durationMs)}`,
+    clockText(a),
   ];
-  const note = timeScaleNote(a);
+  const timing = timingText(a);
   const out = [
     `### pullstorm: ${cell(run.scenario)} — ${VERDICT_WORDS[a.verdict]}`,
     '',
     `**${cell(verdictLine(a))}** · ${meta.join(' · ')}`,
-    ...(note === undefined ? [] : ['', `_${cell(note)}_`]),
+    ...(timing === undefined ? [] : ['', `_${cell(timing)}_`]),
+    ...clockWarnings(a).flatMap((w) => ['', `> **${cell(w)}**`]),
     '',
     ...faultTable(a),
     '',

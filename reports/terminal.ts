@@ -3,7 +3,8 @@
  * then where the reports are. Plain text without colour so it reads the same in a CI log.
  */
 import type { Analysis } from '../harness/analyze/types.ts';
-import { faultFacts, timeScaleNote, verdictLine } from './facts.ts';
+import { clockText, clockWarnings, timingText } from './clock.ts';
+import { faultFacts, verdictLine } from './facts.ts';
 import { scrubSummary } from './scrub.ts';
 
 /** Lays out rows as columns two spaces apart, trailing spaces trimmed. */
@@ -36,13 +37,14 @@ export function formatTerminalSummary(analysis: Analysis, paths: ReportPathList 
     return [i === 0 ? a.run.scenario : '', f.label, f.detectedFirst, f.recovered, f.verdict];
   });
   if (rows.length === 0) rows.push([a.run.scenario, '(no faults)', '—', '—', '—']);
+  const timing = timingText(a);
   const lines = [
     `pullstorm ${a.run.scenario} (${a.run.id}): ${verdictLine(a)}`,
+    [clockText(a), ...(timing === undefined ? [] : [timing])].join(' · '),
+    ...clockWarnings(a),
     '',
     textTable([header, ...rows]),
   ];
-  const note = timeScaleNote(a);
-  if (note !== undefined) lines.push('', note);
   const entries = Object.entries(paths);
   if (entries.length > 0)
     lines.push('', 'reports:', textTable(entries.map(([name, path]) => [`  ${name}`, path])));

@@ -1,7 +1,8 @@
 /**
  * `analyze(events)`: the whole analysis of one run as a pure function of its event log. The scenario
- * (time scale, fault timeline, expectations) comes from `run.started`, so any past log can be
- * re-analysed; a log without it is still analysed, with time scale 1 and no expectations.
+ * (fault timeline, expectations) and the clock come from `run.started`, the clock's timing from
+ * `run.finished`, so any past log can be re-analysed; a log without them is still analysed, with
+ * clock `real` and no expectations.
  */
 import { indexEvents, type RunContext } from './context.ts';
 import { digestDrift } from './drift.ts';
@@ -19,7 +20,7 @@ import { ANALYSIS_SCHEMA_VERSION, type Analysis } from './types.ts';
 export interface AnalyzeOptions {
   /** Causes a client should show for a fault name; default `defaultExpectedCauses` (the catalogue table). */
   expectedCauses?: (fault: string) => string[];
-  /** Slack after a fault's end in which its failures still count; default one initial backoff step (10 s ÷ time scale). */
+  /** Slack after a fault's end in which its failures still count; default one initial backoff step (10 s). */
   graceMs?: number;
 }
 
@@ -54,7 +55,9 @@ function runInfo(ctx: RunContext): Analysis['run'] {
     startedAt: new Date(ctx.t0).toISOString(),
     finishedAt: finished?.time ?? null,
     durationMs: ctx.endMs,
-    timeScale: ctx.timeScale,
+    clock: ctx.clock,
+    ...(ctx.legacyTimeScale === undefined ? {} : { legacyTimeScale: ctx.legacyTimeScale }),
+    timing: finished?.timing === undefined ? null : structuredClone(finished.timing),
     // No run.finished: the harness was killed, or the log is still being written.
     outcome: finished?.outcome ?? 'unknown',
     environment: { ...(started?.environment ?? {}) },

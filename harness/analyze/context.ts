@@ -1,5 +1,5 @@
 /**
- * One pass over the log that every measure reads from: the run's start (time zero), its time scale,
+ * One pass over the log that every measure reads from: the run's start (time zero), its clock,
  * each pod's states, events and failures, and the registry's requests. A failed pull shows up twice
  * on backends that report both (a `pull.attempt` and kubelet's `Failed` event with the same text);
  * it is counted once, as the event, because that is the text an operator sees in `describe pod`.
@@ -55,7 +55,10 @@ export interface RunContext {
   t0: number;
   /** Offset of the last event (or `run.finished`). */
   endMs: number;
-  timeScale: number;
+  /** How scenario time passed (see `Analysis['run']['clock']`). */
+  clock: 'warp' | 'real' | 'scaled';
+  /** The old `timeScale` of a legacy `scaled` log; its durations are compressed by it. */
+  legacyTimeScale?: number;
   /** Pods by name (namespaces are not told apart: `pull.attempt` does not carry one). */
   pods: Map<string, PodRecord>;
   /** Every failure, by offset. */
@@ -106,7 +109,7 @@ export function indexEvents(events: readonly LogEvent[]): RunContext {
   const ctx: RunContext = {
     t0,
     endMs: (finished !== undefined ? epochMs(finished.time) : last) - t0,
-    timeScale: started?.scenario?.backend?.timeScale ?? 1,
+    clock: started?.clock ?? scenarioClock(started) ?? 'real',
     pods: new Map(),
     failures: [],
     attempts: [],
@@ -116,6 +119,13 @@ export function indexEvents(events: readonly LogEvent[]): RunContext {
   if (started !== undefined) ctx.started = started;
   if (finished !== undefined) ctx.finished = finished;
   if (started?.scenario !== undefined) ctx.scenario = started.scenario;
+  if (started?.clock === undefined && scenarioClock(started) === undefined) {
+    const legacy = legacyTimeScale(started, events);
+    if (legacy !== undefined) {
+      ctx.clock = 'scaled';
+      ctx.legacyTimeScale = legacy;
+    }
+  }
   const eventFailures = new Map<string, number[]>();
   const attemptFailures: { rec: PodRecord; attempt: PullAttempt; atMs: number }[] = [];
   for (let i = 0; i < events.length; i++) {
@@ -124,7 +134,6 @@ export function indexEvents(events: readonly LogEvent[]): RunContext {
     switch (event.kind) {
       case 'k8s.event':
         if (event.involvedObject.kind === 'Pod') podEvent(ctx, event, atMs, eventFailures);
-        if (event.timeScale !== undefined && started === undefined) ctx.timeScale = event.timeScale;
         break;
       case 'pod.state':
         podState(record(ctx.pods, event.pod), event, atMs);
@@ -163,6 +172,35 @@ export function indexEvents(events: readonly LogEvent[]): RunContext {
   }
   ctx.failures.sort((a, b) => a.atMs - b.atMs);
   return ctx;
+}
+
+/** The clock the resolved scenario asked for (`backend.clock`), when `run.started` does not say. */
+function scenarioClock(started: RunStarted | undefined): 'warp' | 'real' | undefined {
+  const clock = (started?.scenario as { backend?: Record<string, unknown> } | undefined)?.backend?.clock;
+  return clock === 'warp' || clock === 'real' ? clock : undefined;
+}
+
+/** A number > 1 at `value`, else undefined. */
+function scale(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 1 ? value : undefined;
+}
+
+/**
+ * The time scale N of a log written before the run clock: kubelet's timers then ran N× faster and
+ * every duration in the log is compressed by N. The scenario carried it (`backend.timeScale`), and
+ * events of such runs were stamped with it; neither field exists in today's types, so both are read
+ * from the raw objects.
+ */
+function legacyTimeScale(started: RunStarted | undefined, events: readonly LogEvent[]): number | undefined {
+  const backend = (started?.scenario as { backend?: Record<string, unknown> } | undefined)?.backend;
+  const fromScenario = scale(backend?.timeScale);
+  if (fromScenario !== undefined || started !== undefined) return fromScenario;
+  for (const event of events) {
+    if (event.kind !== 'k8s.event') continue;
+    const stamped = scale((event as unknown as Record<string, unknown>).timeScale);
+    if (stamped !== undefined) return stamped;
+  }
+  return undefined;
 }
 
 function podEvent(

@@ -1,15 +1,14 @@
 /**
  * A scenario's expectations judged against the analysis, each with sentences a report prints as they
- * are: `rate-limit-0 detected within 30s (real 5m)` — expected `detected within 30s (real 5m)`,
- * actual `detected after 4.2s (real 42s)`. Bounds are scenario (real) time; detection, recovery and
- * "all pods running" ran on the scaled timeline, so they compare as real time (`ms × timeScale`).
- * Pull latency is never scaled, so its bound is compared as written. An expectation without `fault`
- * holds for every fault (for detection: every fault that expects a cause at all).
+ * are: `rate-limit-0 detected within 30s` — expected `detected within 30s`, actual `detected after
+ * 4.2s`. Bounds and measurements are both scenario time (what a real cluster would show), so they
+ * compare directly. An expectation without `fault` holds for every fault (for detection: every fault
+ * that expects a cause at all).
  */
 import type { Expectation } from '../scenario/expectations.ts';
 import type { RunContext } from './context.ts';
 import { allPodsRunning, podsShowing } from './running.ts';
-import { human, scaled } from './time.ts';
+import { human } from './time.ts';
 import type { Analysis, ExpectationResult, FaultAnalysis } from './types.ts';
 
 type Parts = Omit<Analysis, 'expectations' | 'verdict' | 'run' | 'schemaVersion'>;
@@ -52,17 +51,16 @@ function perFault(
 }
 
 function judge(e: Expectation, ctx: RunContext, parts: Parts): Verdict {
-  const s = ctx.timeScale;
   switch (e.type) {
     case 'detectedWithin': {
       const { label, list } = targets(parts.faults, e.fault, (f) => f.expectedCauses.length > 0);
-      const bound = `detected within ${scaled(e.withinMs / s, s)}`;
+      const bound = `detected within ${human(e.withinMs)}`;
       const outcome = perFault(e.fault, list, (f) =>
         f.detection === null
           ? { ok: false, actual: 'never detected' }
           : {
-              ok: f.detection.first.realMs <= e.withinMs,
-              actual: `detected after ${scaled(f.detection.first.ms, s)}`,
+              ok: f.detection.first.ms <= e.withinMs,
+              actual: `detected after ${human(f.detection.first.ms)}`,
             },
       );
       return { description: `${label} ${bound}`, expected: bound, ...outcome };
@@ -80,8 +78,8 @@ function judge(e: Expectation, ctx: RunContext, parts: Parts): Verdict {
     }
     case 'recoveredWithin': {
       const { label, list } = targets(parts.faults, e.fault);
-      const bound = `recovered within ${scaled(e.withinMs / s, s)}`;
-      const outcome = perFault(e.fault, list, (f) => recovered(f, e.withinMs, s));
+      const bound = `recovered within ${human(e.withinMs)}`;
+      const outcome = perFault(e.fault, list, (f) => recovered(f, e.withinMs));
       return { description: `${label} ${bound}`, expected: bound, ...outcome };
     }
     case 'pullLatency': {
@@ -154,10 +152,10 @@ function classifiedAs(f: FaultAnalysis, cause: string): { ok: boolean; actual: s
   return { ok: false, actual: `${hits} of ${total} failures ${cause}; ${others.join(', ')}` };
 }
 
-function recovered(f: FaultAnalysis, withinMs: number, s: number): { ok: boolean; actual: string } {
+function recovered(f: FaultAnalysis, withinMs: number): { ok: boolean; actual: string } {
   if (f.window.endMs === null) return { ok: false, actual: 'never cleared' };
   const left = f.backoffAtClear?.maxRemainingMs ?? 0;
-  const backoff = left > 0 ? `; kubelet backoff had up to ${scaled(left, s)} left at the clear` : '';
+  const backoff = left > 0 ? `; kubelet backoff had up to ${human(left)} left at the clear` : '';
   if (f.recovery === null) {
     const n = f.unrecoveredPods?.length ?? 0;
     return {
@@ -166,8 +164,8 @@ function recovered(f: FaultAnalysis, withinMs: number, s: number): { ok: boolean
     };
   }
   return {
-    ok: f.recovery.realMs <= withinMs,
-    actual: `recovered after ${scaled(f.recovery.ms, s)}${backoff}`,
+    ok: f.recovery.ms <= withinMs,
+    actual: `recovered after ${human(f.recovery.ms)}${backoff}`,
   };
 }
 

@@ -1,8 +1,9 @@
 /**
  * How each fault of the timeline was seen. A fault's window runs from its `fault.applied` event to
- * its `fault.cleared` event (the planned times, scaled, when the log has neither), plus a grace of
- * one initial backoff step (10 s, scaled): a pull in flight at the clear still fails under the fault
- * and reports just after it. A fault scoped to nodes only looks at pods on those nodes.
+ * its `fault.cleared` event (the planned times when the log has neither), plus a grace of one
+ * initial backoff step (10 s): a pull in flight at the clear still fails under the fault and reports
+ * just after it. A fault scoped to nodes only looks at pods on those nodes. All times are scenario
+ * time, so planned offsets and observed ones compare directly.
  */
 
 import { imageBackOffInitialMs } from '../kubelet/config.ts';
@@ -17,7 +18,7 @@ import type { FaultAnalysis } from './types.ts';
 export interface FaultOptions {
   /** Causes a client should show for a fault name (the fault engine's catalogue). */
   expectedCauses: (fault: string) => string[];
-  /** Slack after a fault's end in which its failures still count; default 10 s ÷ time scale. */
+  /** Slack after a fault's end in which its failures still count; default 10 s (kubelet's first backoff step). */
   graceMs?: number;
 }
 
@@ -41,9 +42,8 @@ function windowOf(ctx: RunContext, id: string, planned?: Fault): FaultAnalysis['
     (c) => c.id === id && c.kind === 'fault.cleared' && c.atMs >= (applied?.atMs ?? 0),
   );
   if (applied !== undefined) return { startMs: applied.atMs, endMs: cleared?.atMs ?? null };
-  const scale = ctx.timeScale;
-  const startMs = (planned?.atMs ?? 0) / scale;
-  const plannedEnd = planned?.clearAtMs === undefined ? null : planned.clearAtMs / scale;
+  const startMs = planned?.atMs ?? 0;
+  const plannedEnd = planned?.clearAtMs ?? null;
   const endMs = cleared?.atMs ?? (plannedEnd !== null && plannedEnd <= ctx.endMs ? plannedEnd : null);
   return { startMs, endMs, planned: true };
 }
@@ -56,7 +56,7 @@ function scopeNodes(planned?: Fault): Set<string> | undefined {
 
 /** Analyses every fault of the run. */
 export function analyzeFaults(ctx: RunContext, options: FaultOptions): FaultAnalysis[] {
-  const grace = options.graceMs ?? imageBackOffInitialMs / ctx.timeScale;
+  const grace = options.graceMs ?? imageBackOffInitialMs;
   return faultsOf(ctx).map(({ id, fault, planned }) => {
     const window = windowOf(ctx, id, planned);
     const untilMs = window.endMs === null ? Number.POSITIVE_INFINITY : window.endMs + grace;
@@ -71,7 +71,7 @@ export function analyzeFaults(ctx: RunContext, options: FaultOptions): FaultAnal
       fault,
       window,
       expectedCauses,
-      ...detect(inWindow, new Set(expectedCauses), window.startMs, ctx.timeScale),
+      ...detect(inWindow, new Set(expectedCauses), window.startMs),
       recovery: null,
       backoffAtClear: null,
     };
@@ -79,7 +79,7 @@ export function analyzeFaults(ctx: RunContext, options: FaultOptions): FaultAnal
     analysis.failedPods = failedPods;
     if (window.endMs !== null) {
       const healed = recovery(ctx, failedPods, window.endMs, untilMs);
-      analysis.recovery = healed.ms === null ? null : span(healed.ms, ctx.timeScale);
+      analysis.recovery = healed.ms === null ? null : span(healed.ms);
       analysis.unrecoveredPods = healed.unrecovered;
       analysis.backoffAtClear = backoffAtClear(ctx, failedPods, window.endMs);
     }
@@ -92,7 +92,6 @@ function detect(
   failures: readonly Failure[],
   expected: ReadonlySet<string>,
   startMs: number,
-  timeScale: number,
 ): Pick<FaultAnalysis, 'affectedPods' | 'detection' | 'classification'> {
   const counts: Record<string, number> = {};
   let matching = 0;
@@ -114,9 +113,9 @@ function detect(
     perPod.length === 0
       ? null
       : {
-          first: span(perPod[0]!.ms, timeScale),
-          median: span(median(perPod.map((p) => p.ms))!, timeScale),
-          last: span(perPod[perPod.length - 1]!.ms, timeScale),
+          first: span(perPod[0]!.ms),
+          median: span(median(perPod.map((p) => p.ms))!),
+          last: span(perPod[perPod.length - 1]!.ms),
           perPod,
         };
   return {

@@ -16,6 +16,13 @@ export {
 export { median, nearestRank, percentiles } from './percentiles.ts';
 export { backoffSteps } from './recovery.ts';
 export { isSecretKey, REDACTED, redact, secretValues } from './redact.ts';
-export type { LogEvent, RunFinished, RunLevelEvent, RunPhase, RunStarted } from './run-events.ts';
-export { human, scaled, span } from './time.ts';
+export type {
+  LogEvent,
+  RunFinished,
+  RunLevelEvent,
+  RunPhase,
+  RunStarted,
+  RunTiming,
+} from './run-events.ts';
+export { human, span } from './time.ts';
 export * from './types.ts';

@@ -1,8 +1,7 @@
 /**
  * Pull counts and latency. Latency is Pulling → Pulled per successful pull, from kubelet's event pair
  * (what DESIGN calls pull latency: it includes waiting in kubelet's serial queue), or a successful
- * `pull.attempt`'s `durationMs` for a pod without the pair. Pull latency is never scaled: the time
- * scale divides kubelet's backoff and the fault timeline, not the network.
+ * `pull.attempt`'s `durationMs` for a pod without the pair.
  */
 import { classifyEvent } from '../classify/index.ts';
 import type { RunContext } from './context.ts';

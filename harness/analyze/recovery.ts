@@ -1,8 +1,8 @@
 /**
  * What happens after a fault clears: when each pod it broke runs again, and how long kubelet's
  * backoff still made pods wait. The backoff is replayed from each pod's failures with kubelet's
- * rule (10 s, doubling per failure, capped at 300 s, forgotten after 2 × max without a failure;
- * both divided by the time scale), so a report can say "recovery took 4m50s, of which up to 4m40s
+ * rule (10 s, doubling per failure, capped at 300 s, forgotten after 2 × max without a failure),
+ * so a report can say "recovery took 4m50s, of which up to 4m40s
  * was kubelet waiting out its backoff" — in a real cluster recovery is bounded by that, not by the
  * registry.
  */
@@ -42,10 +42,10 @@ export function recovery(
   return { ms: unrecovered.length > 0 ? null : latest - endMs, unrecovered };
 }
 
-/** kubelet's backoff step after each of `failuresMs` (ascending), scaled. */
-export function backoffSteps(failuresMs: readonly number[], timeScale: number): number[] {
-  const initial = imageBackOffInitialMs / timeScale;
-  const max = imageBackOffMaxMs / timeScale;
+/** kubelet's backoff step after each of `failuresMs` (ascending): 10 s doubling to 300 s. */
+export function backoffSteps(failuresMs: readonly number[]): number[] {
+  const initial = imageBackOffInitialMs;
+  const max = imageBackOffMaxMs;
   const steps: number[] = [];
   let step = 0;
   let last = Number.NEGATIVE_INFINITY;
@@ -74,12 +74,10 @@ export function backoffAtClear(
       .map((f) => f.atMs);
     if (times.length === 0) continue;
     any = true;
-    const steps = backoffSteps(times, ctx.timeScale);
+    const steps = backoffSteps(times);
     const step = steps[steps.length - 1]!;
     maxStepMs = Math.max(maxStepMs, step);
     maxRemainingMs = Math.max(maxRemainingMs, times[times.length - 1]! + step - endMs);
   }
-  if (!any) return null;
-  const s = ctx.timeScale;
-  return { maxRemainingMs, maxStepMs, realMaxRemainingMs: maxRemainingMs * s, realMaxStepMs: maxStepMs * s };
+  return any ? { maxRemainingMs, maxStepMs } : null;
 }

@@ -5,7 +5,7 @@
  * successful pull.
  */
 import { isRunning, type PodRecord, type RunContext } from './context.ts';
-import { scaled } from './time.ts';
+import { human } from './time.ts';
 import type { ExpectationResult } from './types.ts';
 
 /** Offsets at which `rec` started or stopped running. */
@@ -46,22 +46,21 @@ export function notRunning(ctx: RunContext): string[] {
   return out;
 }
 
-/** The `allPodsRunning` expectation: by `withinMs` (real time) or, without it, at the end. */
+/** The `allPodsRunning` expectation: by `withinMs` (scenario time) or, without it, at the end. */
 export function allPodsRunning(
   ctx: RunContext,
   withinMs: number | undefined,
 ): Omit<ExpectationResult, 'expectation'> {
-  const s = ctx.timeScale;
   const total = ctx.pods.size;
-  const bound = withinMs === undefined ? 'by the end of the run' : `within ${scaled(withinMs / s, s)}`;
+  const bound = withinMs === undefined ? 'by the end of the run' : `within ${human(withinMs)}`;
   const description = `all pods running ${bound}`;
   const expected = `all pods running ${bound}`;
   if (total === 0) return { description, expected, passed: false, actual: 'no pods' };
   const at = allRunningAtMs(ctx);
   const down = notRunning(ctx);
-  const passed = withinMs === undefined ? down.length === 0 : at !== null && at * s <= withinMs;
+  const passed = withinMs === undefined ? down.length === 0 : at !== null && at <= withinMs;
   if (at !== null && (down.length === 0 || withinMs !== undefined)) {
-    const since = `all ${total} pods running after ${scaled(at, s)}`;
+    const since = `all ${total} pods running after ${human(at)}`;
     return {
       description,
       expected,

@@ -1,14 +1,14 @@
 /**
- * Scaled and real time. With `--time-scale N` kubelet's backoff and the fault timeline ran N times
- * faster, so a measured duration stands for N times as long in production; every Span says both.
- * Texts round for people (`4.2s`, `5m`, `1m30s`) and add `(real …)` only when the two differ.
+ * Durations for people, and times of the log. Every time in a log is scenario time — what a real
+ * cluster would show — whichever clock ran the scenario (under `warp` idle time was skipped, not
+ * scaled), so a measured duration is printed as it is, rounded for people (`4.2s`, `5m`, `1m30s`).
  */
 import { formatDuration } from '../scenario/duration.ts';
 import type { Span } from './types.ts';
 
-/** A measured duration and its real-time equivalent (`ms × timeScale`). */
-export function span(ms: number, timeScale: number): Span {
-  return { ms, realMs: ms * timeScale };
+/** A measured duration as a {@link Span}. */
+export function span(ms: number): Span {
+  return { ms };
 }
 
 /** A duration for people: whole ms below 1 s, tenths of a second below 1 min, whole seconds above. */
@@ -19,11 +19,6 @@ export function human(ms: number): string {
     return formatDuration(Math.min(tenths, 60_000));
   }
   return formatDuration(Math.round(ms / 1_000) * 1_000);
-}
-
-/** `30s`, or `30s (real 5m)` when the time scale is not 1. */
-export function scaled(ms: number, timeScale: number): string {
-  return timeScale === 1 ? human(ms) : `${human(ms)} (real ${human(ms * timeScale)})`;
 }
 
 /** Milliseconds of an ISO time; callers have validated it. */

@@ -1,19 +1,19 @@
 /**
  * The analysis of one run: a pure function of its event log (and the scenario in `run.started`).
- * Reports render only this. Durations are wall-clock milliseconds as measured; with a time scale
- * N > 1, kubelet and the fault timeline ran N times faster, and `real*` fields give the real-time
- * equivalent (ms × N) so a reader never mistakes a scaled number for a production one.
+ * Reports render only this. Durations are scenario time, taken from the log's timestamps: what a real
+ * cluster would show for the same run. Under the `warp` clock idle time was skipped (the clock jumped
+ * to the next timer), not scaled, so a 5 min backoff reads 5 min. Only a legacy log written under the
+ * old `timeScale` N holds compressed durations; `run.legacyTimeScale` says so and reports warn.
  */
 import type { KubeEvent } from '../events/types.ts';
+import type { RunTiming } from './run-events.ts';
 
 /** Version of this shape; bumped on any incompatible change (report.json carries it). */
-export const ANALYSIS_SCHEMA_VERSION = 1;
+export const ANALYSIS_SCHEMA_VERSION = 2;
 
-/** A duration as measured, and what it stands for in real (unscaled) time. */
+/** A duration in scenario time (an object so a later field can join it without a schema break). */
 export interface Span {
   ms: number;
-  /** `ms × timeScale`. */
-  realMs: number;
 }
 
 /** Percentiles of a set of durations; null fields when there were no samples. */
@@ -61,14 +61,9 @@ export interface FaultAnalysis {
   recovery: Span | null;
   /**
    * kubelet's backoff when the fault cleared: the longest wait a pod had left, which bounds recovery,
-   * and the largest step; scaled ms, with optional real-time equivalents. Null when no pod had failed.
+   * and the largest step, in ms. Null when no pod had failed.
    */
-  backoffAtClear: {
-    maxRemainingMs: number;
-    maxStepMs: number;
-    realMaxRemainingMs?: number;
-    realMaxStepMs?: number;
-  } | null;
+  backoffAtClear: { maxRemainingMs: number; maxStepMs: number } | null;
 }
 
 /** One kind of failure seen in the run, with its cause and fix. */
@@ -149,7 +144,16 @@ export interface Analysis {
     startedAt: string;
     finishedAt: string | null;
     durationMs: number;
-    timeScale: number;
+    /**
+     * How scenario time passed: `warp` (idle time skipped), `real` (1:1 throughout, also any log
+     * that does not say), or `scaled` (a legacy log written under the old `timeScale`, whose
+     * durations are compressed by `legacyTimeScale` and are not real-time equivalents).
+     */
+    clock: 'warp' | 'real' | 'scaled';
+    /** The old time scale N of a `scaled` log (optional; only then). */
+    legacyTimeScale?: number;
+    /** How faithfully the run clock kept time (`run.finished.timing`); null when the log lacks it. */
+    timing: RunTiming | null;
     outcome: 'completed' | 'interrupted' | 'error' | 'unknown';
     error?: string;
     environment: Record<string, string>;

@@ -6,6 +6,7 @@
  * the runner drives it through the same `Backend` verbs as kind and an existing cluster.
  */
 import type { RunningRegistry } from '../../registry-stubs/index.ts';
+import { createRunClock } from '../kubelet/run-clock.ts';
 import { ActionStack } from '../run/actions.ts';
 import { applyNodeFault } from '../run/node-faults.ts';
 import type { ProvisionedNode } from '../run/nodes.ts';
@@ -46,12 +47,15 @@ export function embeddedBackend(): Backend {
   let outDir = '';
   let emit: ProvisionContext['emit'] = () => undefined;
   let log: (line: string) => void = () => undefined;
+  let now = Date.now;
 
   async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
     if (cluster) throw new Error('the embedded backend is already provisioned');
     const signal = ctx.signal ?? new AbortController().signal;
-    const run = { runId: ctx.runId, scenario, outDir: ctx.outDir, emit: ctx.emit };
+    const clock = ctx.clock ?? createRunClock('real');
+    const run = { runId: ctx.runId, scenario, outDir: ctx.outDir, emit: ctx.emit, clock };
     ({ outDir, emit } = ctx);
+    now = () => clock.now();
     log = ctx.log ?? log;
     try {
       const stateDir = await stack.do(act.stateDirectory(run), signal);
@@ -80,7 +84,7 @@ export function embeddedBackend(): Backend {
       return cluster;
     },
     applyRegistryFault: (fault: Fault) => act.applyRegistryFault(stubs, fault),
-    applyNodeFault: (fault: Fault) => applyNodeFault(fault, { nodes, stubs, emit }),
+    applyNodeFault: (fault: Fault) => applyNodeFault(fault, { nodes, stubs, emit, now }),
     versions: () => act.nodeVersions(nodes),
     retained: () => retainedInfo(outDir, stubs, nodes),
     teardown,

@@ -9,6 +9,7 @@ import { catalogueEntry } from '../../registry-stubs/faults/catalogue.ts';
 import type { DeploymentSpec, ScaleOptions } from '../cluster/deployments.ts';
 import type { PodSpec, PodStatus } from '../cluster/types.ts';
 import type { RunEvent } from '../events/types.ts';
+import type { RunClock } from '../kubelet/run-clock.ts';
 import type { BackendType } from '../scenario/model.ts';
 import type { Fault, Scenario } from '../scenario/resolved.ts';
 
@@ -69,6 +70,11 @@ export interface ProvisionContext {
   signal?: AbortSignal;
   /** Progress lines; default silent. */
   log?: (line: string) => void;
+  /**
+   * The run clock everything in the run reads (the embedded backend warps it over idle time); default
+   * a real one. kind and kubeconfig run in real time whatever it is.
+   */
+  clock?: RunClock;
 }
 
 /** One backend instance: provision once, drive `cluster`, tear down always. */

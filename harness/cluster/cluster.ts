@@ -12,6 +12,7 @@ import { NodeAgent } from './node-agent.ts';
 import { type ClusterOptions, type ResolvedClusterOptions, resolveClusterOptions } from './options.ts';
 import { PodWorker } from './pod-worker.ts';
 import { pickNode } from './scheduler.ts';
+import { isWorkTracker, trackNode } from './tracked-node.ts';
 import type { PodSpec, PodStatus } from './types.ts';
 import { waitForPods } from './wait.ts';
 
@@ -70,6 +71,10 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
           }
         : emit, // left for validation to report
   });
+  if (isWorkTracker(o.clock)) {
+    const work = o.clock;
+    o.nodes = o.nodes.map((node) => trackNode(node, work));
+  }
   const secrets = await hashSecrets(o);
   const workers = new Map<string, PodWorker>();
   const agents = new Map<string, NodeAgent>();
@@ -128,7 +133,6 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
-      ...(o.timeScale !== 1 ? { timeScale: o.timeScale } : {}),
     });
     worker.start();
     changed();

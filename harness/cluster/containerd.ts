@@ -6,7 +6,7 @@
  * A tmpfs root (the disk-full fault) makes the node report statfs figures, so GC sees real pressure.
  */
 
-import { mkdir, readFile, statfs } from 'node:fs/promises';
+import { mkdir, readdir, readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isCriError } from '../backends/containerd/cri/errors.ts';
 import type { ContainerState, NamespaceOption, PodSandboxConfig } from '../backends/containerd/cri/types.ts';
@@ -146,5 +146,25 @@ export async function fromContainerdNode(
     runtime: criRuntime(node, options.runId ?? node.runId),
     sandboxImage: node.sandboxImage,
     ...(fsStats ? { fsStats } : {}),
+    settleAfterFailedPull: () => ingestsCleared(node.root),
   };
+}
+
+/** How long to wait at most for containerd to drop a failed pull's ingests (its GC runs within ~1 s). */
+const INGEST_SETTLE_MAX_MS = 3_000;
+
+/**
+ * Resolves once containerd's content store holds no ingest (a download in progress or left by a
+ * failed one), or after {@link INGEST_SETTLE_MAX_MS}. A commit that failed its digest check leaves
+ * its ingest behind until containerd's garbage collector (scheduled on its own wall clock) removes
+ * it; a retry before that finds the ingest complete, commits the same bad bytes and fails again.
+ */
+async function ingestsCleared(root: string): Promise<void> {
+  const dir = join(root, 'io.containerd.content.v1.content', 'ingest');
+  const deadline = Date.now() + INGEST_SETTLE_MAX_MS;
+  while (Date.now() < deadline) {
+    const left = await readdir(dir).catch(() => []);
+    if (left.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -5,8 +5,7 @@
  * newest (ReplicaSet's `ActivePodsWithRanks` order, simplified). A new `scale` supersedes a ramp in
  * progress, as the controller reconciles to the latest desired count.
  *
- * `rampMs` is cluster-clock time and is not divided by the time scale: the scenario runner scales its
- * own timeline before calling.
+ * `rampMs` is cluster-clock time (the run clock: scenario time).
  */
 
 import type { Clock } from '../kubelet/clock.ts';

@@ -14,8 +14,11 @@ import { type ImageGcRunResult, runImageGC } from '../kubelet/gc-runner.ts';
 import type { ImageService } from '../kubelet/image-service.ts';
 import { ImageManager } from '../kubelet/manager.ts';
 import { kubeletImageOptions, type ResolvedClusterOptions } from './options.ts';
-import { nodeDiskPeriodMs, scaledPoll, Waker } from './timing.ts';
+import { nodeDiskPeriodMs, Waker } from './timing.ts';
 import type { ClusterNode } from './types.ts';
+
+/** A disk reading equal to the last one is logged again only after this long (scenario ms). */
+const DISK_REPEAT_MS = 300_000;
 
 /** Per-node kubelet state shared by the node's pod workers. */
 export class NodeAgent {
@@ -26,6 +29,7 @@ export class NodeAgent {
   readonly #records = new ImageRecords();
   readonly #waker: Waker;
   #loops: Promise<void>[] = [];
+  #lastDisk: { usedBytes: number; capacityBytes: number | undefined; atMs: number } | undefined;
 
   /** `inUse` lists the image ids of this node's containers (kubelet's `imagesInUse`). */
   constructor(node: ClusterNode, options: ResolvedClusterOptions, inUse: () => ReadonlySet<string>) {
@@ -48,10 +52,9 @@ export class NodeAgent {
 
   /** Starts the disk and GC loops. */
   start(): void {
-    const { timeScale } = this.#o;
-    this.#loops.push(this.#every(scaledPoll(nodeDiskPeriodMs, timeScale), () => this.readDisk()));
+    this.#loops.push(this.#every(nodeDiskPeriodMs, () => this.readDisk()));
     if (this.#o.imageGC && this.node.fsStats) {
-      this.#loops.push(this.#every(imageGcPeriodMs / timeScale, () => this.collectGarbage()));
+      this.#loops.push(this.#every(imageGcPeriodMs, () => this.collectGarbage()));
     }
   }
 
@@ -78,9 +81,15 @@ export class NodeAgent {
     const fs = stats ? undefined : await this.node.imageService.imageFsInfo();
     const usedBytes = stats ? stats.capacityBytes - stats.availableBytes : fs!.usedBytes;
     const capacityBytes = stats?.capacityBytes ?? fs?.capacityBytes;
+    // A reading like the last one is logged at most every 5 min: a run that idles for hours of
+    // scenario time (kubelet reads every 10 s) would otherwise log thousands of equal lines.
+    const now = this.#o.clock.now();
+    const same = this.#lastDisk?.usedBytes === usedBytes && this.#lastDisk.capacityBytes === capacityBytes;
+    if (same && now - this.#lastDisk!.atMs < DISK_REPEAT_MS) return;
+    this.#lastDisk = { usedBytes, capacityBytes, atMs: now };
     this.#o.emit({
       kind: 'node.disk',
-      time: new Date(this.#o.clock.now()).toISOString(),
+      time: new Date(now).toISOString(),
       node: this.node.name,
       usedBytes,
       ...(capacityBytes !== undefined ? { capacityBytes } : {}),
@@ -119,7 +128,6 @@ export class NodeAgent {
         highThresholdPercent: this.#o.imageGCHighThresholdPercent,
         lowThresholdPercent: this.#o.imageGCLowThresholdPercent,
         minAgeMs: this.#o.imageMinimumGCAgeMs,
-        timeScale: this.#o.timeScale,
       },
     });
     if (result.removed.length > 0) await this.readDisk().catch(() => undefined);

@@ -23,7 +23,10 @@ export interface ClusterOptions extends KubeletImageOptions {
   nodes: ClusterNode[];
   /** Receives every event (k8s.event, pod.state, pull.attempt, node.disk). Required. */
   emit: (event: RunEvent) => void;
-  /** Time source; default the system clock. */
+  /**
+   * Time source; default the system clock. A run clock (`harness/kubelet/run-clock.ts`) also gets
+   * every node call marked as work in flight, so it skips only idle time.
+   */
   clock?: Clock;
   /** Pull secrets by name, referenced by `PodSpec.imagePullSecrets`; default none. */
   pullSecrets?: Record<string, PullSecret>;
@@ -31,9 +34,9 @@ export interface ClusterOptions extends KubeletImageOptions {
   imageGCHighThresholdPercent?: number;
   /** imageGCLowThresholdPercent; default 80. */
   imageGCLowThresholdPercent?: number;
-  /** imageMinimumGCAge in ms before the time scale; default 120 000. */
+  /** imageMinimumGCAge in ms; default 120 000. */
   imageMinimumGCAgeMs?: number;
-  /** Run image GC on each node every 5 min (scaled); default true. */
+  /** Run image GC on each node every 5 min; default true. */
   imageGC?: boolean;
 }
 
@@ -95,7 +98,6 @@ export function resolveClusterOptions(options: ClusterOptions): ResolvedClusterO
 export function kubeletImageOptions(o: ResolvedClusterOptions): KubeletImageOptions {
   return {
     kubernetesVersion: o.kubernetesVersion,
-    timeScale: o.timeScale,
     registryPullQPS: o.registryPullQPS,
     registryBurst: o.registryBurst,
     serializeImagePulls: o.serializeImagePulls,

@@ -3,7 +3,7 @@
  * makes sure of the sandbox, looks at the container (crash-loop backoff when it exited), runs the image
  * step (`syncContainerImage`: events, backoff) and creates and starts the container. Between syncs it
  * waits as kubelet does: 10–15 s after a failed sync (so image backoff is re-checked that often), 60–90 s
- * after a clean one, cut short when the PLEG relist (every 1 s) sees the container exit; all scaled.
+ * after a clean one, cut short when the PLEG relist (every 1 s) sees the container exit.
  *
  * A sync that ends in backoff counts as failed, as in kubelet ≤ 1.34 (kubernetes issue #123602: the
  * suppression of backoff errors never works); from 1.35 (PR #133066) a crash-loop sync is requeued at
@@ -21,13 +21,7 @@ import * as msg from './messages.ts';
 import type { NodeAgent } from './node-agent.ts';
 import type { ResolvedClusterOptions } from './options.ts';
 import { createAndStartContainer, prepareContainer } from './run-container.ts';
-import {
-  containerBackOffInitialMs,
-  containerBackOffMaxMs,
-  plegRelistPeriodMs,
-  scaledPoll,
-  Waker,
-} from './timing.ts';
+import { containerBackOffInitialMs, containerBackOffMaxMs, plegRelistPeriodMs, Waker } from './timing.ts';
 import type { PodSpec, PodStatus } from './types.ts';
 
 /** Outcome of one sync: how long until the next. */
@@ -69,10 +63,9 @@ export class PodWorker {
       image: spec.image,
       ...(spec.imagePullPolicy ? { imagePullPolicy: spec.imagePullPolicy } : {}),
     };
-    const { clock, timeScale } = ctx.options;
+    const { clock } = ctx.options;
     this.crashBackoff = new Backoff({
       clock,
-      timeScale,
       initialMs: containerBackOffInitialMs,
       maxMs: containerBackOffMaxMs,
     });
@@ -185,24 +178,24 @@ export class PodWorker {
   }
 
   #requeueMs(outcome: SyncOutcome): number {
-    const { timeScale, minor, clock } = this.ctx.options;
-    if (outcome.ok) return resyncRequeueMs(timeScale);
+    const { minor, clock } = this.ctx.options;
+    if (outcome.ok) return resyncRequeueMs();
     if (outcome.retryAtMs !== undefined && minor >= 35) {
-      const until = Math.min(Math.max(0, outcome.retryAtMs - clock.now()), podResyncIntervalMs / timeScale);
+      const until = Math.min(Math.max(0, outcome.retryAtMs - clock.now()), podResyncIntervalMs);
       return jitter(until, 0.5);
     }
-    return syncErrorRequeueMs(timeScale);
+    return syncErrorRequeueMs();
   }
 
   /** Waits until the requeue, polling the container like PLEG so an exit triggers a sync at once. */
   async #waitWatching(ms: number): Promise<void> {
-    const { clock, timeScale } = this.ctx.options;
+    const { clock } = this.ctx.options;
     const runtime = this.ctx.agent.node.runtime;
     const until = clock.now() + ms;
     while (!this.waker.stopped && clock.now() < until) {
       const watched = runtime && this.current && this.status.phase === 'Running' && !this.status.reason;
       if (!watched) return this.waker.wait(until - clock.now());
-      await this.waker.wait(Math.min(scaledPoll(plegRelistPeriodMs, timeScale), until - clock.now()));
+      await this.waker.wait(Math.min(plegRelistPeriodMs, until - clock.now()));
       const id = this.current?.id;
       const state = id ? (await runtime.containerStatus(id).catch(() => undefined))?.state : undefined;
       if (state === 'exited') return;

@@ -7,6 +7,7 @@
  */
 
 import { errorText } from '../kubelet/image-service.ts';
+import { scenarioTimeOf } from '../kubelet/run-clock.ts';
 import * as msg from './messages.ts';
 import type { PodWorker, SyncOutcome } from './pod-worker.ts';
 import type { ContainerRuntime } from './types.ts';
@@ -51,7 +52,9 @@ export async function prepareContainer(
   const status = await runtime.containerStatus(current.id);
   if (status.state === 'running' || status.state === 'created') return { ok: true };
   const { clock } = w.ctx.options;
-  const finishedAt = status.finishedAtMs ?? clock.now();
+  // containerd reports wall time; the run clock may be ahead of it by the idle time it skipped.
+  const finishedAt =
+    status.finishedAtMs === undefined ? clock.now() : scenarioTimeOf(clock, status.finishedAtMs);
   const log = await runtime.containerLog(current.id).catch(() => '');
   const evidence = msg.lastTerminationEvidence(status.exitCode, status.reason, log);
   const name = w.container.name;

@@ -81,6 +81,13 @@ export interface ClusterNode {
   readonly sandboxImage?: string;
   /** statfs of the image filesystem when it is size-limited (drives GC and `node.disk`); default none. */
   fsStats?(): Promise<NodeFsStats>;
+  /**
+   * Resolves once the runtime has cleaned up after a failed pull on its own (wall) clock: containerd
+   * leaves a failed download's ingest until its garbage collector runs, and a retry that comes
+   * sooner resumes the bad bytes. The run clock counts this as work, so it never skips past it; it
+   * does not delay the failure itself. Default none.
+   */
+  settleAfterFailedPull?(): Promise<void>;
 }
 
 /** A pod to run: one container, restartPolicy Always. */

@@ -27,8 +27,6 @@ export interface KubeEvent {
   firstTimestamp: string;
   lastTimestamp: string;
   count: number;
-  /** Set when kubelet intervals were divided by `--time-scale`. */
-  timeScale?: number;
 }
 
 /** Pod phase and waiting/terminated reason of its (single) container. */

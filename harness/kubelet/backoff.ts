@@ -17,12 +17,10 @@ interface Entry {
 export interface BackoffOptions {
   /** Where "now" comes from (`Clock.Now()` in Next and GC). */
   clock: Clock;
-  /** First delay before the time scale; default 10 000 ms. */
+  /** First delay; default 10 000 ms. */
   initialMs?: number;
-  /** Cap before the time scale; default 300 000 ms. */
+  /** Cap; default 300 000 ms. */
   maxMs?: number;
-  /** Divides both delays; default 1. */
-  timeScale?: number;
 }
 
 /** The key kubelet uses for an image pull backoff entry: `<podUID>_<image as written in the pod>`. */
@@ -38,11 +36,9 @@ export class Backoff {
   readonly #entries = new Map<string, Entry>();
 
   constructor(options: BackoffOptions) {
-    const scale = options.timeScale ?? 1;
-    if (!(scale > 0)) throw new RangeError(`timeScale must be > 0, got ${scale}`);
     this.#clock = options.clock;
-    this.initialMs = (options.initialMs ?? imageBackOffInitialMs) / scale;
-    this.maxMs = (options.maxMs ?? imageBackOffMaxMs) / scale;
+    this.initialMs = options.initialMs ?? imageBackOffInitialMs;
+    this.maxMs = options.maxMs ?? imageBackOffMaxMs;
   }
 
   /** After 2 × max without an update the factor restarts (`hasExpired`). */

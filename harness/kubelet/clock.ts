@@ -7,14 +7,27 @@
 export interface Clock {
   /** Milliseconds since the epoch (may be fractional). */
   now(): number;
-  /** Resolves after `ms` milliseconds of this clock's time. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Resolves after `ms` milliseconds of this clock's time, or as soon as `signal` aborts (never
+   * rejects); an aborted sleep is forgotten, so it keeps nothing alive and no clock waits for it.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** The real clock: `Date.now()` and `setTimeout`. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 interface Timer {
@@ -46,10 +59,21 @@ export class ManualClock implements Clock {
     return this.#now;
   }
 
-  sleep(ms: number): Promise<void> {
-    if (!(ms > 0)) return Promise.resolve();
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (!(ms > 0) || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      this.#timers.push({ due: this.#now + ms, seq: this.#seq++, resolve });
+      const timer: Timer = { due: this.#now + ms, seq: this.#seq++, resolve };
+      this.#timers.push(timer);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const i = this.#timers.indexOf(timer);
+          if (i < 0) return;
+          this.#timers.splice(i, 1);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

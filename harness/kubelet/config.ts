@@ -10,8 +10,6 @@ import type { CredentialVerificationPolicy } from './credentials.ts';
 export interface KubeletImageOptions {
   /** Kubernetes minor version whose behaviour to reproduce, `1.28` or later; default `1.32`. */
   kubernetesVersion?: string;
-  /** Divides kubelet's intervals (backoff, GC age, event spam refill) and multiplies rates; default 1. */
-  timeScale?: number;
   /** registryPullQPS; 0 means unlimited; default 5. */
   registryPullQPS?: number;
   /** registryBurst; default 10. */
@@ -60,10 +58,6 @@ export function resolveKubeletImageConfig(options: KubeletImageOptions = {}): Ku
   } catch (e) {
     problems.push((e as Error).message);
   }
-  const timeScale = options.timeScale ?? 1;
-  if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
-    problems.push(`timeScale must be a finite number > 0, got ${timeScale}`);
-  }
   // Texts of kubelet's config validation (pkg/kubelet/apis/config/validation/validation.go).
   const qps = options.registryPullQPS ?? 5;
   if (!(qps >= 0)) {
@@ -92,7 +86,6 @@ export function resolveKubeletImageConfig(options: KubeletImageOptions = {}): Ku
   return {
     kubernetesVersion: version,
     minor,
-    timeScale,
     registryPullQPS: qps,
     registryBurst: burst,
     serializeImagePulls: serialize,

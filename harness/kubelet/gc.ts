@@ -23,13 +23,11 @@ export interface GcPolicy {
   highThresholdPercent?: number;
   /** Default 80. */
   lowThresholdPercent?: number;
-  /** imageMinimumGCAge before the time scale; default 120 000 ms. */
+  /** imageMinimumGCAge; default 120 000 ms. */
   minAgeMs?: number;
-  /** Divides minAgeMs; default 1. */
-  timeScale?: number;
 }
 
-/** kubelet's ImageGCPeriod: GC runs every 5 minutes (divide by the time scale). */
+/** kubelet's ImageGCPeriod: GC runs every 5 minutes. */
 export const imageGcPeriodMs = 300_000;
 
 /** Input of {@link selectImagesToRemove}. */
@@ -95,7 +93,7 @@ export function selectImagesToRemove(input: GcInput): GcDecision {
 
 /** Images GC may remove, least recently used first (ties: first detected first). */
 export function evictionCandidates(input: Pick<GcInput, 'images' | 'inUse' | 'nowMs' | 'policy'>): GcImage[] {
-  const minAge = (input.policy?.minAgeMs ?? 120_000) / (input.policy?.timeScale ?? 1);
+  const minAge = input.policy?.minAgeMs ?? 120_000;
   return input.images
     .filter((img) => !input.inUse.has(img.id) && !img.pinned)
     .sort((a, b) => a.lastUsedMs - b.lastUsedMs || a.firstDetectedMs - b.firstDetectedMs)

@@ -91,10 +91,9 @@ export class ImageManager {
   constructor(options: ImageManagerOptions) {
     this.#o = options;
     this.config = resolveKubeletImageConfig(options);
-    const { timeScale } = this.config;
     this.#clock = options.clock ?? systemClock;
     const clock = this.#clock;
-    this.backoff = new Backoff({ clock, timeScale });
+    this.backoff = new Backoff({ clock });
     this.records = new PullRecords(
       this.config.credentialVerificationPolicy,
       this.config.credentialVerificationAllowlist,
@@ -104,14 +103,12 @@ export class ImageManager {
       clock,
       emit: options.emit,
       host,
-      timeScale,
       spamFilter: this.config.eventSpamFilter,
     });
     const limiter = pullLimiter({
       qps: this.config.registryPullQPS,
       burst: this.config.registryBurst,
       clock,
-      timeScale,
     });
     const run = runtimePull(options.imageService, clock, limiter);
     this.#puller = this.config.serializeImagePulls

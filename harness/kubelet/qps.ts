@@ -24,8 +24,6 @@ export interface TokenBucketOptions {
   /** Bucket size; the bucket starts full. 0 accepts nothing. */
   burst: number;
   clock: Clock;
-  /** Multiplies `qps`, so a time-scaled run refills as fast, relative to its compressed time; default 1. */
-  timeScale?: number;
 }
 
 /** A non-blocking token bucket with x/time/rate semantics. */
@@ -38,7 +36,7 @@ export class TokenBucket {
 
   constructor(options: TokenBucketOptions) {
     if (!(options.qps > 0)) throw new RangeError(`qps must be > 0, got ${options.qps}`);
-    this.ratePerMs = (options.qps * (options.timeScale ?? 1)) / 1000;
+    this.ratePerMs = options.qps / 1000;
     this.burst = options.burst;
     this.#clock = options.clock;
     this.#tokens = options.burst;
@@ -65,11 +63,6 @@ export class TokenBucket {
 }
 
 /** The pull limiter kubelet builds: none for QPS 0, otherwise a bucket of `burst` refilled at `qps`. */
-export function pullLimiter(options: {
-  qps: number;
-  burst: number;
-  clock: Clock;
-  timeScale?: number;
-}): TokenBucket | undefined {
+export function pullLimiter(options: { qps: number; burst: number; clock: Clock }): TokenBucket | undefined {
   return options.qps === 0 ? undefined : new TokenBucket(options);
 }

@@ -9,8 +9,7 @@
  * 3. spam filter — per source + object a token bucket of 25, refilled 1 per 300 s; an event without a
  *    token is not written, but its count was already taken, so the next written one jumps (x1656 …).
  *
- * With a time scale the 600 s window shrinks and the refill speeds up by the same factor. Timestamps are
- * ISO strings with milliseconds (the API server would keep whole seconds; measurements need more).
+ * Windows and refills read the run clock, so they are kubelet's own. Timestamps are ISO strings with milliseconds (the API server would keep whole seconds; measurements need more).
  */
 
 import type { InvolvedObject, KubeEvent } from '../events/types.ts';
@@ -55,8 +54,6 @@ export interface EventRecorderOptions {
   host: string;
   /** Event source component; default `kubelet`. */
   component?: string;
-  /** Time scale of the run, stamped on events when ≠ 1; default 1. */
-  timeScale?: number;
   /** Apply the spam filter; default true. */
   spamFilter?: boolean;
 }
@@ -71,20 +68,19 @@ export class EventRecorder {
   readonly #spam = new Lru<TokenBucket>(lruSize);
 
   constructor(options: EventRecorderOptions) {
-    this.#o = { component: 'kubelet', timeScale: 1, spamFilter: true, ...options };
+    this.#o = { component: 'kubelet', spamFilter: true, ...options };
   }
 
   /** Records one event; returns what was written, or undefined when the spam filter dropped it. */
   event(object: InvolvedObject, type: EventType, reason: string, message: string): KubeEvent | undefined {
-    const { clock, component, host, timeScale } = this.#o;
+    const { clock, component, host } = this.#o;
     const nowMs = clock.now();
     const now = new Date(nowMs).toISOString();
     const objectKey = [component, host, object.kind, object.namespace, object.name, object.uid].join('\0');
     // 1. aggregate by everything but the message (and the field path, which the aggregate key omits)
     const aggregateKey = [objectKey, type, reason].join('\0');
     let record = this.#aggregates.get(aggregateKey);
-    if (!record || nowMs - record.lastMs > aggregateIntervalMs / timeScale)
-      record = { messages: [], lastMs: nowMs };
+    if (!record || nowMs - record.lastMs > aggregateIntervalMs) record = { messages: [], lastMs: nowMs };
     if (!record.messages.includes(message)) record.messages.push(message);
     record.lastMs = nowMs;
     this.#aggregates.set(aggregateKey, record);
@@ -102,7 +98,7 @@ export class EventRecorder {
     // 3. spam filter per source + object
     if (this.#o.spamFilter) {
       let bucket = this.#spam.get(objectKey);
-      bucket ??= new TokenBucket({ qps: spamQps, burst: spamBurst, clock, timeScale });
+      bucket ??= new TokenBucket({ qps: spamQps, burst: spamBurst, clock });
       this.#spam.set(objectKey, bucket);
       if (!bucket.tryAccept()) return undefined;
     }
@@ -117,7 +113,6 @@ export class EventRecorder {
       firstTimestamp,
       lastTimestamp: now,
       count,
-      ...(timeScale !== 1 ? { timeScale } : {}),
     };
     this.#o.emit(event);
     return event;

@@ -20,12 +20,12 @@ export function jitter(durationMs: number, maxFactor: number, random: () => numb
   return durationMs + random() * factor * durationMs;
 }
 
-/** Delay before the next sync of a pod whose sync failed (e.g. ErrImagePull, ImagePullBackOff), scaled. */
-export function syncErrorRequeueMs(timeScale = 1, random: () => number = Math.random): number {
-  return jitter(podSyncErrorBackOffMs, podSyncErrorJitterFactor, random) / timeScale;
+/** Delay before the next sync of a pod whose sync failed (e.g. ErrImagePull, ImagePullBackOff). */
+export function syncErrorRequeueMs(random: () => number = Math.random): number {
+  return jitter(podSyncErrorBackOffMs, podSyncErrorJitterFactor, random);
 }
 
-/** Delay before the next periodic sync of a healthy pod, scaled. */
-export function resyncRequeueMs(timeScale = 1, random: () => number = Math.random): number {
-  return jitter(podResyncIntervalMs, podResyncJitterFactor, random) / timeScale;
+/** Delay before the next periodic sync of a healthy pod. */
+export function resyncRequeueMs(random: () => number = Math.random): number {
+  return jitter(podResyncIntervalMs, podResyncJitterFactor, random);
 }

@@ -22,6 +22,11 @@ export interface BuiltinScenario {
   row: string;
   /** Wall time measured for one run on 2 cores, rounded (provisioning and teardown included). */
   roughSeconds: number;
+  /**
+   * A real timeout of containerd's that bounds the run's wall time: a pull in flight is real work,
+   * so the run clock passes 1:1 through it and cannot skip it; default none.
+   */
+  boundBy?: string;
   suites: readonly SuiteName[];
 }
 
@@ -37,14 +42,32 @@ export const BUILTINS: readonly BuiltinScenario[] = [
   { name: 'auth-insufficient-scope', row: 'auth: insufficient scope', roughSeconds: 6, suites: all },
   { name: 'auth-token-endpoint', row: 'auth: token endpoint failing', roughSeconds: 7, suites: all },
   { name: 'rate-limit', row: 'rate limit, with recovery', roughSeconds: 13, suites: all },
+  {
+    name: 'rate-limit-window',
+    row: 'rate limit: a 6-hour window refills',
+    roughSeconds: 15,
+    suites: all,
+  },
   { name: 'tls-unknown-ca', row: 'TLS: unknown CA', roughSeconds: 6, suites: all },
   { name: 'tls-expired', row: 'TLS: expired certificate', roughSeconds: 6, suites: all },
   { name: 'tls-wrong-host', row: 'TLS: wrong host name', roughSeconds: 6, suites: all },
   { name: 'tls-plain-http', row: 'TLS: plain HTTP to a TLS client', roughSeconds: 6, suites: all },
-  { name: 'tls-stall', row: 'TLS: stalled handshake', roughSeconds: 27, suites: all },
+  {
+    name: 'tls-stall',
+    row: 'TLS: stalled handshake',
+    roughSeconds: 27,
+    boundBy: "containerd's 10 s TLS handshake timeout, per attempt",
+    suites: all,
+  },
   { name: 'tls-trusted', row: 'TLS: the fix (the node trusts the CA)', roughSeconds: 3, suites: all },
   { name: 'refused', row: 'network: connection refused', roughSeconds: 6, suites: all },
-  { name: 'blackhole', row: 'network: timeout (black hole)', roughSeconds: 50, suites: all },
+  {
+    name: 'blackhole',
+    row: 'network: timeout (black hole)',
+    roughSeconds: 50,
+    boundBy: "containerd's 30 s dial timeout, per attempt",
+    suites: all,
+  },
   { name: 'dns', row: 'network: DNS failure', roughSeconds: 7, suites: all },
   { name: 'reset', row: 'network: reset mid-blob', roughSeconds: 10, suites: all },
   { name: 'disk-full', row: 'disk full, and recovery', roughSeconds: 7, suites: all },

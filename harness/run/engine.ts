@@ -58,6 +58,10 @@ export interface StubOptions {
   images: readonly ImageBundle[];
   onRequest: (event: RegistryRequestEvent) => void;
   onFaultEvent: (event: FaultChange | FaultHit) => void;
+  /** The run clock's time (events, tokens, rate-limit windows); default `Date.now`. */
+  now?: () => number;
+  /** The run clock: every request served is work in flight; default none. */
+  work?: { begin(): () => void };
 }
 
 /** Starts a stub registry behind one door per endpoint. */
@@ -74,6 +78,8 @@ export async function startStub(options: StubOptions): Promise<Stub> {
       return (door === undefined ? undefined : doorHost.get(door)) ?? socketAddress(c);
     },
     images: options.images,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.work ? { work: options.work } : {}),
     onRequest: options.onRequest,
     onFaultEvent: options.onFaultEvent,
     ...(options.auth ? { auth: options.auth } : {}),

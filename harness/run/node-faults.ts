@@ -19,6 +19,8 @@ export interface NodeFaultContext {
   nodes: ProvisionedNode[];
   stubs: Stubs;
   emit: (event: RunEvent) => void;
+  /** The run clock's now, for the events' times; default `Date.now`. */
+  now?: () => number;
 }
 
 export { BALLAST } from '../backends/disk-ballast.ts';
@@ -36,7 +38,7 @@ export async function applyNodeFault(fault: Fault, ctx: NodeFaultContext): Promi
   const change = (kind: 'fault.applied' | 'fault.cleared') =>
     ctx.emit({
       kind,
-      time: new Date().toISOString(),
+      time: new Date((ctx.now ?? Date.now)()).toISOString(),
       id: fault.id,
       fault: fault.fault,
       options: fault.options,

@@ -126,7 +126,6 @@ export async function provisionNodes(o: ProvisionNodesOptions): Promise<Provisio
           platform: spec.platform,
           hosts,
           clientAddress: o.addresses.get(spec.name)!,
-          timeScale: o.scenario.backend.timeScale,
         });
         const records = new Map(registries.map((r) => [r.host, r]));
         return { spec, cluster: fromVirtualNode(virtual), virtual, virtualHosts: hosts, registries: records };

@@ -4,7 +4,7 @@
  * set) it is plain lines, one per change and at most one pod summary a second, so CI logs stay short.
  */
 import type { LogEvent } from '../analyze/run-events.ts';
-import { scaled } from '../analyze/time.ts';
+import { human } from '../analyze/time.ts';
 
 /** Receives the run's progress. */
 export interface Progress {
@@ -23,7 +23,6 @@ export interface Progress {
 /** Options of {@link createProgress}. */
 export interface ProgressOptions {
   scenario: string;
-  timeScale: number;
   /** Default `process.stderr`. */
   stream?: NodeJS.WriteStream;
   /** Redraw in place; default: the stream is a TTY and `CI` is not set. */
@@ -46,7 +45,7 @@ export function createProgress(o: ProgressOptions): Progress {
 
   const elapsed = () => {
     const ms = Date.now() - (zero ?? begun);
-    return zero === undefined ? `${(ms / 1000).toFixed(1)}s` : scaled(ms, o.timeScale);
+    return zero === undefined ? `${(ms / 1000).toFixed(1)}s` : human(ms);
   };
   const summary = () => {
     const counts = new Map<string, number>();

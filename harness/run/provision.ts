@@ -9,6 +9,7 @@ import type { RunningRegistry } from '../../registry-stubs/index.ts';
 import { loopbackAddress } from '../backends/virtual/options.ts';
 import { type Cluster, createCluster } from '../cluster/index.ts';
 import type { RunEvent } from '../events/types.ts';
+import type { RunClock } from '../kubelet/run-clock.ts';
 import type { Fault, Scenario } from '../scenario/resolved.ts';
 import type { Action } from './actions.ts';
 import { RUN_MARKER, type RunMarker, stateRoot } from './names.ts';
@@ -22,6 +23,8 @@ export interface RunContext {
   scenario: Scenario;
   outDir: string;
   emit: (event: RunEvent) => void;
+  /** The run clock: the stubs' time and the cluster's, and what knows when real work is in flight. */
+  clock: RunClock;
 }
 
 /** Each node's loopback address (doors and virtual source addresses), by node name. */
@@ -70,6 +73,7 @@ export function registries(ctx: RunContext): Action<Stubs> {
         addresses: nodeAddresses(ctx.scenario),
         emit: ctx.emit,
         tlsDir: join(ctx.outDir, 'tls'),
+        clock: ctx.clock,
       });
       return { value: stubs, undo: () => closeStubs(stubs) };
     },
@@ -105,7 +109,7 @@ export function cluster(ctx: RunContext, provisioned: ProvisionedNode[]): Action
         runId: ctx.runId,
         nodes: provisioned.map((n) => n.cluster),
         emit: ctx.emit,
-        timeScale: backend.timeScale,
+        clock: ctx.clock,
         kubernetesVersion: backend.kubernetesVersion,
         registryPullQPS: k.registryPullQPS,
         registryBurst: k.registryBurst,

@@ -11,6 +11,7 @@ import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
 import { certificateVariants, createCertificateAuthority } from '../../registry-stubs/tls/index.ts';
 import type { RunEvent } from '../events/types.ts';
+import type { RunClock } from '../kubelet/run-clock.ts';
 import type { Access, Registry, Scenario } from '../scenario/resolved.ts';
 import { type Stub, startStub } from './engine.ts';
 import { faultEventLog } from './fault-events.ts';
@@ -65,6 +66,8 @@ export interface ProvisionRegistriesOptions {
   emit: (event: RunEvent) => void;
   /** Where to write each TLS registry's `ca.crt` (for users of `--retain`). */
   tlsDir: string;
+  /** The run clock: the stubs' time (rate-limit windows, token expiry, events) and their requests as work. */
+  clock: RunClock;
 }
 
 /** Starts every registry and mirror; on failure closes those already started and throws. */
@@ -94,6 +97,8 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
           ...(certificates ? { certificates } : {}),
           ...(auth ? { auth } : {}),
           images,
+          now: () => o.clock.now(),
+          work: o.clock,
           onRequest: (event) => o.emit({ ...event, registry: name }),
           onFaultEvent: faultEvents.from(name),
         });

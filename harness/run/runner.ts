@@ -4,6 +4,10 @@
  * reports, unless `retain` keeps everything up until the signal aborts. Scenario time zero, the
  * time of `run.started`, is when the timeline starts, so provisioning never counts against a
  * scenario's bounds; how long it took is recorded in the environment (`provisionMs`).
+ *
+ * Every time in the run comes from one run clock (harness/kubelet/run-clock.ts). It is held (1:1)
+ * while provisioning and after observation, and may warp over idle time only while the scenario
+ * plays; `run.finished` records how it kept time and how late the event loop fired timers.
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,11 +20,13 @@ import type { Analysis } from '../analyze/types.ts';
 import type { Backend } from '../backends/provider.ts';
 import { causeChain, EXIT, UsageError } from '../cli/exit.ts';
 import type { RunEvent } from '../events/types.ts';
+import { createRunClock } from '../kubelet/run-clock.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { ActionStack } from './actions.ts';
 import { type BackendOptions, chooseBackend } from './backend.ts';
 import { expectedCausesOf } from './engine.ts';
 import { environmentOf } from './environment.ts';
+import { type LoopDelaySampler, sampleLoopDelay } from './loop-delay.ts';
 import { newRunId, runOutDir } from './names.ts';
 import { type ObserveEnd, observe } from './observe.ts';
 import { checkEnvironment, checkRunnable, EnvironmentError } from './preflight.ts';
@@ -96,14 +102,19 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
   ) {
     throw new UsageError(`--out ${outDir} already holds a run (events.jsonl); choose another directory`);
   }
-  const { timeScale } = scenario.backend;
-  const progress = options.progress ?? createProgress({ scenario: scenario.name, timeScale });
+  const progress = options.progress ?? createProgress({ scenario: scenario.name });
   if (scenario !== given) {
-    const was = given.backend.timeScale;
     progress.note(
-      `${scenario.name}: time scale ${was} ignored: a real kubelet (${scenario.backend.type}) runs in real time`,
+      `${scenario.name}: clock warp ignored: a real kubelet (${scenario.backend.type}) runs in real time`,
     );
   }
+  const clock = createRunClock(scenario.backend.clock);
+  // Provisioning is real work: nothing may warp until the timeline starts.
+  let holding: (() => void) | undefined = clock.begin();
+  const hold = () => {
+    holding ??= clock.begin();
+  };
+  const stamp = () => new Date(clock.now()).toISOString();
   let backend: Awaited<ReturnType<typeof chooseBackend>>;
   try {
     backend = await chooseBackend(scenario.backend.type, options.backend, (line) => progress.note(line));
@@ -126,14 +137,15 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
   const writeStarted = () => {
     if (started) return;
     started = true;
-    emit({ kind: 'run.started', time: new Date().toISOString(), runId, scenario, environment });
+    emit({ kind: 'run.started', time: stamp(), runId, scenario, environment, clock: clock.mode });
   };
   const phase = (name: string) => {
     progress.phase(name);
-    if (started) emit({ kind: 'run.phase', time: new Date().toISOString(), phase: name });
+    if (started) emit({ kind: 'run.phase', time: stamp(), phase: name });
   };
   const stack = new ActionStack();
   const stopTimeline = new AbortController();
+  let loopDelay: LoopDelaySampler | undefined;
   let outcome: 'completed' | 'interrupted' | 'error' = 'completed';
   let error: string | undefined;
   let observed: ObserveEnd | undefined;
@@ -144,7 +156,14 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
       {
         name: `provision the ${backend.info().name} backend`,
         async run(aborted) {
-          const ctx = { runId, outDir, emit, signal: aborted, log: (line: string) => progress.note(line) };
+          const ctx = {
+            runId,
+            outDir,
+            emit,
+            clock,
+            signal: aborted,
+            log: (line: string) => progress.note(line),
+          };
           return { value: await backend.provision(scenario, ctx), undo: () => backend.teardown() };
         },
       },
@@ -164,14 +183,21 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
         return backend.applyNodeFault(fault);
       },
       signal: AbortSignal.any([signal, stopTimeline.signal]),
+      clock,
     });
     stack.defer('stop the timeline', () => stopTimeline.abort());
     phase('observe');
-    observed = await observe({ scenario, cluster, timeline, startedAt: Date.now(), signal });
+    const startedAt = clock.now();
+    loopDelay = sampleLoopDelay();
+    holding?.();
+    holding = undefined;
+    observed = await observe({ scenario, cluster, timeline, startedAt, signal, clock });
+    hold();
     stopTimeline.abort();
     if (observed === 'interrupted') throw signal.reason;
     progress.note(`${scenario.name}: observation ended (${observed})`);
   } catch (thrown) {
+    hold();
     stopTimeline.abort();
     const reason = signal.aborted ? signal.reason : thrown;
     outcome = reason instanceof Interrupted ? 'interrupted' : 'error';
@@ -183,7 +209,9 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
   // Out-of-process stubs' last events belong to the run: drain them before it is closed.
   await quiesce(backend, (line) => progress.note(line));
   writeStarted();
-  emit({ kind: 'run.finished', time: new Date().toISOString(), outcome, ...(error ? { error } : {}) });
+  const { mode, ...stats } = clock.stats();
+  const timing = { clock: mode, ...stats, eventLoopDelay: loopDelay?.stop() ?? noDelay };
+  emit({ kind: 'run.finished', time: stamp(), outcome, ...(error ? { error } : {}), timing });
   open = false;
   await log.close();
   let teardownError: string | undefined;
@@ -211,6 +239,7 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
   } finally {
     // Teardown never depends on the analysis: a failing renderer must not leave daemons behind.
     await teardown();
+    clock.close();
   }
   const { reports, summary } = rendered;
   progress.stop();
@@ -271,14 +300,17 @@ async function quiesce(backend: Backend, note: (line: string) => void): Promise<
 }
 
 /**
- * `scenario` as it runs on its backend: a real kubelet (kind, an existing cluster) runs in real time,
- * so its time scale is 1 whatever the file or `--time-scale` says; the run records the one used.
+ * `scenario` as it runs on its backend: a real kubelet (kind, an existing cluster) cannot be warped,
+ * so its clock is `real` whatever the file or `--clock` says; the run records the one used.
  */
 function realTime(scenario: Scenario): Scenario {
-  const { type, timeScale } = scenario.backend;
-  if (type === 'containerd' || timeScale === 1) return scenario;
-  return { ...scenario, backend: { ...scenario.backend, timeScale: 1 } };
+  const { type, clock } = scenario.backend;
+  if (type === 'containerd' || clock === 'real') return scenario;
+  return { ...scenario, backend: { ...scenario.backend, clock: 'real' } };
 }
+
+/** The event-loop figures of a run that never reached its timeline. */
+const noDelay = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
 
 /** An error's message, with the messages of an AggregateError's parts. */
 export function describe(error: unknown): string {

@@ -24,8 +24,8 @@ export interface LoadedScenario {
 
 /** What the command line overrides in every scenario it loads. */
 export interface ScenarioOverrides {
-  /** `--time-scale`; default the scenario's. */
-  timeScale?: number;
+  /** `--clock`; default the scenario's `backend.clock`. */
+  clock?: 'warp' | 'real';
   /** `--backend`; default the scenario's `backend.type`. */
   backend?: BackendType;
 }
@@ -35,16 +35,17 @@ export async function loadScenarios(
   files: readonly string[],
   overrides: ScenarioOverrides = {},
 ): Promise<LoadedScenario[]> {
-  const { timeScale, backend } = overrides;
+  const { clock, backend } = overrides;
   const context = scenarioContext();
   const loaded: LoadedScenario[] = [];
   const errors: string[] = [];
   for (const file of files) {
     try {
       const scenario = await loadScenarioFile(file, context);
-      // The command line's time scale wins, and run.started records the one that ran.
-      if (timeScale !== undefined) scenario.backend.timeScale = timeScale;
+      // The command line wins, and run.started records the clock that ran.
       if (backend !== undefined) scenario.backend.type = backend;
+      if (clock !== undefined) scenario.backend.clock = clock;
+      else if (backend !== undefined) scenario.backend.clock = backend === 'containerd' ? 'warp' : 'real';
       checkRunnable(scenario, file);
       loaded.push({ file, scenario });
     } catch (error) {

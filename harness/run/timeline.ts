@@ -1,13 +1,14 @@
 /**
- * The scenario's timeline on the wall clock: every workload entry at `atMs / timeScale` (ramps
- * spread over `overMs / timeScale`), every fault applied at `atMs / timeScale` and cleared at
- * `clearAtMs / timeScale`. The cluster does not scale ramps itself, so this file is the one place
- * scenario time becomes wall time. A fault that never clears stays until teardown and is never
- * reported as cleared, so the analysis sees it active to the end.
+ * The scenario's timeline on the run clock: every workload entry at `atMs` (ramps spread over
+ * `overMs`), every fault applied at `atMs` and cleared at `clearAtMs`, all scenario time. Applying and
+ * clearing a fault is real work (a ballast file written, a front door re-armed), so it is tracked on
+ * the clock and time does not skip past it. A fault that never clears stays until teardown and is
+ * never reported as cleared, so the analysis sees it active to the end.
  */
 import type { BackendCluster } from '../backends/provider.ts';
 import type { PodSpec, PodStatus } from '../cluster/index.ts';
 import { sleepUntil } from '../cluster/timing.ts';
+import type { RunClock } from '../kubelet/run-clock.ts';
 import type { Fault, Scenario, Workload } from '../scenario/resolved.ts';
 import { faultPlace } from './engine.ts';
 import { podImage } from './names.ts';
@@ -48,13 +49,15 @@ export interface TimelineContext {
   applyNodeFault(fault: Fault): Promise<() => Promise<void>>;
   /** Ends waits early (Ctrl-C, a failure elsewhere). */
   signal: AbortSignal;
+  /** The run clock. */
+  clock: RunClock;
 }
 
 /** A started timeline. */
 export interface Timeline {
   /** Resolves when every entry has happened (ramps finished, cleared faults cleared); rejects on a failure. */
   done: Promise<void>;
-  /** Wall-clock ms (epoch) of the latest entry so far: a pod created or a fault applied. */
+  /** Run-clock ms (epoch) of the latest entry so far: a pod created or a fault applied. */
   lastChangeAt(): number;
   /** Faults applied and not cleared: their clear functions by id. */
   readonly active: Map<string, () => Promise<void>>;
@@ -62,12 +65,13 @@ export interface Timeline {
 
 /** Starts the timeline now (scenario time zero). */
 export function startTimeline(ctx: TimelineContext): Timeline {
-  const t0 = Date.now();
-  const scale = ctx.scenario.backend.timeScale;
-  const at = (ms: number) => t0 + ms / scale;
+  const { clock, signal } = ctx;
+  const t0 = clock.now();
+  const at = (ms: number) => t0 + ms;
+  const until = (ms: number) => sleepUntil(clock, ms, signal);
   let last = t0;
   const touched = () => {
-    last = Date.now();
+    last = clock.now();
   };
   const active = new Map<string, () => Promise<void>>();
 
@@ -85,14 +89,14 @@ export function startTimeline(ctx: TimelineContext): Timeline {
   };
 
   async function workload(w: Workload): Promise<void> {
-    await sleepUntil(at(w.atMs), ctx.signal);
+    await until(at(w.atMs));
     if (ctx.signal.aborted) return;
     const template = podTemplate(w);
     if (w.kind === 'deployment') {
       await ctx.cluster.createDeployment({ name: w.name, replicas: w.replicas, template });
       touched();
       if (w.ramp) {
-        await ctx.cluster.scale(w.name, w.ramp.to, { rampMs: w.ramp.overMs / scale });
+        await ctx.cluster.scale(w.name, w.ramp.to, { rampMs: w.ramp.overMs });
         touched();
       }
       return;
@@ -104,7 +108,7 @@ export function startTimeline(ctx: TimelineContext): Timeline {
     const extra = total - w.replicas;
     for (let i = 0; i < extra && !ctx.signal.aborted; i++) {
       // As the deployment controller ramps: the first at once, the rest evenly over the ramp.
-      await sleepUntil(at(w.atMs) + (i * (w.ramp?.overMs ?? 0)) / scale / extra, ctx.signal);
+      await until(at(w.atMs) + (i * (w.ramp?.overMs ?? 0)) / extra);
       if (ctx.signal.aborted) return;
       createPod({ ...template, name: name(w.replicas + i) });
       touched();
@@ -112,17 +116,18 @@ export function startTimeline(ctx: TimelineContext): Timeline {
   }
 
   async function fault(f: Fault): Promise<void> {
-    await sleepUntil(at(f.atMs), ctx.signal);
+    await until(at(f.atMs));
     if (ctx.signal.aborted) return;
-    const clear =
-      faultPlace(f.fault) === 'node' ? await ctx.applyNodeFault(f) : await ctx.applyRegistryFault(f);
+    const clear = await clock.track(
+      faultPlace(f.fault) === 'node' ? ctx.applyNodeFault(f) : ctx.applyRegistryFault(f),
+    );
     active.set(f.id, clear);
     touched();
     if (f.clearAtMs === undefined) return;
-    await sleepUntil(at(f.clearAtMs), ctx.signal);
+    await until(at(f.clearAtMs));
     if (ctx.signal.aborted) return;
     active.delete(f.id);
-    await clear();
+    await clock.track(clear());
     touched();
   }
 

@@ -18,7 +18,7 @@ export const DEFAULTS = {
   timeout: '5m',
   backendType: 'containerd',
   kubernetesVersion: '1.32',
-  timeScale: 1,
+  clock: 'warp',
   registryPullQPS: 5,
   registryBurst: 10,
   imageGCHighThresholdPercent: 85,
@@ -90,7 +90,8 @@ function backend(input: ScenarioInput, nodes: Node[]): Backend {
   return {
     type: b.type ?? DEFAULTS.backendType,
     kubernetesVersion: b.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
-    timeScale: b.timeScale ?? DEFAULTS.timeScale,
+    // A real kubelet (kind, an existing cluster) cannot be warped.
+    clock: b.clock ?? ((b.type ?? DEFAULTS.backendType) === 'containerd' ? DEFAULTS.clock : 'real'),
     kubelet: {
       // kubelet's own rule (v1beta1 defaults.go): parallel pulls asked for means not serialized.
       serializeImagePulls: k.serializeImagePulls ?? (parallel === undefined || parallel < 2),

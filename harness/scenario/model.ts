@@ -3,10 +3,10 @@
  * YAML/JSON with the same field names. Every optional field has a default (see `defaults.ts`);
  * `Scenario` in `resolved.ts` is the shape after defaulting, with durations in milliseconds.
  *
- * All durations are scenario time: with `backend.timeScale` N the runner divides every one of
- * them (fault timeline, ramps, timeout, expectation bounds) and kubelet's intervals by N, so the
- * whole run is N times faster and the measures stay comparable. Passwords live in the model
- * because the stub needs them; reports and logs must never print them.
+ * All durations are scenario time, which is what a real cluster would show: the embedded backend's
+ * run clock passes 1:1 while real work is in flight and skips idle time (`backend.clock: warp`, the
+ * default), and nothing is ever scaled. Passwords live in the model because the stub needs them;
+ * reports and logs must never print them.
  */
 import type { FixtureName } from '../../registry-stubs/fixtures/catalogue.ts';
 import type { ExpectationInput } from './expectations.ts';
@@ -54,8 +54,11 @@ export interface BackendInput {
   type?: BackendType;
   /** Kubernetes minor whose kubelet to reproduce, `1.28` or later, quoted in YAML; default `1.32`. */
   kubernetesVersion?: string;
-  /** Divides kubelet intervals and the whole timeline; at least 1; default 1. */
-  timeScale?: number;
+  /**
+   * How scenario time passes on the embedded backend: `warp` skips idle time (1:1 while real work is
+   * in flight), `real` runs 1:1 throughout; default `warp` (kind and kubeconfig always run `real`).
+   */
+  clock?: 'warp' | 'real';
   /** Kubelet image settings; defaults are kubelet's. */
   kubelet?: KubeletInput;
   /** Node groups; default one real node named `node`. */

@@ -26,7 +26,8 @@ export interface Scenario {
 export interface Backend {
   type: BackendType;
   kubernetesVersion: string;
-  timeScale: number;
+  /** `warp` or `real`; see the model. */
+  clock: 'warp' | 'real';
   kubelet: KubeletSettings;
   /** Every node, groups expanded, in declaration order. */
   nodes: Node[];

@@ -1,25 +1,27 @@
 /** The report's top: what ran, the verdict, the expectations and what each fault did. */
 import type { Analysis } from '../../harness/analyze/types.ts';
+import { clockText, clockWarnings, timingText } from '../clock.ts';
 import { escapeHtml } from '../escape.ts';
-import { faultFacts, mark, timeScaleNote, verdictLine } from '../facts.ts';
-import { formatCount, formatScaledMs, VERDICT_WORDS } from '../format.ts';
+import { faultFacts, mark, verdictLine } from '../facts.ts';
+import { formatCount, formatMs, VERDICT_WORDS } from '../format.ts';
 import { code, details, names, raw, table } from './markup.ts';
 
 /** Title, verdict and run metadata. */
 export function header(a: Analysis, generator: string): string {
   const r = a.run;
+  const timing = timingText(a);
   const meta: [string, string][] = [
     ['run', code(r.id)],
     ['backend', escapeHtml(r.backend)],
     ['started', escapeHtml(r.startedAt)],
     ['finished', escapeHtml(r.finishedAt ?? 'did not finish')],
-    ['duration', escapeHtml(formatScaledMs(r.durationMs, r.timeScale))],
-    ['time scale', escapeHtml(r.timeScale > 1 ? `×${r.timeScale}` : 'none (real kubelet timing)')],
+    ['duration', escapeHtml(formatMs(r.durationMs))],
+    ['clock', escapeHtml(clockText(a).replace(/^clock /, ''))],
+    ...(timing === undefined ? [] : [['timing', escapeHtml(timing)] as [string, string]]),
     ['outcome', escapeHtml(r.outcome)],
     ['generator', escapeHtml(generator)],
   ];
   const dl = meta.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('');
-  const note = timeScaleNote(a);
   const env = Object.entries(r.environment);
   return [
     `<header><p class="kicker">pullstorm report</p><h1>${escapeHtml(r.scenario)}</h1>`,
@@ -27,7 +29,7 @@ export function header(a: Analysis, generator: string): string {
     `<p class="verdict verdict-${a.verdict}"><strong>${VERDICT_WORDS[a.verdict]}</strong> ${escapeHtml(verdictLine(a).replace(/^\w+:?\s*/, ''))}</p>`,
     r.error ? `<p class="error-text">Harness error: ${escapeHtml(r.error)}</p>` : '',
     `<dl class="meta">${dl}</dl>`,
-    note ? `<p class="note">${escapeHtml(note)}</p>` : '',
+    ...clockWarnings(a).map((w) => `<p class="error-text">${escapeHtml(w)}</p>`),
     env.length > 0 ? details('Environment', table(['name', 'value'], env)) : '',
     '</header>',
   ].join('\n');

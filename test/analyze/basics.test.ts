@@ -55,7 +55,8 @@ test('a log without run.started or run.finished: time zero is its first event, o
     startedAt: '2026-03-02T09:00:01.000Z',
     finishedAt: null,
     durationMs: 220,
-    timeScale: 1,
+    clock: 'real',
+    timing: null,
     outcome: 'unknown',
   });
   expect(a.pods[0]!.states).toEqual([{ atMs: 220, phase: 'Running' }]);
@@ -96,34 +97,34 @@ describe('fault windows', () => {
   ];
 
   function scoped(withFaultEvents: boolean) {
-    // Time scale 10: the window is 1 s to 2 s, the grace one 10 s step scaled (1 s): until 3 s.
-    const b = new LogBuilder().started(run({ faults, timeScale: 10 }));
+    // The window is 10 s to 20 s, the grace one initial backoff step (10 s): until 30 s.
+    const b = new LogBuilder().started(run({ faults }));
     if (withFaultEvents)
-      b.fault(1_000, 'fault.applied', 'rate-limit-0', 'rate-limit').fault(
-        2_000,
+      b.fault(10_000, 'fault.applied', 'rate-limit-0', 'rate-limit').fault(
+        20_000,
         'fault.cleared',
         'rate-limit-0',
         'rate-limit',
       );
-    pullFails(b, 900, at(0), 50, quota); // before the window
-    pullFails(b, 1_200, at(1), 50, quota, headRetries(tiny));
-    pullFails(b, 1_300, at(2), 50, quota); // node-2 is out of scope
-    pullFails(b, 3_000, at(0), 50, quota); // 3050: after the grace
-    pullFails(b, 2_800, at(1), 50, quota); // 2850: in flight at the clear, inside the grace
-    backOff(b, 3_000, at(1), quota);
-    pullOk(b, 4_000, at(1), 100);
-    return analyze(b.finished(6_000).build()).faults[0]!;
+    pullFails(b, 9_900, at(0), 50, quota); // before the window
+    pullFails(b, 12_000, at(1), 50, quota, headRetries(tiny));
+    pullFails(b, 13_000, at(2), 50, quota); // node-2 is out of scope
+    pullFails(b, 30_000, at(0), 50, quota); // 30050: after the grace
+    pullFails(b, 29_900, at(1), 50, quota); // 29950: in flight at the clear, inside the grace
+    backOff(b, 30_000, at(1), quota);
+    pullOk(b, 40_000, at(1), 100);
+    return analyze(b.finished(60_000).build()).faults[0]!;
   }
 
   test.each([true, false])('observed or planned (fault events: %s): grace, scope, recovery', (withEvents) => {
     const f = scoped(withEvents);
     expect(f.window).toEqual(
-      withEvents ? { startMs: 1_000, endMs: 2_000 } : { startMs: 1_000, endMs: 2_000, planned: true },
+      withEvents ? { startMs: 10_000, endMs: 20_000 } : { startMs: 10_000, endMs: 20_000, planned: true },
     );
     expect(f.affectedPods).toEqual(['pod-1']);
     expect(f.detection).toMatchObject({
-      first: { ms: 250, realMs: 2_500 },
-      perPod: [{ pod: 'pod-1', ms: 250 }],
+      first: { ms: 2_050 },
+      perPod: [{ pod: 'pod-1', ms: 2_050 }],
     });
     expect(f.classification).toEqual({
       counts: { 'rate-limited': 2 },
@@ -131,10 +132,10 @@ describe('fault windows', () => {
       misclassified: 0,
       unclassified: 0,
     });
-    // Running at 4120, counted from the clear (2000).
-    expect(f.recovery).toEqual({ ms: 2_120, realMs: 21_200 });
-    // Only the failure at 1250 precedes the clear: 1250 + 1000 − 2000.
-    expect(f.backoffAtClear).toMatchObject({ maxRemainingMs: 250, maxStepMs: 1_000 });
+    // Running at 40120, counted from the clear (20000).
+    expect(f.recovery).toEqual({ ms: 20_120 });
+    // Only the failure at 12050 precedes the clear: 12050 + 10000 − 20000.
+    expect(f.backoffAtClear).toEqual({ maxRemainingMs: 2_050, maxStepMs: 10_000 });
   });
 
   test('a fault that never clears has no recovery; a pod that never runs again is named', () => {

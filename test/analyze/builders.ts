@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_EXPECTED_CAUSES } from '../../harness/analyze/expected-causes.ts';
-import type { LogEvent } from '../../harness/analyze/run-events.ts';
+import type { LogEvent, RunTiming } from '../../harness/analyze/run-events.ts';
 import { CAUSE_IDS } from '../../harness/classify/index.ts';
 import type { KubeEvent, PodState, PullAttempt, RegistryRequest } from '../../harness/events/types.ts';
 import * as kubelet from '../../harness/kubelet/messages.ts';
@@ -48,17 +48,32 @@ export class LogBuilder {
     return [...this.#events].sort((a, b) => a.atMs - b.atMs || a.seq - b.seq).map((e) => e.event);
   }
 
-  /** `run.started` at 0 with the resolved scenario. */
+  /** `run.started` at 0 with the resolved scenario (and the run clock, absent as in older logs). */
   started(
     s: Scenario,
     environment: Record<string, string> = { runtime: 'node 24.21.0', kubelet: '1.32' },
+    clock?: 'warp' | 'real',
   ): this {
-    return this.add(0, 'run.started', { runId: `${s.name}-20260302-090000`, scenario: s, environment });
+    return this.add(0, 'run.started', {
+      runId: `${s.name}-20260302-090000`,
+      scenario: s,
+      environment,
+      ...(clock === undefined ? {} : { clock }),
+    });
   }
 
-  /** `run.finished`; outcome default `completed`. */
-  finished(atMs: number, outcome: 'completed' | 'interrupted' | 'error' = 'completed', error?: string): this {
-    return this.add(atMs, 'run.finished', { outcome, ...(error === undefined ? {} : { error }) });
+  /** `run.finished`; outcome default `completed`; `timing` as the run clock measured it. */
+  finished(
+    atMs: number,
+    outcome: 'completed' | 'interrupted' | 'error' = 'completed',
+    error?: string,
+    timing?: RunTiming,
+  ): this {
+    return this.add(atMs, 'run.finished', {
+      outcome,
+      ...(error === undefined ? {} : { error }),
+      ...(timing === undefined ? {} : { timing }),
+    });
   }
 
   /** `fault.applied` / `fault.cleared`. */

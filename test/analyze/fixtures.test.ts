@@ -57,11 +57,11 @@ test('a storm of 10,000 pods', async () => {
   expect(quota).toMatchObject({
     window: { startMs: STORM.faultStartMs, endMs: STORM.faultEndMs },
     classification: { counts: { 'rate-limited': 3_270 }, matching: 3_270, misclassified: 0, unclassified: 0 },
-    backoffAtClear: { maxStepMs: 4_000 },
+    backoffAtClear: { maxStepMs: 40_000 },
     unrecoveredPods: [],
   });
   expect(quota!.affectedPods).toHaveLength(1_090);
-  expect(quota!.detection).toMatchObject({ first: { ms: 40, realMs: 400 } });
+  expect(quota!.detection).toMatchObject({ first: { ms: 40 } });
   expect(a.registry).toMatchObject({
     requests: 35_620,
     tooManyRequests: 19_620,

@@ -1,14 +1,6 @@
 /** Nearest-rank percentiles, kubelet's backoff replay, and how durations read. */
 import { describe, expect, test } from 'vitest';
-import {
-  backoffSteps,
-  human,
-  median,
-  nearestRank,
-  percentiles,
-  scaled,
-  span,
-} from '../../harness/analyze/index.ts';
+import { backoffSteps, human, median, nearestRank, percentiles, span } from '../../harness/analyze/index.ts';
 import { naturalCompare, sortNatural } from '../../harness/analyze/time.ts';
 
 const oneToTen = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1];
@@ -43,10 +35,9 @@ describe('nearest-rank percentiles: the sample at rank ⌈p/100 × n⌉', () => 
 describe("kubelet's backoff, replayed", () => {
   test('10 s doubling to 300 s; forgotten after 2 × max without a failure', () => {
     const every = (n: number, gap: number) => Array.from({ length: n }, (_, i) => i * gap);
-    expect(backoffSteps(every(8, 1), 1)).toEqual([10e3, 20e3, 40e3, 80e3, 160e3, 300e3, 300e3, 300e3]);
-    expect(backoffSteps(every(3, 1), 10)).toEqual([1e3, 2e3, 4e3]);
-    expect(backoffSteps([0, 600_000, 600_001], 1)).toEqual([10e3, 20e3, 40e3]);
-    expect(backoffSteps([0, 600_001], 1)).toEqual([10e3, 10e3]);
+    expect(backoffSteps(every(8, 1))).toEqual([10e3, 20e3, 40e3, 80e3, 160e3, 300e3, 300e3, 300e3]);
+    expect(backoffSteps([0, 600_000, 600_001])).toEqual([10e3, 20e3, 40e3]);
+    expect(backoffSteps([0, 600_001])).toEqual([10e3, 10e3]);
   });
 });
 
@@ -62,10 +53,8 @@ describe('durations for people', () => {
     [3_725_000, '1h2m5s'],
   ])('%d ms → %s', (ms, text) => expect(human(ms)).toBe(text));
 
-  test('scaled adds the real-time equivalent only when the scale is not 1', () => {
-    expect(scaled(3_000, 10)).toBe('3s (real 30s)');
-    expect(scaled(3_000, 1)).toBe('3s');
-    expect(span(150, 10)).toEqual({ ms: 150, realMs: 1_500 });
+  test('a span is the measured duration as it is: no real-time double', () => {
+    expect(span(150)).toEqual({ ms: 150 });
   });
 
   test('natural order of pod names', () => {

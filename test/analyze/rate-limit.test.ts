@@ -1,11 +1,11 @@
 /**
- * The passing fixture's run: a quota (limit 0) from 2 s to 6 s scaled (time scale 10) hits three web
- * pods with containerd's real 429 text; each fails three times, backs off 1, 2, 4 s (scaled) and
- * runs again after the quota resets. Every number below follows from the timeline in runs.ts.
+ * The passing fixture's run: a quota (limit 0) from 20 s to 60 s hits three web pods with
+ * containerd's real 429 text; each fails three times, backs off 10, 20, 40 s and runs again after
+ * the quota resets. Every number below follows from the timeline in runs.ts.
  */
 import { describe, expect, test } from 'vitest';
 import { analyze } from '../../harness/analyze/index.ts';
-import { passingRun, tiny } from './fixtures/runs.ts';
+import { PASSING_TIMING, passingRun, tiny } from './fixtures/runs.ts';
 
 const a = analyze(passingRun());
 const [fault] = a.faults;
@@ -19,31 +19,32 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
       description: 'A pull quota hits three web pods; they recover once it resets',
       backend: 'containerd',
       startedAt: '2026-03-02T09:00:00.000Z',
-      finishedAt: '2026-03-02T09:00:12.000Z',
-      durationMs: 12_000,
-      timeScale: 10,
+      finishedAt: '2026-03-02T09:02:00.000Z',
+      durationMs: 120_000,
+      clock: 'warp',
+      timing: PASSING_TIMING,
       outcome: 'completed',
       environment: { runtime: 'node 24.21.0', containerd: '1.7.24', kubelet: '1.32' },
     });
     expect(a.verdict).toBe('pass');
   });
 
-  test('detection: fault start → each pod’s first 429, with real-time equivalents', () => {
+  test('detection: fault start → each pod’s first 429, in scenario time as measured', () => {
     expect(fault).toMatchObject({
       id: 'rate-limit-0',
       fault: 'rate-limit',
-      window: { startMs: 2_000, endMs: 6_000 },
+      window: { startMs: 20_000, endMs: 60_000 },
       expectedCauses: ['rate-limited'],
       affectedPods: web,
     });
     expect(fault!.detection).toEqual({
-      first: { ms: 150, realMs: 1_500 },
-      median: { ms: 340, realMs: 3_400 },
-      last: { ms: 560, realMs: 5_600 },
+      first: { ms: 1_050 },
+      median: { ms: 3_040 },
+      last: { ms: 5_060 },
       perPod: [
-        { pod: web[0], ms: 150 },
-        { pod: web[1], ms: 340 },
-        { pod: web[2], ms: 560 },
+        { pod: web[0], ms: 1_050 },
+        { pod: web[1], ms: 3_040 },
+        { pod: web[2], ms: 5_060 },
       ],
     });
   });
@@ -58,17 +59,12 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
   });
 
   test('recovery is bounded by the backoff left at the clear', () => {
-    // Last runs: 9820, 9920, 10120 → 10120 − 6000.
-    expect(fault!.recovery).toEqual({ ms: 4_120, realMs: 41_200 });
+    // Last runs: 97120, 98120, 100120 → 100120 − 60000.
+    expect(fault!.recovery).toEqual({ ms: 40_120 });
     expect(fault!.failedPods).toEqual(web);
     expect(fault!.unrecoveredPods).toEqual([]);
-    // Last failures 5600, 5700, 5910, each with a 4 s step: 5910 + 4000 − 6000.
-    expect(fault!.backoffAtClear).toEqual({
-      maxRemainingMs: 3_910,
-      maxStepMs: 4_000,
-      realMaxRemainingMs: 39_100,
-      realMaxStepMs: 40_000,
-    });
+    // Last failures 55550, 56640, 58560, each with kubelet's third step (40 s): 58560 + 40000 − 60000.
+    expect(fault!.backoffAtClear).toEqual({ maxRemainingMs: 38_560, maxStepMs: 40_000 });
   });
 
   test('pulls and nearest-rank latency (Pulling → Pulled)', () => {
@@ -104,8 +100,8 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
       node: 'node-0',
       image: tiny.ref,
       states: [
-        { atMs: 400, phase: 'Pending', reason: 'ContainerCreating' },
-        { atMs: 590, phase: 'Running' },
+        { atMs: 4_000, phase: 'Pending', reason: 'ContainerCreating' },
+        { atMs: 4_640, phase: 'Running' },
       ],
       final: { phase: 'Running' },
       digest: tiny.digest,
@@ -119,15 +115,15 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
       'Started',
     ]);
     expect(first!.states.map((s) => [s.atMs, s.reason ?? s.phase])).toEqual([
-      [2100, 'ContainerCreating'],
-      [2150, 'ErrImagePull'],
-      [2600, 'ImagePullBackOff'],
-      [3400, 'ErrImagePull'],
-      [4500, 'ImagePullBackOff'],
-      [5600, 'ErrImagePull'],
-      [7000, 'ImagePullBackOff'],
-      [8500, 'ImagePullBackOff'],
-      [9820, 'Running'],
+      [21_000, 'ContainerCreating'],
+      [21_050, 'ErrImagePull'],
+      [26_000, 'ImagePullBackOff'],
+      [33_550, 'ErrImagePull'],
+      [45_000, 'ImagePullBackOff'],
+      [55_550, 'ErrImagePull'],
+      [70_000, 'ImagePullBackOff'],
+      [85_000, 'ImagePullBackOff'],
+      [97_120, 'Running'],
     ]);
     expect(first!.events).toHaveLength(22);
     expect(first!.lastError).toBe(a.failures[0]!.example);
@@ -151,18 +147,15 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
       bytes: 528 + blobs,
       tooManyRequests: 18,
     });
-    expect(a.registry.perSecond.map((s) => s.byStatus)).toEqual([
-      { '200': 4 },
-      {},
-      { '429': 18 },
-      { '429': 18 },
-      {},
-      { '429': 18 },
-      {},
-      {},
-      {},
-      { '200': 8 },
-      { '200': 4 },
+    // One entry per second from 0 to the last request (100 s), empty seconds included.
+    expect(a.registry.perSecond).toHaveLength(101);
+    const busy = a.registry.perSecond.filter((s) => Object.keys(s.byStatus).length > 0);
+    expect(busy.map((s) => [s.second, s.byStatus])).toEqual([
+      [4, { '200': 4 }],
+      ...[21, 23, 25, 33, 34, 36, 55, 56, 58].map((second) => [second, { '429': 6 }]),
+      [97, { '200': 4 }],
+      [98, { '200': 4 }],
+      [100, { '200': 4 }],
     ]);
   });
 
@@ -184,7 +177,7 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
     });
   });
 
-  test('expectations in sentences, scaled and real', () => {
+  test('expectations in sentences, measured against their bounds as they are', () => {
     expect(
       a.expectations.map(({ description, expected, actual, passed }) => ({
         description,
@@ -194,9 +187,9 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
       })),
     ).toEqual([
       {
-        description: 'rate-limit-0 detected within 3s (real 30s)',
-        expected: 'detected within 3s (real 30s)',
-        actual: 'detected after 150ms (real 1.5s)',
+        description: 'rate-limit-0 detected within 30s',
+        expected: 'detected within 30s',
+        actual: 'detected after 1.1s',
         passed: true,
       },
       {
@@ -206,10 +199,9 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
         passed: true,
       },
       {
-        description: 'rate-limit-0 recovered within 12s (real 2m)',
-        expected: 'recovered within 12s (real 2m)',
-        actual:
-          'recovered after 4.1s (real 41.2s); kubelet backoff had up to 3.9s (real 39.1s) left at the clear',
+        description: 'rate-limit-0 recovered within 2m',
+        expected: 'recovered within 2m',
+        actual: 'recovered after 40.1s; kubelet backoff had up to 38.6s left at the clear',
         passed: true,
       },
       {
@@ -219,9 +211,9 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
         passed: true,
       },
       {
-        description: 'all pods running within 18s (real 3m)',
-        expected: 'all pods running within 18s (real 3m)',
-        actual: 'all 4 pods running after 10.1s (real 1m41s)',
+        description: 'all pods running within 3m',
+        expected: 'all pods running within 3m',
+        actual: 'all 4 pods running after 1m40s',
         passed: true,
       },
       {

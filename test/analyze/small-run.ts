@@ -13,20 +13,15 @@ export const at = (n: number, pod = `pod-${n}`): Placement => ({
 /** containerd's 429 text for `tiny`. */
 export const quota = tooManyRequests(tiny, '127.0.0.1:5000');
 
-/** A resolved scenario: `web` ×3 on three nodes (time scale 1 unless given). */
+/** A resolved scenario: `web` ×3 on three nodes. */
 export function run(
-  options: {
-    faults?: FaultInput[];
-    expectations?: ExpectationInput[];
-    timeScale?: number;
-    nodes?: number;
-  } = {},
+  options: { faults?: FaultInput[]; expectations?: ExpectationInput[]; nodes?: number } = {},
 ) {
   return scenario({
     apiVersion: API_VERSION,
     kind: KIND,
     name: 'basics',
-    backend: { timeScale: options.timeScale ?? 1, nodes: [{ name: 'node', count: options.nodes ?? 3 }] },
+    backend: { nodes: [{ name: 'node', count: options.nodes ?? 3 }] },
     workload: [{ kind: 'deployment', name: 'web', image: 'registry/pullstorm/tiny:1.0', replicas: 3 }],
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.expectations ? { expectations: options.expectations } : {}),

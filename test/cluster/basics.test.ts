@@ -28,7 +28,7 @@ beforeAll(async () => {
   registry = await startFixtureRegistry(images);
   host = hostOf(registry);
   node = await startNode(registry, 'basics-0');
-  c = await clusterOver([node], { timeScale: 20 });
+  c = await clusterOver([node]);
 });
 
 afterAll(() => disposeAll(registry, node, c));
@@ -70,7 +70,6 @@ describe('a pod on a real node', () => {
         uid: pod.uid,
         fieldPath: 'spec.containers{app}',
       },
-      timeScale: 20,
     });
     const states = c!.states('web').map((s) => [s.phase, s.reason, s.imageDigest]);
     const digest = images.find((i) => i.repository === 'pullstorm/tiny')!.root.digest;

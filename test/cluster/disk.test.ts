@@ -36,7 +36,7 @@ afterAll(() => disposeAll(registry, full, gc));
 
 describe('node disk', () => {
   it('a pull larger than the tmpfs root fails with "no space left on device"', async () => {
-    await using c = await clusterOver([full!], { timeScale: 50 });
+    await using c = await clusterOver([full!]);
     const image = `${host}/pullstorm/large:1.0`;
     c.cluster.createPod({ name: 'big', image });
     await c.cluster.waitFor((pods) => pods.some((p) => p.reason === 'ErrImagePull'), 30_000);
@@ -56,7 +56,7 @@ describe('node disk', () => {
     const ref = (n: string) => `${host}/pullstorm/gc-${n}:1.0`;
     for (const n of ['a', 'b', 'c']) await gc!.cri.pullImage(ref(n));
     // GC every 5 min / 100 = 3 s; minimum age 2 min / 100 = 1.2 s.
-    await using c = await clusterOver([gc!], { timeScale: 100 });
+    await using c = await clusterOver([gc!]);
     c.cluster.createPod({ name: 'keeper', image: ref('c') });
     const nodeEvents = () => c.k8sEvents('disk-gc').filter((e) => e.involvedObject.kind === 'Node');
     await c.cluster.waitFor(() => nodeEvents().length > 0, 10_000);

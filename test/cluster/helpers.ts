@@ -14,6 +14,7 @@ import {
   fromContainerdNode,
 } from '../../harness/cluster/index.ts';
 import type { KubeEvent, PodState, RunEvent } from '../../harness/events/types.ts';
+import { createRunClock } from '../../harness/kubelet/run-clock.ts';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../registry-stubs/index.ts';
 import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
@@ -66,9 +67,11 @@ export async function clusterOver(
 ): Promise<TestCluster> {
   const events: RunEvent[] = [];
   const { clusterNodes = [], ...rest } = options;
+  // The run clock the harness runs on: kubelet's real backoff, idle time skipped.
+  const clock = createRunClock('warp');
   const cluster = await createCluster({
     runId: 'test',
-    timeScale: 50,
+    clock,
     ...rest,
     nodes: [...(await Promise.all(nodes.map((n) => fromContainerdNode(n)))), ...clusterNodes],
     emit: (e) => events.push(e),
@@ -81,7 +84,10 @@ export async function clusterOver(
     k8sEvents,
     k8s: (pod) => k8sEvents(pod).map((e) => [e.reason, e.message]),
     states: (pod) => events.filter((e): e is PodState => e.kind === 'pod.state' && e.pod === pod),
-    [Symbol.asyncDispose]: () => cluster.stop(),
+    [Symbol.asyncDispose]: async () => {
+      await cluster.stop();
+      clock.close();
+    },
   };
 }
 

@@ -28,7 +28,7 @@ const timeOf = (e: { time: string }) => Date.parse(e.time);
 
 describe('pull failures', () => {
   it('unknown tag: Failed / BackOff cycles with growing backoff and kubelet waiting reasons', async () => {
-    await using c = await clusterOver([node!], { timeScale: 50 });
+    await using c = await clusterOver([node!]);
     const image = `${host}/pullstorm/tiny:no-such-tag`;
     c.cluster.createPod({ name: 'unknown', image });
     const pullings = () => c.k8sEvents('unknown').filter((e) => e.reason === 'Pulling');
@@ -63,7 +63,7 @@ describe('pull failures', () => {
   });
 
   it('recovers once the missing tag is pushed, and runs', async () => {
-    await using c = await clusterOver([node!], { timeScale: 50 });
+    await using c = await clusterOver([node!]);
     const image = `${host}/pullstorm/tiny:late`;
     c.cluster.createPod({ name: 'late', image });
     await c.cluster.waitFor(() => c.k8s('late').filter(([r]) => r === 'Pulling').length >= 2, 20_000);
@@ -83,7 +83,6 @@ describe('pull failures', () => {
   it('a burst past registryBurst: some pods fail with "pull QPS exceeded", then all run', async () => {
     // 0.1 pulls/s × 20 = 2 tokens a second after a burst of 2; every pod pulls (Always), in parallel.
     await using c = await clusterOver([node!], {
-      timeScale: 20,
       registryPullQPS: 0.1,
       registryBurst: 2,
       serializeImagePulls: false,

@@ -94,9 +94,9 @@ describe('container messages', () => {
 
 describe('options', () => {
   it('reports every problem at once', () => {
-    const bad = { runId: '', nodes: [], emit: 'no', timeScale: 0, imageGCLowThresholdPercent: 90 } as never;
+    const bad = { runId: '', nodes: [], emit: 'no', imageGCLowThresholdPercent: 90 } as never;
     expect(() => resolveClusterOptions(bad)).toThrow(
-      /timeScale must be[\s\S]*runId must be[\s\S]*emit must be[\s\S]*at least one[\s\S]*GC thresholds/,
+      /runId must be[\s\S]*emit must be[\s\S]*at least one[\s\S]*GC thresholds/,
     );
   });
 });
@@ -127,7 +127,7 @@ describe('a cluster of nodes without a container runtime', () => {
     const clock = new ManualClock();
     const nodes = ['v-0', 'v-1', 'v-2'].map((n) => fakeNode(n, clock));
     const out = sink();
-    await using cluster = await createCluster({ runId: 'unit', nodes, emit: out.emit, clock, timeScale: 10 });
+    await using cluster = await createCluster({ runId: 'unit', nodes, emit: out.emit, clock });
     await cluster.createDeployment({ name: 'd', template: { image: 'reg.example/app:1.0' } });
     const scaling = cluster.scale('d', 9, { rampMs: 9_000 });
     await clock.advance(9_000);

@@ -22,14 +22,14 @@ let nodes: VirtualNode[] = [];
 beforeAll(async () => {
   registry = await startRegistry({ images: [tiny!] });
   nodes = Array.from({ length: 4 }, (_, i) =>
-    createVirtualNode({ name: `v-${i}`, clientAddress: loopbackAddress(i), timeScale: 50 }),
+    createVirtualNode({ name: `v-${i}`, clientAddress: loopbackAddress(i) }),
   );
 });
 
 afterAll(() => disposeAll(registry, ...nodes));
 
 it('runs a ramped storm of 12 pods on 4 virtual nodes, 3 each, with the resolved digest', async () => {
-  await using c = await clusterOver([], { timeScale: 50, clusterNodes: nodes.map(fromVirtualNode) });
+  await using c = await clusterOver([], { clusterNodes: nodes.map(fromVirtualNode) });
   const image = `${hostOf(registry!)}/pullstorm/tiny:1.0`;
   await c.cluster.createDeployment({ name: 'v', template: { image } });
   await c.cluster.scale('v', 12, { rampMs: 240 });
@@ -45,7 +45,7 @@ it('runs a ramped storm of 12 pods on 4 virtual nodes, 3 each, with the resolved
 });
 
 it('an unknown tag fails with the same text as on containerd', async () => {
-  await using c = await clusterOver([], { timeScale: 50, clusterNodes: [fromVirtualNode(nodes[0]!)] });
+  await using c = await clusterOver([], { clusterNodes: [fromVirtualNode(nodes[0]!)] });
   const image = `${hostOf(registry!)}/pullstorm/tiny:missing`;
   c.cluster.createPod({ name: 'missing', image });
   await c.cluster.waitFor((ps) => ps.some((p) => p.reason === 'ErrImagePull'), 10_000);
@@ -62,7 +62,6 @@ it('pulls with the pod imagePullSecrets; without them the registry refuses', asy
     },
   });
   await using c = await clusterOver([], {
-    timeScale: 50,
     clusterNodes: [fromVirtualNode(nodes[1]!)],
     pullSecrets: { regcred: { username: 'alice', password: 's3cret' } },
   });

@@ -72,14 +72,14 @@ describe('selectImagesToRemove (image_gc_manager.go)', () => {
     expect(d.amountToFree).toBe(49);
   });
 
-  it('scales imageMinimumGCAge', () => {
+  it('takes imageMinimumGCAge from the policy', () => {
     const d = selectImagesToRemove({
       images: [img('fresh', 300, 30, 1)],
       capacityBytes: 1000,
       usedBytes: 900,
       inUse: new Set(),
       nowMs: NOW,
-      policy: { timeScale: 10 },
+      policy: { minAgeMs: 12_000 },
     });
     expect(d.remove.map((i) => i.id)).toEqual(['fresh']);
   });

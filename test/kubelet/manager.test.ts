@@ -209,13 +209,14 @@ describe('EnsureImageExists event sequences (texts from FACTS.md)', () => {
     expect(c.out.lines()[0]).toBe('InspectFailed Warning Failed to inspect image "": boom');
   });
 
-  it('marks events with the time scale and scales the backoff', async () => {
-    const { out, clock, sync, svc, manager } = setup({ timeScale: 10 });
+  it("backs off kubelet's own 10 s on the clock it is given, then pulls again", async () => {
+    const { clock, sync, svc, manager } = setup();
     svc.failures.set('app:1', [ERR]);
     await sync();
-    expect(out.kube().every((e: KubeEvent) => e.timeScale === 10)).toBe(true);
-    expect(manager.backoff.get('uid-1_app:1')).toBe(1_000);
-    await clock.advance(1_000);
+    expect(manager.backoff.get('uid-1_app:1')).toBe(10_000);
+    await clock.advance(9_999);
+    expect(await sync()).toMatchObject({ ok: false, reason: 'ImagePullBackOff' });
+    await clock.advance(1);
     expect(await sync()).toMatchObject({ ok: true });
   });
 

@@ -82,7 +82,6 @@ describe('kubelet image options', () => {
     expect(c).toMatchObject({
       kubernetesVersion: '1.32',
       minor: 32,
-      timeScale: 1,
       registryPullQPS: 5,
       registryBurst: 10,
       serializeImagePulls: true,
@@ -98,14 +97,13 @@ describe('kubelet image options', () => {
     const bad = () =>
       resolveKubeletImageConfig({
         kubernetesVersion: '2.0',
-        timeScale: 0,
         registryPullQPS: -1,
         serializeImagePulls: true,
         maxParallelImagePulls: 4,
       });
     expect(bad).toThrow(RangeError);
     expect(bad).toThrow(
-      /kubernetesVersion[\s\S]*timeScale[\s\S]*registryPullQPS \(--registry-qps\) -1 must not be a negative number[\s\S]*maxParallelImagePulls cannot be larger than 1 unless SerializeImagePulls/,
+      /kubernetesVersion[\s\S]*registryPullQPS \(--registry-qps\) -1 must not be a negative number[\s\S]*maxParallelImagePulls cannot be larger than 1 unless SerializeImagePulls/,
     );
   });
 });

@@ -5,7 +5,17 @@
  */
 import type { Analysis } from '../../harness/analyze/types.ts';
 import { emptyRegistry, healthyPod, percentiles } from './build.ts';
-import { DIGEST, error429, errorReset, expectation, flakyPod, group, IMAGE, run } from './fixtures.ts';
+import {
+  DIGEST,
+  error429,
+  errorReset,
+  expectation,
+  flakyPod,
+  group,
+  IMAGE,
+  run,
+  timing,
+} from './fixtures.ts';
 
 const NODES = ['node-a', 'node-b', 'node-c', 'node-d'];
 
@@ -45,12 +55,22 @@ export function failingRun(): Analysis {
   const statuses = perSecond().flatMap((s) => Object.entries(s.byStatus));
   const total = (code: string) => statuses.filter(([c]) => c === code).reduce((n, [, v]) => n + v, 0);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     run: run(
       'rate-limit-storm',
       'A Docker Hub-style quota hit by 12 pods, then a registry certificate from an unknown CA on node-d.',
       120_000,
-      10,
+      // A busy harness: three timers fired late, so the report must say durations may be inflated.
+      {
+        clock: 'warp',
+        timing: timing({
+          skippedMs: 64_000,
+          warps: 18,
+          lateTimers: 3,
+          maxLateMs: 420,
+          eventLoopDelay: { p50Ms: 11, p99Ms: 130.5, maxMs: 452 },
+        }),
+      },
     ),
     faults: [
       {
@@ -60,13 +80,13 @@ export function failingRun(): Analysis {
         expectedCauses: ['rate-limited'],
         affectedPods: quotaPods.map((p) => p.pod),
         detection: {
-          first: { ms: 2300, realMs: 23_000 },
-          median: { ms: 4050, realMs: 40_500 },
-          last: { ms: 5800, realMs: 58_000 },
+          first: { ms: 2300 },
+          median: { ms: 4050 },
+          last: { ms: 5800 },
           perPod: quotaPods.map((p, i) => ({ pod: p.pod, ms: 2300 + i * 500 })),
         },
         classification: { counts: { 'rate-limited': 24 }, matching: 24, misclassified: 0, unclassified: 0 },
-        recovery: { ms: 18_500, realMs: 185_000 },
+        recovery: { ms: 18_500 },
         backoffAtClear: { maxRemainingMs: 16_000, maxStepMs: 32_000 },
       },
       {
@@ -143,11 +163,11 @@ export function failingRun(): Analysis {
     },
     expectations: [
       expectation(
-        { type: 'detectedWithin', fault: 'quota', withinMs: 3000 },
+        { type: 'detectedWithin', fault: 'quota', withinMs: 30_000 },
         'quota detected within 30s',
         true,
-        '≤ 30s (3s scaled)',
-        '2.3s (real 23s)',
+        '≤ 30s',
+        '2.3s',
       ),
       expectation(
         { type: 'classifiedAs', fault: 'quota', cause: 'rate-limited' },
@@ -158,16 +178,16 @@ export function failingRun(): Analysis {
       ),
       expectation(
         { type: 'recoveredWithin', fault: 'quota', withinMs: 12_000 },
-        'quota recovered within 2m',
+        'quota recovered within 12s',
         false,
-        '≤ 2m (12s scaled)',
-        '18.5s (real 3m 5s)',
+        '≤ 12s',
+        '18.5s',
       ),
       expectation(
-        { type: 'detectedWithin', fault: 'tls', withinMs: 3000 },
+        { type: 'detectedWithin', fault: 'tls', withinMs: 30_000 },
         'tls detected within 30s',
         false,
-        '≤ 30s (3s scaled)',
+        '≤ 30s',
         'not detected',
       ),
       expectation(
@@ -216,12 +236,13 @@ export function driftRun(): Analysis {
     { ...healthyPod(`app-${i + 3}`, node, ref, 25_000, 1300, i === 2 ? NEW : OLD) },
   ]);
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     run: run(
       'tag-overwrite',
       'app:stable is re-pointed to a new digest at 20 s; nodes must not end up on different content.',
       40_000,
-      1,
+      // Recorded before the run clock, under the old time scale: reports must say so.
+      { clock: 'scaled', legacyTimeScale: 10, timing: null },
     ),
     faults: [
       {

@@ -3,6 +3,7 @@
  * a passing run, a failing run (a 429 wall and a TLS fault never detected), a tag overwrite with
  * digest drift, and a harness error. The 10,000-pod storm is generated in `storm-fixture.ts`.
  */
+import type { RunTiming } from '../../harness/analyze/run-events.ts';
 import type { Analysis, ExpectationResult, PodTimeline } from '../../harness/analyze/types.ts';
 import { CAUSES } from '../../harness/classify/causes.ts';
 import { emptyRegistry, event, failedToPull, healthyPod, iso, percentiles } from './build.ts';
@@ -116,12 +117,33 @@ export function group(
   return { cause, title: info.title, remediation: info.remediation, count, pods, example, evidence };
 }
 
+/** A run clock's measurements: warp, nothing skipped, no timer late, unless overridden. */
+export function timing(
+  overrides: Partial<Omit<RunTiming, 'eventLoopDelay'>> & {
+    eventLoopDelay?: RunTiming['eventLoopDelay'];
+  } = {},
+): RunTiming {
+  return {
+    clock: 'warp',
+    skippedMs: 0,
+    warps: 0,
+    timersFired: 240,
+    lateTimers: 0,
+    maxLateMs: 0,
+    eventLoopDelay: { p50Ms: 10.1, p99Ms: 12.4, maxMs: 21.7 },
+    ...overrides,
+  };
+}
+
+/** The clock fields of a run's metadata. */
+export type ClockFields = Pick<Analysis['run'], 'clock' | 'timing' | 'legacyTimeScale'>;
+
 /** Run metadata of a completed fixture run. */
 export function run(
   scenario: string,
   description: string,
   durationMs: number,
-  timeScale: number,
+  clock: ClockFields,
 ): Analysis['run'] {
   return {
     id: `${scenario}-20261126-190000`,
@@ -131,7 +153,7 @@ export function run(
     startedAt: iso(0),
     finishedAt: iso(durationMs),
     durationMs,
-    timeScale,
+    ...clock,
     outcome: 'completed',
     environment: ENV,
   };
@@ -146,12 +168,12 @@ export function passingRun(): Analysis {
     flakyPod('api-3', 'node-b', 6500, [6700], error503, 19_300),
   ];
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     run: run(
       'registry-5xx-recovery',
       'A 10 s registry outage: pods must see 503s, classify them and recover within a minute.',
       40_000,
-      1,
+      { clock: 'warp', timing: timing({ skippedMs: 12_000, warps: 4 }) },
     ),
     faults: [
       {
@@ -161,16 +183,16 @@ export function passingRun(): Analysis {
         expectedCauses: ['server-error'],
         affectedPods: ['api-2', 'api-3'],
         detection: {
-          first: { ms: 1200, realMs: 1200 },
-          median: { ms: 1450, realMs: 1450 },
-          last: { ms: 1700, realMs: 1700 },
+          first: { ms: 1200 },
+          median: { ms: 1450 },
+          last: { ms: 1700 },
           perPod: [
             { pod: 'api-2', ms: 1200 },
             { pod: 'api-3', ms: 1700 },
           ],
         },
         classification: { counts: { 'server-error': 3 }, matching: 3, misclassified: 0, unclassified: 0 },
-        recovery: { ms: 9800, realMs: 9800 },
+        recovery: { ms: 9800 },
         backoffAtClear: { maxRemainingMs: 8000, maxStepMs: 20_000 },
       },
     ],

@@ -35,6 +35,39 @@ describe('report.json', () => {
     expect(reportDocument(CASES.passing!()).generator).toBe(`pullstorm ${pkg.version}`);
   });
 
+  it('carries the run clock and its timing, and durations as plain ms', () => {
+    const doc = JSON.parse(renderJson(CASES.failing!()));
+    expect(doc.schemaVersion).toBe(2);
+    expect(doc.run.clock).toBe('warp');
+    expect(doc.run.timing).toMatchObject({ clock: 'warp', lateTimers: 3, maxLateMs: 420 });
+    expect(doc.run).not.toHaveProperty('timeScale');
+    expect(doc.faults[0].detection.first).toEqual({ ms: 2300 });
+    expect(doc.faults[0].detection.median).toEqual({ ms: 4050 });
+    expect(doc.faults[0].detection.last).toEqual({ ms: 5800 });
+    expect(doc.faults[0].recovery).toEqual({ ms: 18_500 });
+    const legacy = JSON.parse(renderJson(CASES.drift!()));
+    expect(legacy.run).toMatchObject({ clock: 'scaled', legacyTimeScale: 10, timing: null });
+    expect(validate(legacy, schema)).toEqual([]);
+  });
+
+  it('rejects a run without its clock, an unknown clock, a partial timing, or a real-time double', () => {
+    const doc = JSON.parse(renderJson(CASES.failing!()));
+    delete doc.run.clock;
+    doc.run.timing.eventLoopDelay = { p99Ms: 1 };
+    doc.faults[0].recovery.realMs = 185_000;
+    const errors = validate(doc, schema);
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        '$.run: missing clock',
+        expect.stringContaining('$.run.timing'),
+        expect.stringContaining('$.faults[0].recovery'),
+      ]),
+    );
+    const odd = JSON.parse(renderJson(CASES.passing!()));
+    odd.run.clock = 'fast';
+    expect(validate(odd, schema)).toEqual([expect.stringContaining('$.run.clock: "fast" not in')]);
+  });
+
   // The validator must be able to fail, or the tests above prove nothing.
   it('rejects documents that break the schema', () => {
     const doc = JSON.parse(renderJson(CASES.failing!()));

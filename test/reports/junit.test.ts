@@ -49,9 +49,10 @@ describe('junit.xml structure', () => {
       'tests="6" failures="3" errors="0" skipped="0" time="120.000" timestamp="2026-11-26T19:00:00.000Z"',
     );
     expect(xml).toContain('<testcase classname="rate-limit-storm" name="tls detected within 30s" time="0">');
-    expect(xml).toContain(
-      '<failure message="expected ≤ 30s (3s scaled), actual not detected" type="detectedWithin">',
-    );
+    expect(xml).toContain('<failure message="expected ≤ 30s, actual not detected" type="detectedWithin">');
+    expect(xml).toContain('<property name="clock" value="warp"/>');
+    expect(xml).toContain('<property name="timing.lateTimers" value="3"/>');
+    expect(xml).not.toContain('timeScale');
   });
 
   it('marks every case as an error when the harness failed', () => {

@@ -5,7 +5,7 @@
  */
 import type { Analysis, PodTimeline } from '../../harness/analyze/types.ts';
 import { event, failedToPull, healthyPod, iso, percentiles, random } from './build.ts';
-import { error429, expectation, group, run } from './fixtures.ts';
+import { error429, expectation, group, run, timing } from './fixtures.ts';
 
 const IMAGE = 'registry:5000/pullstorm/tiny:1.0';
 const DIGEST = `sha256:${'5a'.repeat(32)}`;
@@ -107,13 +107,13 @@ export function stormRun(count = 10_000): Analysis {
   const nodes = Array.from({ length: 200 }, (_, i) => `vnode-${String(i).padStart(3, '0')}`);
   const stuck = failing.filter((g) => g.pod.final.phase !== 'Running').length;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     run: {
       ...run(
         'pull-storm-10k',
         '10,000 pods on 200 virtual nodes pull one image at once through a rate-limited registry.',
         180_000,
-        10,
+        { clock: 'warp', timing: timing({ skippedMs: 95_000, warps: 31, timersFired: 41_200 }) },
       ),
       backend: 'virtual',
       startedAt: iso(0),
@@ -126,9 +126,9 @@ export function stormRun(count = 10_000): Analysis {
         expectedCauses: ['rate-limited'],
         affectedPods: failing.map((g) => g.pod.pod),
         detection: {
-          first: { ms: perPod[0]!.ms, realMs: perPod[0]!.ms * 10 },
-          median: { ms: perPod[perPod.length >> 1]!.ms, realMs: perPod[perPod.length >> 1]!.ms * 10 },
-          last: { ms: perPod.at(-1)!.ms, realMs: perPod.at(-1)!.ms * 10 },
+          first: { ms: perPod[0]!.ms },
+          median: { ms: perPod[perPod.length >> 1]!.ms },
+          last: { ms: perPod.at(-1)!.ms },
           perPod,
         },
         classification: {
@@ -186,17 +186,17 @@ export function stormRun(count = 10_000): Analysis {
     },
     expectations: [
       expectation(
-        { type: 'detectedWithin', fault: 'hub-quota', withinMs: 3000 },
+        { type: 'detectedWithin', fault: 'hub-quota', withinMs: 30_000 },
         'hub-quota detected within 30s',
         true,
-        '≤ 30s (3s scaled)',
-        `${perPod[0]!.ms}ms (real ${perPod[0]!.ms / 100}s)`,
+        '≤ 30s',
+        `${perPod[0]!.ms}ms`,
       ),
       expectation(
-        { type: 'recoveredWithin', fault: 'hub-quota', withinMs: 6000 },
+        { type: 'recoveredWithin', fault: 'hub-quota', withinMs: 60_000 },
         'hub-quota recovered within 1m',
         false,
-        '≤ 1m (6s scaled)',
+        '≤ 1m',
         `not recovered: ${stuck} pods still in ImagePullBackOff`,
       ),
       expectation(

@@ -65,7 +65,8 @@ describe('the runner on a detected backend', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as LogEvent);
     const started = events.find((e) => e.kind === 'run.started');
-    expect(started?.kind === 'run.started' && started.scenario.backend.timeScale).toBe(1);
+    expect(started?.kind === 'run.started' && started.scenario.backend.clock).toBe('real');
+    expect(started?.kind === 'run.started' && started.clock).toBe('real');
     // The registry fault went through Backend.applyRegistryFault and the stub answered 503.
     expect(events.some((e) => e.kind === 'fault.applied' && e.id === 'outage')).toBe(true);
     expect(events.some((e) => e.kind === 'registry.request' && e.status === 503)).toBe(true);

@@ -11,10 +11,9 @@ afterAll(removeTempDirs);
 describe('pullstorm run exit codes', () => {
   it('runs two scenarios, prints one table and exits with the worst code (1)', async () => {
     const out = await tempDir('exit');
-    const r = await cli(
-      ['run', 'unknown-tag', 'test/run/fixtures/wrong-expectation.yaml', '--time-scale', '20', '--out', out],
-      { PULLSTORM_STATE_DIR: `${out}/state` },
-    );
+    const r = await cli(['run', 'unknown-tag', 'test/run/fixtures/wrong-expectation.yaml', '--out', out], {
+      PULLSTORM_STATE_DIR: `${out}/state`,
+    });
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/pullstorm unknown-tag \(unknown-tag-\d{8}-\d{6}-[0-9a-f]{4}\): PASS/);
     expect(r.stdout).toMatch(/pullstorm wrong-expectation \(\S+\): FAIL: 1 of 2 expectations failed/);

@@ -27,7 +27,7 @@ describe('applyDefaults', () => {
       backend: {
         type: 'containerd',
         kubernetesVersion: '1.32',
-        timeScale: 1,
+        clock: 'warp',
         kubelet: {
           serializeImagePulls: true,
           registryPullQPS: 5,

@@ -180,7 +180,6 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
         namespace,
         nodeLabel: LABEL_NODE,
         emit: ctx.emit,
-        timeScale: scenario.backend.timeScale,
         nodeEvents: true,
       });
       return cluster;

@@ -208,7 +208,6 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         namespace,
         nodeLabel: 'kubernetes.io/hostname',
         emit: ctx.emit,
-        timeScale: scenario.backend.timeScale,
         image: imageRewriter(stubs),
         ignore: ({ name }) => isStubObject(name),
       });

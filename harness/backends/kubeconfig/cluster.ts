@@ -11,6 +11,7 @@ import { sleepUntil } from '../../cluster/timing.ts';
 import type { PodSpec, PodStatus } from '../../cluster/types.ts';
 import { waitForPods } from '../../cluster/wait.ts';
 import type { RunEvent } from '../../events/types.ts';
+import { systemClock } from '../../kubelet/clock.ts';
 import type { BackendCluster } from '../provider.ts';
 import type { KubeApi } from './api.ts';
 import { deploymentManifest, type ManifestContext, podManifest } from './manifests.ts';
@@ -22,8 +23,6 @@ import { type ReflectOptions, reflect } from './watch.ts';
 export interface KubeClusterOptions extends ManifestContext {
   api: KubeApi;
   emit: (event: RunEvent) => void;
-  /** Stamped on events when ≠ 1 (kubelet's own intervals are never scaled here); default 1. */
-  timeScale?: number;
   /** Also watch Node events in `default` (disk pressure, image GC); only for clusters we own; default false. */
   nodeEvents?: boolean;
   /** Node events before this ISO time are ignored (cluster bring-up noise); default now. */
@@ -42,7 +41,6 @@ export interface KubeClusterOptions extends ManifestContext {
 /** Starts observing and returns the cluster surface; resolves once the first lists are in. */
 export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendCluster> {
   const { api, namespace, runId } = o;
-  const scale = o.timeScale ?? 1;
   const since = o.since ?? new Date().toISOString();
   const rewrite = o.image ?? ((image: string) => image);
   // The run's workload only: a backend's own pods (the in-cluster stubs) share the run label.
@@ -69,7 +67,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
   };
   const onEvent = (type: 'ADDED' | 'MODIFIED' | 'DELETED', raw: CoreV1Event) => {
     if (type === 'DELETED') return; // events expire after an hour; that is not news
-    const event = toKubeEvent(raw, scale);
+    const event = toKubeEvent(raw);
     if (!event) return;
     if (o.ignore?.({ kind: event.involvedObject.kind, name: event.involvedObject.name })) return;
     if (event.involvedObject.kind === 'Node' && event.lastTimestamp < since) return;
@@ -146,7 +144,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     const from = d.replicas;
     const start = Date.now();
     for (let i = 0; i < missing && !signal.aborted && !stopping; i++) {
-      await sleepUntil(start + (i * rampMs) / missing, signal);
+      await sleepUntil(systemClock, start + (i * rampMs) / missing, signal);
       if (signal.aborted || stopping) break;
       d.replicas = from + i + 1;
       await api.scaleDeployment(namespace, name, d.replicas);

@@ -20,7 +20,7 @@ function iso(value: unknown): string | undefined {
 }
 
 /** A core/v1 Event about a Pod or Node as a `k8s.event`; undefined for other objects. */
-export function toKubeEvent(event: CoreV1Event, timeScale = 1): KubeEvent | undefined {
+export function toKubeEvent(event: CoreV1Event): KubeEvent | undefined {
   const o = event.involvedObject;
   if (o?.kind !== 'Pod' && o?.kind !== 'Node') return undefined;
   const series = event.series as { count?: number; lastObservedTime?: unknown } | undefined;
@@ -50,7 +50,6 @@ export function toKubeEvent(event: CoreV1Event, timeScale = 1): KubeEvent | unde
     firstTimestamp: first,
     lastTimestamp: last,
     count: event.count ?? series?.count ?? 1,
-    ...(timeScale !== 1 ? { timeScale } : {}),
   };
 }
 

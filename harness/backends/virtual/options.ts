@@ -1,7 +1,7 @@
 /**
  * Options of a virtual node: typed, defaulted once, every problem reported at once. The timeouts
- * default to containerd's (30 s dial, 10 s TLS handshake, 5 min pull progress) divided by
- * `timeScale`, the harness's `--time-scale`, so CI runs see failures in seconds.
+ * default to containerd's (30 s dial, 10 s TLS handshake, 5 min pull progress) and run on the wall
+ * clock: a pull in flight is real work, which the run clock never skips.
  */
 import { isIP } from 'node:net';
 import type { AuthConfig } from '../../kubelet/image-service.ts';
@@ -24,13 +24,11 @@ export interface VirtualNodeOptions {
   credentials?: Record<string, AuthConfig>;
   /** Keep content bytes (readable through `content()`); default false: hash and drop. */
   keepContent?: boolean;
-  /** Divides the default timeouts; default 1. */
-  timeScale?: number;
-  /** Dial timeout; default 30 000 ms ÷ timeScale. */
+  /** Dial timeout; default 30 000 ms. */
   dialTimeoutMs?: number;
-  /** TLS handshake timeout; default 10 000 ms ÷ timeScale. */
+  /** TLS handshake timeout; default 10 000 ms. */
   tlsHandshakeTimeoutMs?: number;
-  /** Cancel a pull without a body byte for this long; 0 disables; default 300 000 ms ÷ timeScale. */
+  /** Cancel a pull without a body byte for this long; 0 disables; default 300 000 ms. */
   progressTimeoutMs?: number;
   /** User-Agent of every request; default `containerd/v1.7.27`. */
   userAgent?: string;
@@ -77,11 +75,8 @@ export function resolveNodeOptions(o: VirtualNodeOptions): ResolvedNodeOptions {
       `maxConcurrentDownloads must be an integer ≥ 1; got ${JSON.stringify(o?.maxConcurrentDownloads)}`,
     );
   }
-  const scale = o?.timeScale ?? 1;
-  if (!nonNegative(scale) || scale === 0)
-    problems.push(`timeScale must be a positive number; got ${JSON.stringify(o?.timeScale)}`);
   const timeout = (key: 'dialTimeoutMs' | 'tlsHandshakeTimeoutMs' | 'progressTimeoutMs', real: number) => {
-    const value = o?.[key] ?? real / (scale > 0 ? scale : 1);
+    const value = o?.[key] ?? real;
     if (!nonNegative(value))
       problems.push(`${key} must be a number of milliseconds ≥ 0; got ${JSON.stringify(o?.[key])}`);
     return value;

@@ -23,7 +23,7 @@ export const listCommand: CommandModule<object, { json: boolean }> = {
           expected: 'pass',
           roughSeconds: b.roughSeconds,
           suites: [...b.suites],
-          timeScale: scenario.backend.timeScale,
+          ...(b.boundBy ? { boundBy: b.boundBy } : {}),
         };
       }),
     );
@@ -33,11 +33,14 @@ export const listCommand: CommandModule<object, { json: boolean }> = {
     }
     const table = textTable([
       ['name', 'expected', 'duration', 'what it proves'],
-      ...rows.map((r) => [r.name, r.expected, `~${r.roughSeconds}s`, r.proves]),
+      ...rows.map((r) => [r.name, r.expected, `~${r.roughSeconds}s${r.boundBy ? ' *' : ''}`, r.proves]),
     ]);
     const total = rows.filter((r) => r.suites.includes('default')).reduce((n, r) => n + r.roughSeconds, 0);
+    const bound = rows
+      .filter((r) => r.boundBy)
+      .map((r) => `  * ${r.name}: bounded by ${r.boundBy} (real work, never skipped)`);
     process.stdout.write(
-      `${table}\n\npullstorm run (no arguments) runs the default suite: ${rows.length} scenarios, ~${total}s on 2 cores.\n`,
+      `${table}\n\n${bound.join('\n')}\n\nDurations are wall time on 2 cores under the default clock (warp: idle time skipped, real work 1:1).\npullstorm run (no arguments) runs the default suite: ${rows.length} scenarios, ~${total}s on 2 cores.\n`,
     );
   },
 };

@@ -16,6 +16,7 @@ import { UsageError } from '../exit.ts';
 interface RunArgs {
   scenarios: string[];
   suite?: string;
+  clock?: string;
   'time-scale'?: number;
   out?: string;
   retain: boolean;
@@ -68,7 +69,7 @@ function jsonEntry(e: SuiteEntry) {
   };
 }
 
-/** `pullstorm run [scenarios..] [--suite] [--time-scale] [--out] [--retain] [--json]`. */
+/** `pullstorm run [scenarios..] [--suite] [--clock] [--out] [--retain] [--json]`. */
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run [scenarios..]',
   describe: 'Run scenario files or built-in scenarios (default: the default suite) and write their reports',
@@ -84,9 +85,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'run a built-in suite (default when no scenario is given)',
       })
+      .option('clock', {
+        type: 'string',
+        describe:
+          'how scenario time passes on the embedded backend: warp (default: 1:1 while real work is in flight, idle time skipped) or real (1:1 throughout, for calibration); kind and kubeconfig always run real',
+      })
       .option('time-scale', {
         type: 'number',
-        describe: "divide kubelet's intervals and the timeline by N (overrides the scenario's)",
+        hidden: true,
+        describe: 'removed: replaced by the run clock (--clock)',
       })
       .option('out', {
         type: 'string',
@@ -130,9 +137,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
         'Backends:',
       ),
   handler: async (argv) => {
-    const scale = argv['time-scale'];
-    if (scale !== undefined && !(Number.isFinite(scale) && scale >= 1)) {
-      throw new UsageError(`--time-scale: expected a number of at least 1, got ${scale}`);
+    if (argv['time-scale'] !== undefined) {
+      throw new UsageError(
+        `--time-scale was removed, got --time-scale ${argv['time-scale']}: the run clock now skips idle time instead of scaling it, so runs are fast and every duration is what a real cluster would show; drop the flag (or use --clock real to run 1:1)`,
+      );
+    }
+    const clock = argv.clock;
+    if (clock !== undefined && clock !== 'warp' && clock !== 'real') {
+      throw new UsageError(`--clock: expected warp or real, got '${clock}'`);
     }
     if (argv.suite !== undefined && argv.scenarios.length > 0) {
       throw new UsageError('expected scenarios or --suite, got both');
@@ -140,7 +152,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const files =
       argv.scenarios.length > 0 ? scenarioFiles(argv.scenarios) : suiteFiles(argv.suite ?? 'default');
     const loaded = await loadScenarios(files, {
-      ...(scale !== undefined ? { timeScale: scale } : {}),
+      ...(clock !== undefined ? { clock } : {}),
       ...(argv.backend !== undefined ? { backend: argv.backend } : {}),
     });
     if (argv.retain && loaded.length > 1) {

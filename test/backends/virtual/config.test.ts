@@ -74,13 +74,13 @@ describe('hosts.toml as containerd reads it', () => {
 });
 
 describe('options', () => {
-  test('defaults: linux/amd64, 3 downloads, containerd timeouts divided by timeScale', () => {
-    expect(resolveNodeOptions({ name: 'n', timeScale: 10 })).toMatchObject({
+  test("defaults: linux/amd64, 3 downloads, containerd's own timeouts", () => {
+    expect(resolveNodeOptions({ name: 'n' })).toMatchObject({
       platform: { os: 'linux', architecture: 'amd64' },
       maxConcurrentDownloads: 3,
-      dialTimeoutMs: 3000,
-      tlsHandshakeTimeoutMs: 1000,
-      progressTimeoutMs: 30_000,
+      dialTimeoutMs: 30_000,
+      tlsHandshakeTimeoutMs: 10_000,
+      progressTimeoutMs: 300_000,
       keepContent: false,
     });
   });

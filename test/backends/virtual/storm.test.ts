@@ -14,7 +14,7 @@ test('a storm of 200 virtual nodes pulls pullstorm/large, each from its own addr
   await using registry = await startRegistry({ images: [bundle('large')], onRequest: rec.onRequest });
   const ref = `${registry.host}:${registry.port}/pullstorm/large:1.0`;
   const nodes = Array.from({ length: 200 }, (_, i) =>
-    createVirtualNode({ name: `storm-${i}`, clientAddress: loopbackAddress(i), timeScale: 10 }),
+    createVirtualNode({ name: `storm-${i}`, clientAddress: loopbackAddress(i) }),
   );
   const started = performance.now();
   const results = await Promise.allSettled(nodes.map((n) => n.pullImage(ref)));
