@@ -34,7 +34,7 @@ export interface RunTiming {
   warps: number;
   /** Timers fired. */
   timersFired: number;
-  /** Timers that fired more than 50 ms late on the wall clock (a busy event loop). */
+  /** Timers that fired more than 250 ms late on the wall clock (a busy event loop). */
   lateTimers: number;
   /** The latest of those, ms. */
   maxLateMs: number;

@@ -41,7 +41,7 @@ export interface ClockStats {
 }
 
 /** A timer firing this much later than due (a busy event loop) counts as late. */
-export const LATE_MS = 50;
+export const LATE_MS = 250;
 
 /** A clock a run reads everything from, that knows when real work is in flight. */
 export interface RunClock extends Clock, WorkTracker {

@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs the benchmarks, prints Markdown tables and writes them to bench/RESULTS.md.
- * `--only registry`, `--only cluster` or `--only faults` runs one (its tables replace its own section; the other's
+ * `--only registry`, `--only cluster`, `--only faults` or `--only clock` runs one (its tables replace its own section; the other's
  * last results stay). Speed targets live here, never in timed tests.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runtimeVersion } from '../../harness/runtime.ts';
+import { clockBench, clockMarkdown } from './clock.ts';
 import { clusterBench } from './cluster.ts';
 import { clusterMarkdown } from './cluster-report.ts';
 import { faultLayerMarkdown } from './faults.ts';
@@ -19,6 +20,8 @@ const benchmarks = {
   cluster: async (footer: string) => clusterMarkdown(await clusterBench(), footer),
   faults: async (footer: string) =>
     [...(await faultLayerMarkdown()), `${footer}; the client is curl.`].join('\n'),
+  clock: async (footer: string) =>
+    clockMarkdown(await clockBench((line) => process.stderr.write(`${line}\n`)), footer),
 };
 type Name = keyof typeof benchmarks;
 const names = Object.keys(benchmarks) as Name[];

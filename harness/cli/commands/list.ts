@@ -32,15 +32,22 @@ export const listCommand: CommandModule<object, { json: boolean }> = {
       return;
     }
     const table = textTable([
-      ['name', 'expected', 'duration', 'what it proves'],
-      ...rows.map((r) => [r.name, r.expected, `~${r.roughSeconds}s${r.boundBy ? ' *' : ''}`, r.proves]),
+      ['name', 'expected', 'duration', 'suite', 'what it proves'],
+      ...rows.map((r) => [
+        r.name,
+        r.expected,
+        `~${r.roughSeconds}s${r.boundBy ? ' *' : ''}`,
+        r.suites.join(','),
+        r.proves,
+      ]),
     ]);
-    const total = rows.filter((r) => r.suites.includes('default')).reduce((n, r) => n + r.roughSeconds, 0);
+    const suite = rows.filter((r) => r.suites.includes('default'));
+    const total = suite.reduce((n, r) => n + r.roughSeconds, 0);
     const bound = rows
       .filter((r) => r.boundBy)
       .map((r) => `  * ${r.name}: bounded by ${r.boundBy} (real work, never skipped)`);
     process.stdout.write(
-      `${table}\n\n${bound.join('\n')}\n\nDurations are wall time on 2 cores under the default clock (warp: idle time skipped, real work 1:1).\npullstorm run (no arguments) runs the default suite: ${rows.length} scenarios, ~${total}s on 2 cores.\n`,
+      `${table}\n\n${bound.join('\n')}\n\nDurations are wall time on 2 cores under the default clock (warp: idle time skipped, real work 1:1).\npullstorm run (no arguments) runs the default suite: ${suite.length} scenarios, ~${total}s on 2 cores; pullstorm run --suite long runs the others.\n`,
     );
   },
 };
