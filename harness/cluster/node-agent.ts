@@ -1,7 +1,7 @@
 /**
  * The kubelet side of one node, minus the pod workers: the image manager (pull policy, backoff, QPS,
- * puller, events) over the node's ImageService, a `node.disk` reading every 10 s, and image GC every
- * 5 min, both divided by the time scale.
+ * puller, events) over the node's ImageService, a `node.disk` reading every 10 s (every minute on a
+ * node without a size-limited disk), and image GC every 5 min, all on the run clock.
  *
  * Disk figures follow kubelet with cadvisor: capacity and free space from statfs of the image
  * filesystem (`ClusterNode.fsStats`), else CRI ImageFsInfo. GC runs only where that capacity is known

@@ -10,6 +10,7 @@
  * `real` runs 1:1 (calibration, or watching a run); it has the same interface, so code never asks
  * which clock it has.
  */
+import { setImmediate } from 'node:timers';
 import type { Clock } from './clock.ts';
 import { TimerQueue } from './timer-queue.ts';
 

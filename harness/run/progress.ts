@@ -10,8 +10,8 @@ import { human } from '../analyze/time.ts';
 export interface Progress {
   /** The runner entered a phase (`provision`, `workload`, …). */
   phase(name: string): void;
-  /** Scenario time zero: elapsed counts from here. */
-  started(): void;
+  /** Scenario time zero: elapsed counts from here, on `now` (the run clock; default the wall clock). */
+  started(now?: () => number): void;
   /** Every event of the log. */
   event(event: LogEvent): void;
   /** A line worth keeping (teardown notes, warnings), printed above the live block. */
@@ -35,6 +35,7 @@ export function createProgress(o: ProgressOptions): Progress {
   const live = o.live ?? (stream.isTTY === true && !process.env.CI);
   const begun = Date.now();
   let zero: number | undefined;
+  let now = Date.now;
   let phase = 'start';
   const pods = new Map<string, string>();
   const faults = new Map<string, string>();
@@ -44,7 +45,7 @@ export function createProgress(o: ProgressOptions): Progress {
   const write = (text: string) => stream.write(text);
 
   const elapsed = () => {
-    const ms = Date.now() - (zero ?? begun);
+    const ms = zero === undefined ? Date.now() - begun : now() - zero;
     return zero === undefined ? `${(ms / 1000).toFixed(1)}s` : human(ms);
   };
   const summary = () => {
@@ -90,8 +91,9 @@ export function createProgress(o: ProgressOptions): Progress {
       phase = name;
       if (!live) line(`${o.scenario}: ${name}`);
     },
-    started() {
-      zero = Date.now();
+    started(clock) {
+      now = clock ?? Date.now;
+      zero = now();
     },
     event(event) {
       if (event.kind === 'pod.state') {

@@ -171,7 +171,7 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
     );
     Object.assign(environment, backend.versions?.(), { provisionMs: String(Date.now() - begun) });
     writeStarted();
-    progress.started();
+    progress.started(() => clock.now());
     phase('workload');
     const timeline = startTimeline({
       scenario,

@@ -120,12 +120,12 @@ describe('a pod on a real node', () => {
       )
     ).filter((p) => p.name === 'arm');
     const podDesc = `arm_default(${pod.uid})`;
-    // First exit: restarted at once (no backoff entry yet); second exit: 10 s / 20 = 500 ms backoff.
+    // First exit: restarted at once (no backoff entry yet); second exit: kubelet's 10 s backoff.
     expect(state!.restartCount).toBe(1);
     expect(state!.phase).toBe('Running');
     expect(state!.message).toMatch(
       new RegExp(
-        `^back-off 500ms restarting failed container=app pod=arm_default\\(${pod.uid}\\); last terminated: exit code 1, reason Error, log: exec /pullstorm: exec format error$`,
+        `^back-off 10s restarting failed container=app pod=arm_default\\(${pod.uid}\\); last terminated: exit code 1, reason Error, log: exec /pullstorm: exec format error$`,
       ),
     );
     const events = c!.k8s('arm');

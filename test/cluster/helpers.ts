@@ -14,7 +14,7 @@ import {
   fromContainerdNode,
 } from '../../harness/cluster/index.ts';
 import type { KubeEvent, PodState, RunEvent } from '../../harness/events/types.ts';
-import { createRunClock } from '../../harness/kubelet/run-clock.ts';
+import { createRunClock, type RunClock } from '../../harness/kubelet/run-clock.ts';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../registry-stubs/index.ts';
 import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
@@ -51,6 +51,8 @@ export function startNode(
 /** A cluster over real nodes with its event log. */
 export interface TestCluster extends AsyncDisposable {
   cluster: Cluster;
+  /** The run clock the cluster runs on (warp). */
+  clock: RunClock;
   events: RunEvent[];
   /** `[reason, message]` of the k8s events about `pod`, in order. */
   k8s(pod: string): [string, string][];
@@ -80,6 +82,7 @@ export async function clusterOver(
     events.filter((e): e is KubeEvent => e.kind === 'k8s.event' && e.involvedObject.name === pod);
   return {
     cluster,
+    clock,
     events,
     k8sEvents,
     k8s: (pod) => k8sEvents(pod).map((e) => [e.reason, e.message]),

@@ -1,6 +1,6 @@
 /**
  * Image pull failures through the embedded cluster on a real containerd node: an unknown tag backs
- * off 10 s doubling (scaled by 50: 200, 400, 800 ms) with kubelet's waiting reasons and texts; the
+ * off 10 s doubling (10, 20, 40 s of scenario time on the run clock) with kubelet's waiting reasons and texts; the
  * same failure recovers once the tag is pushed; and a burst of pods past registryBurst meets
  * kubelet's QPS limiter (`pull QPS exceeded`) and still ends Running.
  */
@@ -42,13 +42,13 @@ describe('pull failures', () => {
     expect(events).toContainEqual(['Failed', 'Error: ImagePullBackOff']);
     const backOff = c.k8sEvents('unknown').find((e) => e.reason === 'BackOff')!;
     expect(backOff.type).toBe('Normal');
-    // Gaps between pulls: at least the backoff (10 s, 20 s, 40 s scaled by 50), at most backoff plus
-    // one requeue period (15 s / 50 = 300 ms) and some slack for a loaded machine.
+    // Gaps between pulls in scenario time: at least kubelet's backoff (10 s, 20 s, 40 s), at most the
+    // backoff plus one pod worker requeue (10–15 s) and a second of slack for a loaded machine.
     const times = pullings().map(timeOf);
     const gaps = times.slice(1, 4).map((t, i) => t - times[i]!);
-    [200, 400, 800].forEach((backoff, i) => {
+    [10_000, 20_000, 40_000].forEach((backoff, i) => {
       expect(gaps[i]).toBeGreaterThanOrEqual(backoff);
-      expect(gaps[i]).toBeLessThan(backoff + 300 + 400);
+      expect(gaps[i]).toBeLessThan(backoff + 15_000 + 1_000);
     });
     const reasons = c.states('unknown').map((s) => s.reason);
     expect(reasons.slice(0, 4)).toEqual([
@@ -67,13 +67,14 @@ describe('pull failures', () => {
     const image = `${host}/pullstorm/tiny:late`;
     c.cluster.createPod({ name: 'late', image });
     await c.cluster.waitFor(() => c.k8s('late').filter(([r]) => r === 'Pulling').length >= 2, 20_000);
-    const pushedAt = Date.now();
+    const pushedAt = c.clock.now();
     await seed(registry!.store, retagged(tinyBundle!, 'pullstorm/tiny', 'late'));
     const [pod] = (
       await c.cluster.waitFor((pods) => pods.some((p) => p.name === 'late' && p.phase === 'Running'), 20_000)
     ).filter((p) => p.name === 'late');
-    // Bounded by the backoff in force when the tag appeared (at most 40 s / 50) plus one requeue.
-    expect(Date.now() - pushedAt).toBeLessThan(800 + 300 + 700);
+    // Bounded by the backoff in force when the tag appeared (at most 40 s) plus one requeue (15 s).
+    const running = c.states('late').find((s) => s.phase === 'Running')!;
+    expect(Date.parse(running.time) - pushedAt).toBeLessThan(40_000 + 15_000 + 1_000);
     expect(pod!.imageDigest).toBe(tinyBundle!.root.digest);
     const pulled = c.k8s('late').filter(([r]) => r === 'Pulled');
     expect(pulled[0]![1]).toMatch(new RegExp(`^Successfully pulled image "${image}" in `));

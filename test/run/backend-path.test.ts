@@ -59,7 +59,7 @@ describe('the runner on a detected backend', () => {
     // Every candidate tried is logged, in order; the broken one did not stop detection.
     expect(notes).toContain('backend kind (broken on purpose): broken: Docker is not available: test');
     expect(notes).toContain('backend embedded, answering for kind: ready (test candidate)');
-    expect(notes.join('\n')).toContain('time scale 10 ignored: a real kubelet (kind) runs in real time');
+    expect(notes.join('\n')).toContain('clock warp ignored: a real kubelet (kind) runs in real time');
     const events = (await readFile(result.eventsFile, 'utf8'))
       .trim()
       .split('\n')

@@ -91,7 +91,7 @@ const scenario = {
   backend: {
     type: 'kubeconfig',
     nodes: [{ name: 'node', group: 'node', kind: 'real', platform: 'linux/amd64' }],
-    timeScale: 1,
+    clock: 'real',
   },
   registries: [
     {

@@ -18,7 +18,7 @@ const id = (context: string, cluster = 'c', server = 'https://10.0.0.1:6443') =>
   cluster,
   server,
 });
-const scenario = { backend: { nodes: [], timeScale: 1 }, registries: [], faults: [] } as unknown as Scenario;
+const scenario = { backend: { nodes: [], clock: 'real' }, registries: [], faults: [] } as unknown as Scenario;
 const ctx = { runId: 'r1', outDir: '/tmp/unused', emit: () => undefined };
 
 describe('production heuristic', () => {
