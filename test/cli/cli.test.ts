@@ -48,6 +48,8 @@ describe('pullstorm CLI', () => {
     [['bogus'], /Unknown argument: bogus/],
     [[], /expected a command/],
     [['serve', '--port', '70000'], /--port: expected an integer from 0 to 65535, got 70000/],
+    [['run', 'refused', '--time-scale', '10'], /--time-scale was removed, got --time-scale 10: .*--clock real/],
+    [['run', 'refused', '--clock', 'fast'], /--clock: expected warp or real, got 'fast'/],
     [['serve', '--auth', 'token'], /--auth token: expected at least one --user <name>:<password>, got none/],
     [
       ['serve', '--auth', 'basic', '--user', 'nopassword'],
