@@ -35,6 +35,7 @@ export type { FaultEngine, FaultEvent, FaultSpec, FaultSummary } from './faults/
 export {
   EVENTS_PATH,
   FEED_CAPACITY,
+  FEED_MAX_BYTES,
   FEED_PAGE_MAX,
   FEED_WAIT_MAX_MS,
   type FeedEvent,

@@ -7,7 +7,9 @@
  * limit still adds its headers to an inner fault's 404). Every touched request is reported once
  * per fault (`fault.hit`) and carries the faults' names into its request event (`faults`).
  */
+
 import type { FaultHit } from '../../harness/events/types.ts';
+import { clip } from '../bounded.ts';
 import type { RegistryContext, RegistryMiddleware } from '../context.ts';
 import { toRegistryError } from '../errors.ts';
 import { replaceResponse } from './http.ts';
@@ -54,11 +56,12 @@ export function createLayer(now: () => number, emit: (event: FaultHit) => void) 
       id: entry.id,
       fault: entry.fault.name,
       method: c.req.method,
-      path: c.req.path,
+      path: clip(c.req.path),
       route: c.get('route'),
     };
+    const repository = c.get('repository');
     const optional = {
-      repository: c.get('repository'),
+      repository: repository === undefined ? undefined : clip(repository),
       endpoint: c.get('endpoint'),
       client: c.get('client'),
     };

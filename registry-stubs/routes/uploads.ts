@@ -2,6 +2,7 @@
  * `/v2/<name>/blobs/uploads/[<id>]`: monolithic `POST ?digest=`, POST then PUT, chunked PATCH
  * (in order, `Content-Range: a-b`), status GET, cancel DELETE and cross-repository mount.
  */
+import { clip } from '../bounded.ts';
 import type { RegistryContext } from '../context.ts';
 import { RegistryError } from '../errors.ts';
 import { nameProblem, parseDigest } from '../grammar.ts';
@@ -27,7 +28,7 @@ function digestParam(c: RegistryContext, name: string): string {
   }
   const parsed = parseDigest(value);
   if (typeof parsed === 'string')
-    throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: value } });
+    throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: clip(value) } });
   return value;
 }
 

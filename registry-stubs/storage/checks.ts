@@ -2,6 +2,7 @@
  * Argument checks every store runs, so a store used directly (seeding, the fault engine) is as
  * strict as the HTTP routes, and the disk store never builds a path from an unchecked string.
  */
+import { clip } from '../bounded.ts';
 import { digestOf } from '../digest.ts';
 import { RegistryError } from '../errors.ts';
 import { nameProblem, type ParsedDigest, parseDigest, tagProblem } from '../grammar.ts';
@@ -9,20 +10,22 @@ import { nameProblem, type ParsedDigest, parseDigest, tagProblem } from '../gram
 /** Throws NAME_INVALID unless `name` is a valid repository name. */
 export function assertName(name: string): void {
   const problem = nameProblem(name);
-  if (problem !== undefined) throw new RegistryError('NAME_INVALID', problem, { detail: { name } });
+  if (problem !== undefined)
+    throw new RegistryError('NAME_INVALID', problem, { detail: { name: clip(name) } });
 }
 
 /** Throws DIGEST_INVALID unless `digest` is a supported digest; returns its parts. */
 export function assertDigest(digest: string): ParsedDigest {
   const parsed = parseDigest(digest);
-  if (typeof parsed === 'string') throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest } });
+  if (typeof parsed === 'string')
+    throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: clip(digest) } });
   return parsed;
 }
 
 /** Throws TAG_INVALID unless `tag` is a valid tag. */
 export function assertTag(tag: string): void {
   const problem = tagProblem(tag);
-  if (problem !== undefined) throw new RegistryError('TAG_INVALID', problem, { detail: { tag } });
+  if (problem !== undefined) throw new RegistryError('TAG_INVALID', problem, { detail: { tag: clip(tag) } });
 }
 
 /** Throws DIGEST_INVALID unless `bytes` hash to `digest`. */
