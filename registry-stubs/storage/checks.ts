@@ -69,3 +69,12 @@ export function lengthMismatch(expected: number, actual: number): RegistryError 
 export function isUploadId(id: string): boolean {
   return /^[A-Za-z0-9-]{1,64}$/.test(id);
 }
+
+/** The 413 for a chunk the memory store has no room for; the connection closes (its unread rest is not wanted). */
+export function uploadMemoryFull(budget: number): RegistryError {
+  return new RegistryError(
+    'BLOB_UPLOAD_INVALID',
+    `the memory store holds at most ${budget} bytes of unfinished uploads, and this chunk would pass that; finish or cancel other uploads, or serve with disk storage (--storage <dir>) for larger pushes`,
+    { status: 413, detail: { limit: budget }, headers: { Connection: 'close' } },
+  );
+}
