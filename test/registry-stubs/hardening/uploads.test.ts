@@ -33,10 +33,10 @@ describe('blob size', () => {
   it('a 2 GiB monolithic upload to the memory store is 413 from Content-Length, before the body is read', async () => {
     const app = createRegistryApp();
     const body = lazyBody(2 * 1024 ** 3);
-    const res = await app.request(
-      `/v2/a/blobs/uploads/?digest=sha256:${'0'.repeat(64)}`,
-      { ...chunked(body.stream, { 'Content-Length': String(2 * 1024 ** 3) }), method: 'POST' },
-    );
+    const res = await app.request(`/v2/a/blobs/uploads/?digest=sha256:${'0'.repeat(64)}`, {
+      ...chunked(body.stream, { 'Content-Length': String(2 * 1024 ** 3) }),
+      method: 'POST',
+    });
     expect(res.status).toBe(413);
     expect(await errorCode(res)).toBe('BLOB_UPLOAD_INVALID');
     expect(body.pulled()).toBeLessThan(1024 ** 2);
