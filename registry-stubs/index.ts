@@ -20,7 +20,7 @@ import {
   type TlsOptions,
 } from './listen.ts';
 import type { ImageBundle } from './oci/types.ts';
-import { createUploadGuard } from './routes/upload-guard.ts';
+import { createUploadGuard, sweepEvery } from './routes/upload-guard.ts';
 import { seed } from './seed.ts';
 import { createStore } from './storage/index.ts';
 import type { StorageOptions, Store } from './storage/types.ts';
@@ -164,18 +164,13 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     limits,
     uploads,
   });
-  // Stale upload sessions go even when nobody starts a new one (which also sweeps, when due).
-  const sweeper = setInterval(
-    () => void uploads.sweep().catch(() => {}),
-    Math.min(limits.uploadMaxAgeMs / 4, 60_000),
-  );
-  sweeper.unref();
   if (net !== undefined) {
     const doors = await listenThroughDoors(app.fetch, { endpoints: endpoints!, tls, faults: net, limits });
     const first = doors.endpoints[0]!;
     const side = await listenForControl(controlListener, control, first.url, tls, limits, doors.close);
+    const stopSweeping = sweepEvery(uploads, limits);
     const close = async () => {
-      clearInterval(sweeper);
+      stopSweeping();
       feed?.close();
       await net.clearAll();
       await Promise.all([doors.close(), side?.close()]);
@@ -193,8 +188,9 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   }
   const listener = await listen(app.fetch, { host, port, tls, limits });
   const side = await listenForControl(controlListener, control, listener.url, tls, limits, listener.close);
+  const stopSweeping = sweepEvery(uploads, limits);
   const close = async () => {
-    clearInterval(sweeper);
+    stopSweeping();
     feed?.close();
     await Promise.all([listener.close(), side?.close()]);
   };

@@ -93,3 +93,13 @@ export function createUploadGuard(store: Store, limits: ResolvedLimits, now: () 
     sweep,
   };
 }
+
+/** Sweeps `guard` on a timer, so stale sessions go even when nobody starts a new one; returns the stop. */
+export function sweepEvery(guard: UploadGuard, limits: ResolvedLimits): () => void {
+  const timer = setInterval(
+    () => void guard.sweep().catch(() => {}),
+    Math.min(limits.uploadMaxAgeMs / 4, 60_000),
+  );
+  timer.unref();
+  return () => clearInterval(timer);
+}
