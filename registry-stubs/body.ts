@@ -53,3 +53,16 @@ export async function readLimited(request: Request, limit: number): Promise<Uint
 export async function readTextLimited(request: Request, limit: number): Promise<string> {
   return new TextDecoder().decode(await readLimited(request, limit));
 }
+
+// One read per request: a fault layer and the handler may both want the same form body.
+const texts = new WeakMap<Request, Promise<string>>();
+
+/** {@link readTextLimited}, once per request: later calls get the same text (or the same error). */
+export function readTextOnce(request: Request, limit: number): Promise<string> {
+  let text = texts.get(request);
+  if (text === undefined) {
+    text = readTextLimited(request, limit);
+    texts.set(request, text);
+  }
+  return text;
+}

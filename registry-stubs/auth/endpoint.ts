@@ -4,7 +4,7 @@
  * `password` or `refresh_token`). A requested scope is granted only as far as the rules allow,
  * like Docker Hub: asking for more is not an error, the token just carries less.
  */
-import { BodyTooLarge, readTextLimited } from '../body.ts';
+import { BodyTooLarge, readTextOnce } from '../body.ts';
 import type { Action, RegistryContext } from '../context.ts';
 import { RegistryError } from '../errors.ts';
 import { allowedActions, catalogScope, parseScope, type ScopeEntry } from './access.ts';
@@ -105,10 +105,10 @@ export async function getToken(c: RegistryContext, auth: AuthRuntime): Promise<R
 /** Largest token request form: 64 KiB (a password grant with a few scopes is well under 1 KiB). */
 const MAX_FORM_BYTES = 64 * 1024;
 
-/** The form body, read with a ceiling; 413 past it. */
-async function tokenForm(c: RegistryContext): Promise<string> {
+/** The form body, read once (the fault layer may have read it) with a ceiling; 413 past it. */
+export async function tokenForm(c: RegistryContext): Promise<string> {
   try {
-    return await readTextLimited(c.req.raw, MAX_FORM_BYTES);
+    return await readTextOnce(c.req.raw, MAX_FORM_BYTES);
   } catch (err) {
     if (!(err instanceof BodyTooLarge)) throw err;
     throw new RegistryError('SIZE_INVALID', `token request form: ${err.message}`, {

@@ -9,6 +9,7 @@
  */
 
 import type { FaultHit } from '../../harness/events/types.ts';
+import { tokenForm } from '../auth/endpoint.ts';
 import { clip } from '../bounded.ts';
 import type { RegistryContext, RegistryMiddleware } from '../context.ts';
 import { toRegistryError } from '../errors.ts';
@@ -121,12 +122,12 @@ export function createLayer(now: () => number, emit: (event: FaultHit) => void) 
 
 /**
  * The repositories a token request asks for in its `scope` parameters (query for GET, form body
- * for POST; Hono caches the body, so the token handler still reads it).
+ * for POST, read once with the token handler's ceiling, so the handler still reads it).
  */
 async function tokenRepositories(c: RegistryContext): Promise<string[]> {
   const scopes =
     c.req.method === 'POST'
-      ? new URLSearchParams(await c.req.text()).getAll('scope')
+      ? new URLSearchParams(await tokenForm(c)).getAll('scope')
       : (c.req.queries('scope') ?? []);
   return scopes
     .flatMap((s) => s.split(' '))
