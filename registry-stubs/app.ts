@@ -10,8 +10,10 @@ import { classifyPath } from './classify.ts';
 import type { RegistryContext, RegistryEnv, RegistryMiddleware } from './context.ts';
 import { toRegistryError } from './errors.ts';
 import { observeRequests, type RequestListener } from './events.ts';
+import { type RegistryLimits, resolveLimits } from './limits.ts';
 import { endpointOf } from './listen.ts';
 import { dispatch, validateTarget } from './routes/dispatch.ts';
+import { createUploadGuard, type UploadGuard } from './routes/upload-guard.ts';
 import { MemoryStore } from './storage/memory.ts';
 import type { Store } from './storage/types.ts';
 import { trackRequests, type WorkTracker } from './work.ts';
@@ -36,6 +38,10 @@ export interface RegistryAppOptions {
   endpointName?: (c: RegistryContext) => string | undefined;
   /** Handles `/_pullstorm/*` (the fault control API) before observation, faults and auth; default none. */
   control?: RegistryMiddleware;
+  /** Limits and timeouts (limits.ts); the app enforces the upload ones; default `DEFAULT_LIMITS`. */
+  limits?: RegistryLimits;
+  /** The upload guard to use (startRegistry passes its own, to sweep it on a timer); default a new one. */
+  uploads?: UploadGuard;
 }
 
 /**
@@ -50,7 +56,9 @@ export function socketAddress(c: RegistryContext): string | undefined {
 /** Creates the registry app. */
 export function createRegistryApp(options: RegistryAppOptions = {}): Hono<RegistryEnv> {
   const now = options.now ?? Date.now;
-  const store = options.store ?? new MemoryStore();
+  const limits = resolveLimits(options.limits);
+  const store = options.store ?? new MemoryStore({ now, uploadMemoryBytes: limits.uploadMemoryBytes });
+  const uploads = options.uploads ?? createUploadGuard(store, limits, now);
   const auth = createAuthRuntime(options.auth, now);
   const clientAddress = options.clientAddress ?? socketAddress;
   const endpointName = options.endpointName ?? endpointOf;
@@ -82,6 +90,6 @@ export function createRegistryApp(options: RegistryAppOptions = {}): Hono<Regist
   for (const layer of options.layers ?? []) app.use('*', layer);
   app.use('*', validateTarget);
   app.use('*', authorize(auth));
-  app.all('*', dispatch({ store, auth }));
+  app.all('*', dispatch({ store, auth, uploads }));
   return app;
 }

@@ -2,7 +2,13 @@
  * Request observation: one `registry.request` event per finished request, emitted when the
  * response body has been handed on completely (or the client went away), so `bytes` counts what
  * was really sent, after any fault layer changed the body.
+ *
+ * Every request is recorded, credentials or not (a harness needs its 401s), so each record is
+ * bounded instead: the path, repository, reference and user are cut to 256 (bounded.ts)
+ * characters, which keeps an event under about 1.5 KiB whatever the client sent. What an
+ * unauthenticated client can cost is then one bounded record in a feed bounded in bytes (feed.ts).
  */
+import { clip } from './bounded.ts';
 import type { RegistryMiddleware, RouteKind } from './context.ts';
 import { meterStream } from './streams.ts';
 
@@ -35,6 +41,8 @@ export interface RegistryRequestEvent {
   aborted?: true;
 }
 
+const clipped = (text: string | undefined) => (text === undefined ? undefined : clip(text));
+
 /** Receives request events; exceptions it throws are swallowed so observation cannot break serving. */
 export type RequestListener = (event: RegistryRequestEvent) => void;
 
@@ -49,17 +57,17 @@ export function observeRequests(listener: RequestListener, now: () => number = D
         kind: 'registry.request',
         time: new Date(started).toISOString(),
         method: c.req.method,
-        path: c.req.path,
+        path: clip(c.req.path),
         route: c.get('route') ?? 'unknown',
         status: res.status,
         bytes,
         durationMs: now() - started,
       };
       const optional = {
-        repository: c.get('repository'),
-        reference: c.get('reference'),
+        repository: clipped(c.get('repository')),
+        reference: clipped(c.get('reference')),
         client: c.get('client'),
-        user: c.get('user'),
+        user: clipped(c.get('user')),
         endpoint: c.get('endpoint'),
         faults: c.get('faults'),
       };

@@ -6,7 +6,9 @@
  *   → 200 { "epoch": "<id>", "next": <seq>, "dropped": <n>, "events": [ { "seq": <n>, "kind": …, … } ] }
  *
  * Every `registry.request`, `fault.applied`, `fault.cleared` and `fault.hit` gets the next sequence
- * number (1, 2, …) and goes into a ring buffer of the last {@link FEED_CAPACITY} events. An answer
+ * number (1, 2, …) and goes into a ring buffer of the last {@link FEED_CAPACITY} events, and of fewer
+ * when they hold more than {@link FEED_MAX_BYTES} (oldest dropped first; a request event is bounded,
+ * events.ts, so the count rarely matters before the bytes do). An answer
  * holds the events after `after` (default 0), oldest first, at most {@link FEED_PAGE_MAX} of them;
  * `next` is the `after` to ask with next time (the last seq returned, or `after` when none) and
  * `dropped` counts events after `after` that the buffer no longer holds (lost before the first
@@ -26,6 +28,8 @@ export { EVENTS_PATH } from './faults/control.ts';
 
 /** Events the ring buffer keeps: 100 000 (measured: ~51 MiB of heap when all are blob requests). */
 export const FEED_CAPACITY = 100_000;
+/** Bytes of JSON the ring buffer keeps at most: 64 MiB (counted as V8 stores the strings). */
+export const FEED_MAX_BYTES = 64 * 1024 * 1024;
 /** Events one answer holds at most: 2 000. */
 export const FEED_PAGE_MAX = 2_000;
 /** Longest `waitMs`: 25 000, below the 30 s idle timeouts of common proxies and load balancers. */
@@ -47,6 +51,8 @@ export interface FeedPage {
 export interface EventFeedOptions {
   /** Ring buffer size; default {@link FEED_CAPACITY}. */
   capacity?: number;
+  /** Bytes the buffer keeps at most; default {@link FEED_MAX_BYTES}. */
+  maxBytes?: number;
   /** Events per answer at most; default {@link FEED_PAGE_MAX}. */
   pageMax?: number;
 }
@@ -64,24 +70,35 @@ export interface EventFeed {
 export function createEventFeed(options: EventFeedOptions = {}): EventFeed {
   const capacity = options.capacity ?? FEED_CAPACITY;
   const pageMax = options.pageMax ?? FEED_PAGE_MAX;
+  const maxBytes = options.maxBytes ?? FEED_MAX_BYTES;
   // Each event is kept as its JSON text with the seq in front: smaller than the object, and an
   // answer is then one join, however many events it holds.
   const ring: string[] = new Array(capacity);
   // JSON-safe as it is (hex and dashes), so it goes into every answer unescaped.
   const epoch = crypto.randomUUID();
+  const sizes = new Float64Array(capacity);
   let last = 0;
+  // Oldest seq still held; the ring holds first..last.
+  let first = 1;
+  let held = 0;
   let closed = false;
   const waiters = new Set<() => void>();
 
   const page = (asked: number): string => {
     const after = asked > last ? 0 : asked;
-    const first = Math.max(1, last - capacity + 1);
     const start = Math.max(after + 1, first);
     const end = Math.min(last, start + pageMax - 1);
     const lines: string[] = [];
     for (let seq = start; seq <= end; seq++) lines.push(ring[(seq - 1) % capacity]!);
     const next = end >= start ? end : after;
     return `{"epoch":"${epoch}","next":${next},"dropped":${start - after - 1},"events":[${lines.join(',')}]}`;
+  };
+
+  const drop = () => {
+    const slot = (first - 1) % capacity;
+    held -= sizes[slot]!;
+    ring[slot] = '';
+    first++;
   };
 
   const wait = (waitMs: number, signal: AbortSignal | undefined) =>
@@ -100,7 +117,14 @@ export function createEventFeed(options: EventFeedOptions = {}): EventFeed {
   return {
     push(event) {
       last++;
-      ring[(last - 1) % capacity] = `{"seq":${last},${JSON.stringify(event).slice(1)}`;
+      if (last - first + 1 > capacity) drop();
+      const text = `{"seq":${last},${JSON.stringify(event).slice(1)}`;
+      // V8 keeps a string with any character past Latin-1 at two bytes per character.
+      const size = text.length * (/[^\u0000-\u00ff]/.test(text) ? 2 : 1);
+      ring[(last - 1) % capacity] = text;
+      sizes[(last - 1) % capacity] = size;
+      held += size;
+      while (held > maxBytes && first < last) drop();
       for (const wake of [...waiters]) wake();
     },
     async handle(c) {

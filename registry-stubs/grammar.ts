@@ -3,6 +3,7 @@
  * Checks return a reason string (what was expected, what was given) or `undefined` when valid,
  * so callers can put the reason straight into an error message.
  */
+import { clip } from './bounded.ts';
 
 const component = '[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*';
 
@@ -45,24 +46,24 @@ export function nameProblem(name: string): string | undefined {
 /** Why `tag` is not a valid tag, or `undefined` when it is. */
 export function tagProblem(tag: string): string | undefined {
   if (tagPattern.test(tag)) return undefined;
-  return `tag '${tag}' does not match ${tagPattern.source} (1-128 of [a-zA-Z0-9_.-], not starting with '.' or '-')`;
+  return `tag '${clip(tag, 140)}' does not match ${tagPattern.source} (1-128 of [a-zA-Z0-9_.-], not starting with '.' or '-')`;
 }
 
 /** Parses a digest of a supported algorithm; returns a reason string when it is not one. */
 export function parseDigest(digest: string): ParsedDigest | string {
   if (!digestPattern.test(digest)) {
-    return `digest '${digest}' does not match algorithm:encoded (${digestPattern.source})`;
+    return `digest '${clip(digest, 140)}' does not match algorithm:encoded (${digestPattern.source})`;
   }
   const colon = digest.indexOf(':');
   const algorithm = digest.slice(0, colon);
   const encoded = digest.slice(colon + 1);
   if (!Object.hasOwn(digestAlgorithms, algorithm)) {
-    return `digest algorithm '${algorithm}' is not supported; expected one of ${Object.keys(digestAlgorithms).join(', ')}`;
+    return `digest algorithm '${clip(algorithm, 40)}' is not supported; expected one of ${Object.keys(digestAlgorithms).join(', ')}`;
   }
   const alg = algorithm as DigestAlgorithm;
   const length = digestAlgorithms[alg];
   if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) {
-    return `${alg} digest must be ${length} lowercase hex characters; got '${encoded}' (${encoded.length} characters)`;
+    return `${alg} digest must be ${length} lowercase hex characters; got '${clip(encoded, 140)}' (${encoded.length} characters)`;
   }
   return { algorithm: alg, encoded, digest };
 }

@@ -10,6 +10,7 @@ import { controlApi, controlOnlyApp } from './faults/control.ts';
 import { createFaultEngine, type FaultEngine, type FaultEvent } from './faults/engine.ts';
 import { createNetFaults } from './faults/net/index.ts';
 import { createEventFeed } from './feed.ts';
+import { type ResolvedLimits, resolveLimits } from './limits.ts';
 import {
   type Endpoint,
   type EndpointOptions,
@@ -19,6 +20,7 @@ import {
   type TlsOptions,
 } from './listen.ts';
 import type { ImageBundle } from './oci/types.ts';
+import { createUploadGuard, sweepEvery } from './routes/upload-guard.ts';
 import { seed } from './seed.ts';
 import { createStore } from './storage/index.ts';
 import type { StorageOptions, Store } from './storage/types.ts';
@@ -35,11 +37,13 @@ export type { FaultEngine, FaultEvent, FaultSpec, FaultSummary } from './faults/
 export {
   EVENTS_PATH,
   FEED_CAPACITY,
+  FEED_MAX_BYTES,
   FEED_PAGE_MAX,
   FEED_WAIT_MAX_MS,
   type FeedEvent,
   type FeedPage,
 } from './feed.ts';
+export { DEFAULT_LIMITS, type RegistryLimits, type ResolvedLimits, resolveLimits } from './limits.ts';
 export {
   type Endpoint,
   type EndpointOptions,
@@ -130,7 +134,10 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   if (controlListener !== undefined && !controlToken) {
     throw new TypeError('controlListener: serves the control API, which needs controlToken; got no token');
   }
-  const store = createStore(storage);
+  const limits = resolveLimits(appOptions.limits);
+  const now = options.now ?? Date.now;
+  const store = createStore(storage, { now, uploadMemoryBytes: limits.uploadMemoryBytes });
+  const uploads = createUploadGuard(store, limits, now);
   for (const image of images ?? []) await seed(store, image);
   // With a control token, every event also goes to the feed a harness in another process follows.
   const feed = controlToken ? createEventFeed() : undefined;
@@ -154,12 +161,16 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     ...(onRequest !== undefined && { onRequest }),
     layers: [faults.layer, ...(appOptions.layers ?? [])],
     control,
+    limits,
+    uploads,
   });
   if (net !== undefined) {
-    const doors = await listenThroughDoors(app.fetch, { endpoints: endpoints!, tls, faults: net });
+    const doors = await listenThroughDoors(app.fetch, { endpoints: endpoints!, tls, faults: net, limits });
     const first = doors.endpoints[0]!;
-    const side = await listenForControl(controlListener, control, first.url, tls, doors.close);
+    const side = await listenForControl(controlListener, control, first.url, tls, limits, doors.close);
+    const stopSweeping = sweepEvery(uploads, limits);
     const close = async () => {
+      stopSweeping();
       feed?.close();
       await net.clearAll();
       await Promise.all([doors.close(), side?.close()]);
@@ -175,9 +186,11 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       [Symbol.asyncDispose]: close,
     };
   }
-  const listener = await listen(app.fetch, { host, port, tls });
-  const side = await listenForControl(controlListener, control, listener.url, tls, listener.close);
+  const listener = await listen(app.fetch, { host, port, tls, limits });
+  const side = await listenForControl(controlListener, control, listener.url, tls, limits, listener.close);
+  const stopSweeping = sweepEvery(uploads, limits);
   const close = async () => {
+    stopSweeping();
     feed?.close();
     await Promise.all([listener.close(), side?.close()]);
   };
@@ -214,11 +227,12 @@ async function listenForControl(
   control: ReturnType<typeof controlApi>,
   registryUrl: string,
   tls: TlsOptions | undefined,
+  limits: ResolvedLimits,
   undo: () => Promise<void>,
 ): Promise<Listener | undefined> {
   if (where === undefined) return undefined;
   try {
-    return await listen(controlOnlyApp(control, registryUrl).fetch, { ...where, tls });
+    return await listen(controlOnlyApp(control, registryUrl).fetch, { ...where, tls, limits });
   } catch (error) {
     await undo();
     throw new ControlListenError(error);

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { createFrontDoor, type FrontDoor, type NetFaults } from './faults/net/index.ts';
+import { applyTimeouts, DEFAULT_LIMITS, type ResolvedLimits } from './limits.ts';
 
 /** PEM material for HTTPS. */
 export interface TlsOptions {
@@ -25,6 +26,8 @@ export interface ListenOptions {
   port?: number;
   /** Serve HTTPS with this certificate; default plain HTTP. */
   tls?: TlsOptions | undefined;
+  /** Connection timeouts (the other limits are the app's); default {@link DEFAULT_LIMITS}. */
+  limits?: ResolvedLimits;
 }
 
 /** A listening server. */
@@ -58,6 +61,7 @@ export async function listen(fetch: FetchHandler, options: ListenOptions = {}): 
           },
         })
   ) as Server;
+  applyTimeouts(server, options.limits ?? DEFAULT_LIMITS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -118,6 +122,8 @@ export interface DoorListenOptions {
   tls?: TlsOptions | undefined;
   /** The connection-fault controller every door shares. */
   faults: NetFaults;
+  /** Connection timeouts; default {@link DEFAULT_LIMITS}. */
+  limits?: ResolvedLimits;
 }
 
 /**
@@ -136,10 +142,16 @@ export async function listenThroughDoors(
     );
   }
   const server = createAdaptorServer({ fetch }) as Server;
+  applyTimeouts(server, options.limits ?? DEFAULT_LIMITS);
+  // Node starts checking header and request deadlines when a server emits 'listening'; this one never
+  // listens (the doors do), so without this a client sending a header byte a minute is never cut off.
+  server.emit('listening');
   const tls = options.tls && { certPem: options.tls.certPem, keyPem: options.tls.keyPem };
   const doors: FrontDoor[] = [];
   const close = async () => {
     await Promise.all(doors.map((d) => d.close()));
+    // close() on a server that never listened only stops the deadline checks, which is what is wanted.
+    server.close();
     server.closeAllConnections();
   };
   try {

@@ -12,9 +12,15 @@
  */
 import { resolve } from 'node:path';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
-import { ControlListenError, type RunningRegistry, startRegistry } from '../../registry-stubs/index.ts';
+import {
+  ControlListenError,
+  type RegistryLimits,
+  type RunningRegistry,
+  startRegistry,
+} from '../../registry-stubs/index.ts';
 import { UsageError } from './exit.ts';
 import { serveCertificates } from './serve-certificates.ts';
+import type { ServeUser } from './serve-secrets.ts';
 import type { TlsFileOptions } from './serve-tls.ts';
 
 /** Name of serve's one front door, as `fault.hit` events and `nodes` scopes see it: `registry`. */
@@ -36,8 +42,8 @@ export interface ServeOptions {
   tlsNames?: string[];
   /** Authentication mode; default none. */
   auth: 'none' | 'basic' | 'token';
-  /** Users with pull/push/delete on every repository. */
-  users: { username: string; password: string }[];
+  /** Users with pull/push/delete on every repository: a password, or a bcrypt hash (--users-file). */
+  users: ServeUser[];
   /** Disk storage root; default memory. */
   storage?: string;
   /** Seed the fixture images; default true. */
@@ -50,6 +56,8 @@ export interface ServeOptions {
   controlToken?: string | undefined;
   /** Port of the control listener (with `controlToken`); default 0, a free one. */
   controlPort?: number | undefined;
+  /** Limits and timeouts (registry-stubs/limits.ts); default the stub's. */
+  limits?: RegistryLimits;
 }
 
 /** The JSON line `pullstorm serve` prints when it is ready. */
@@ -91,6 +99,7 @@ export async function startServe(
           ? undefined
           : { mode: options.auth, users: options.users.map((u) => ({ ...u, access: everything })) },
       controlToken: options.controlToken,
+      ...(options.limits !== undefined && { limits: options.limits }),
       ...(options.controlToken && {
         controlListener: { host: options.host, port: options.controlPort ?? 0 },
       }),

@@ -4,6 +4,7 @@
  * `password` or `refresh_token`). A requested scope is granted only as far as the rules allow,
  * like Docker Hub: asking for more is not an error, the token just carries less.
  */
+import { BodyTooLarge, readTextOnce } from '../body.ts';
 import type { Action, RegistryContext } from '../context.ts';
 import { RegistryError } from '../errors.ts';
 import { allowedActions, catalogScope, parseScope, type ScopeEntry } from './access.ts';
@@ -93,7 +94,7 @@ export async function getToken(c: RegistryContext, auth: AuthRuntime): Promise<R
   // Only Basic credentials mean anything here; any other scheme is an anonymous request.
   if (header !== undefined && /^Basic\s/i.test(header)) {
     const credentials = basicCredentials(header);
-    user = credentials && checkPassword(auth.config, credentials.username, credentials.password);
+    user = credentials && (await checkPassword(auth.config, credentials.username, credentials.password));
     if (user === undefined) throw badCredentials(auth, 'invalid username or password');
     c.set('user', user.username);
   }
@@ -101,14 +102,30 @@ export async function getToken(c: RegistryContext, auth: AuthRuntime): Promise<R
   return c.json(await issue(auth, user, c.req.queries('scope') ?? [], c.req.query('service'), offline));
 }
 
+/** Largest token request form: 64 KiB (a password grant with a few scopes is well under 1 KiB). */
+const MAX_FORM_BYTES = 64 * 1024;
+
+/** The form body, read once (the fault layer may have read it) with a ceiling; 413 past it. */
+export async function tokenForm(c: RegistryContext): Promise<string> {
+  try {
+    return await readTextOnce(c.req.raw, MAX_FORM_BYTES);
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    throw new RegistryError('SIZE_INVALID', `token request form: ${err.message}`, {
+      status: 413,
+      headers: { Connection: 'close' },
+    });
+  }
+}
+
 /** `POST /token`: OAuth2 password and refresh_token grants (form-encoded, as containerd sends them). */
 export async function postToken(c: RegistryContext, auth: AuthRuntime): Promise<Response> {
-  const form = new URLSearchParams(await c.req.text());
+  const form = new URLSearchParams(await tokenForm(c));
   const grantType = form.get('grant_type');
   const scopes = form.getAll('scope');
   const service = form.get('service') ?? undefined;
   if (grantType === 'password') {
-    const user = checkPassword(auth.config, form.get('username') ?? '', form.get('password') ?? '');
+    const user = await checkPassword(auth.config, form.get('username') ?? '', form.get('password') ?? '');
     if (user === undefined) throw badCredentials(auth, 'invalid username or password');
     c.set('user', user.username);
     return c.json(await issue(auth, user, scopes, service, true));

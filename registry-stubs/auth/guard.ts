@@ -15,6 +15,7 @@ import {
   type ScopeEntry,
   scopeCovers,
 } from './access.ts';
+import { matchesHash } from './bcrypt.ts';
 import { isCurrent, sameSecret, TokenSigner } from './jwt.ts';
 import { type AuthOptions, type AuthUser, type ResolvedAuth, resolveAuth } from './options.ts';
 
@@ -50,14 +51,17 @@ export function basicCredentials(
   }
 }
 
-/** The user whose password matches, or undefined. */
-export function checkPassword(
+/** The user whose password (or password hash) matches, or undefined. */
+export async function checkPassword(
   config: ResolvedAuth,
   username: string,
   password: string,
-): AuthUser | undefined {
+): Promise<AuthUser | undefined> {
   const user = config.users.get(username);
-  return user !== undefined && sameSecret(user.password, password) ? user : undefined;
+  if (user === undefined) return undefined;
+  if (user.passwordHash !== undefined)
+    return (await matchesHash(user.passwordHash, password)) ? user : undefined;
+  return sameSecret(user.password ?? '', password) ? user : undefined;
 }
 
 const everything: Principal = { via: 'anonymous', can: () => true, canCatalog: true };
@@ -75,7 +79,7 @@ export async function identify(auth: AuthRuntime, authorization: string | undefi
   if (config.mode === 'basic') {
     const credentials = basicCredentials(authorization);
     if (authorization === undefined || credentials === undefined) return anonymous;
-    const user = checkPassword(config, credentials.username, credentials.password);
+    const user = await checkPassword(config, credentials.username, credentials.password);
     if (user === undefined) return { ...anonymous, via: 'basic', problem: 'bad_credentials' };
     const rules = [...(user.access ?? []), ...config.anonymous];
     return {

@@ -2,6 +2,7 @@
  * Auth configuration: typed options, defaults computed once, every problem reported at once.
  */
 import type { Action } from '../context.ts';
+import { BCRYPT_HASH } from './bcrypt.ts';
 
 /** Actions granted on repositories matching a glob (`*` matches any characters, `/` included). */
 export interface AccessRule {
@@ -10,10 +11,13 @@ export interface AccessRule {
   actions: Action[];
 }
 
-/** A user for Basic auth and for the token endpoint. */
+/** A user for Basic auth and for the token endpoint: a password, or its bcrypt hash (htpasswd). */
 export interface AuthUser {
   username: string;
-  password: string;
+  /** The password in the clear; give this or `passwordHash`. */
+  password?: string;
+  /** A bcrypt hash of the password (`$2y$…`, as `htpasswd -B` writes); give this or `password`. */
+  passwordHash?: string;
   /** What this user may do; anonymous rules apply on top. Default none. */
   access?: AccessRule[];
 }
@@ -88,7 +92,16 @@ export function resolveAuth(options: AuthOptions = { mode: 'none' }): ResolvedAu
       problems.push(`auth.users[${i}].username '${user.username}' appears twice`);
     } else users.set(user.username, user);
     // Never echo the password itself, even in a configuration error.
-    if (typeof user?.password !== 'string') problems.push(`auth.users[${i}].password must be a string`);
+    const hashed = user?.passwordHash !== undefined;
+    if (hashed === (user?.password !== undefined)) {
+      problems.push(`auth.users[${i}]: expected exactly one of password and passwordHash`);
+    } else if (!hashed && typeof user?.password !== 'string') {
+      problems.push(`auth.users[${i}].password must be a string`);
+    } else if (hashed && !BCRYPT_HASH.test(String(user?.passwordHash))) {
+      problems.push(
+        `auth.users[${i}].passwordHash must be a bcrypt hash ($2a$, $2b$ or $2y$, 60 characters)`,
+      );
+    }
     problems.push(...ruleProblems(user?.access, `auth.users[${i}].access`));
   });
   problems.push(...ruleProblems(options.anonymous, 'auth.anonymous'));

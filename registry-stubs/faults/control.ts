@@ -12,6 +12,8 @@
  */
 import { Hono } from 'hono';
 import { sameSecret } from '../auth/jwt.ts';
+import { BodyTooLarge, readTextLimited } from '../body.ts';
+import { clip, nestingDepth } from '../bounded.ts';
 import type { RegistryContext, RegistryEnv, RegistryMiddleware } from '../context.ts';
 import type { EventFeed } from '../feed.ts';
 import type { FaultEngine, FaultSpec } from './engine.ts';
@@ -23,6 +25,11 @@ export const CONTROL_PATH = '/_pullstorm/faults';
 export const EVENTS_PATH = '/_pullstorm/events';
 /** The header that carries the control token where `Authorization` cannot (an API server proxy). */
 export const CONTROL_TOKEN_HEADER = 'X-Pullstorm-Control-Token';
+
+/** Largest fault spec accepted on POST: 64 KiB (the biggest catalogue spec is well under 1 KiB). */
+export const MAX_SPEC_BYTES = 64 * 1024;
+/** Deepest nesting of arrays and objects in a fault spec: 16 (the catalogue needs 4). */
+export const MAX_SPEC_DEPTH = 16;
 
 /** A JSON error in the OCI shape. */
 export function controlError(
@@ -99,16 +106,8 @@ export function controlApi(
         return error(405, 'UNSUPPORTED', `${method} is not supported here; allowed: GET, POST, DELETE`, {
           Allow: 'GET, POST, DELETE',
         });
-      let spec: FaultSpec;
-      try {
-        spec = JSON.parse(await c.req.text()) as FaultSpec;
-      } catch (err) {
-        return error(
-          400,
-          'FAULT_INVALID',
-          `expected a JSON fault spec { fault, options?, scope?, id? }, got invalid JSON: ${(err as Error).message}`,
-        );
-      }
+      const spec = await readSpec(c);
+      if (spec instanceof Response) return spec;
       try {
         const { id } = await engine.apply(spec);
         return Response.json(
@@ -121,12 +120,20 @@ export function controlApi(
     }
     const one = /^\/_pullstorm\/faults\/([^/]+)$/.exec(path);
     if (one !== null) {
-      const id = decodeURIComponent(one[1]!);
+      const id = decodedId(one[1]!);
+      if (id === undefined)
+        return error(
+          400,
+          'FAULT_INVALID',
+          `expected a fault id, percent-encoded as UTF-8, got '${clip(one[1]!, 80)}', which does not decode`,
+        );
       if (method === 'GET') {
         const found = engine.list().find((f) => f.id === id);
         return found === undefined
           ? failure(
-              new FaultError('FAULT_UNKNOWN', [{ path: 'id', message: `no applied fault has id '${id}'` }]),
+              new FaultError('FAULT_UNKNOWN', [
+                { path: 'id', message: `no applied fault has id '${clip(id, 80)}'` },
+              ]),
             )
           : Response.json(found);
       }
@@ -142,6 +149,42 @@ export function controlApi(
       `no control route matches ${method} ${c.req.path}; expected ${CONTROL_PATH}, ${CONTROL_PATH}/<id>${feed ? ` or ${EVENTS_PATH}` : ''}`,
     );
   };
+}
+
+/** The path segment decoded, or undefined when it is not valid percent-encoded UTF-8 (`%zz`). */
+function decodedId(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The POSTed spec, or the 400/413 saying what was expected and what was given. */
+async function readSpec(c: RegistryContext): Promise<FaultSpec | Response> {
+  const expected = 'expected a JSON fault spec { fault, options?, scope?, id? }';
+  let text: string;
+  try {
+    text = await readTextLimited(c.req.raw, MAX_SPEC_BYTES);
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    return error(413, 'FAULT_INVALID', `${expected} of at most ${MAX_SPEC_BYTES} bytes, got ${err.message}`);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (err) {
+    return error(400, 'FAULT_INVALID', `${expected}, got invalid JSON: ${clip((err as Error).message, 200)}`);
+  }
+  const depth = nestingDepth(spec, MAX_SPEC_DEPTH);
+  if (depth > MAX_SPEC_DEPTH) {
+    return error(
+      400,
+      'FAULT_INVALID',
+      `${expected} nested at most ${MAX_SPEC_DEPTH} levels deep, got more than ${MAX_SPEC_DEPTH} levels`,
+    );
+  }
+  return spec as FaultSpec;
 }
 
 /**

@@ -7,7 +7,10 @@
  * limit still adds its headers to an inner fault's 404). Every touched request is reported once
  * per fault (`fault.hit`) and carries the faults' names into its request event (`faults`).
  */
+
 import type { FaultHit } from '../../harness/events/types.ts';
+import { tokenForm } from '../auth/endpoint.ts';
+import { clip } from '../bounded.ts';
 import type { RegistryContext, RegistryMiddleware } from '../context.ts';
 import { toRegistryError } from '../errors.ts';
 import { replaceResponse } from './http.ts';
@@ -54,11 +57,12 @@ export function createLayer(now: () => number, emit: (event: FaultHit) => void) 
       id: entry.id,
       fault: entry.fault.name,
       method: c.req.method,
-      path: c.req.path,
+      path: clip(c.req.path),
       route: c.get('route'),
     };
+    const repository = c.get('repository');
     const optional = {
-      repository: c.get('repository'),
+      repository: repository === undefined ? undefined : clip(repository),
       endpoint: c.get('endpoint'),
       client: c.get('client'),
     };
@@ -118,12 +122,12 @@ export function createLayer(now: () => number, emit: (event: FaultHit) => void) 
 
 /**
  * The repositories a token request asks for in its `scope` parameters (query for GET, form body
- * for POST; Hono caches the body, so the token handler still reads it).
+ * for POST, read once with the token handler's ceiling, so the handler still reads it).
  */
 async function tokenRepositories(c: RegistryContext): Promise<string[]> {
   const scopes =
     c.req.method === 'POST'
-      ? new URLSearchParams(await c.req.text()).getAll('scope')
+      ? new URLSearchParams(await tokenForm(c)).getAll('scope')
       : (c.req.queries('scope') ?? []);
   return scopes
     .flatMap((s) => s.split(' '))

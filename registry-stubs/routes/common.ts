@@ -4,11 +4,14 @@
 import type { AuthRuntime } from '../auth/guard.ts';
 import type { RegistryContext } from '../context.ts';
 import type { Store } from '../storage/types.ts';
+import type { UploadGuard } from './upload-guard.ts';
 
 /** What handlers need besides the request. */
 export interface RouteDeps {
   store: Store;
   auth: AuthRuntime;
+  /** Upload limits: sessions per client, blob size, expiry. */
+  uploads: UploadGuard;
 }
 
 /** A handler for one method of one route family. */

@@ -5,6 +5,7 @@
  */
 import type { Context } from 'hono';
 import { getToken, postToken } from '../auth/endpoint.ts';
+import { clip } from '../bounded.ts';
 import type { RegistryContext, RegistryEnv, RegistryMiddleware, Target } from '../context.ts';
 import { RegistryError } from '../errors.ts';
 import { nameProblem, parseDigest, parseReference } from '../grammar.ts';
@@ -27,7 +28,7 @@ export function checkTarget(target: Target): void {
   if (target.repository !== undefined) {
     const problem = nameProblem(target.repository);
     if (problem !== undefined) {
-      throw new RegistryError('NAME_INVALID', problem, { detail: { name: target.repository } });
+      throw new RegistryError('NAME_INVALID', problem, { detail: { name: clip(target.repository) } });
     }
   }
   const reference = target.reference;
@@ -36,16 +37,16 @@ export function checkTarget(target: Target): void {
     const parsed = parseReference(reference);
     if (typeof parsed === 'string') {
       throw new RegistryError(reference.includes(':') ? 'DIGEST_INVALID' : 'TAG_INVALID', parsed, {
-        detail: { reference },
+        detail: { reference: clip(reference) },
       });
     }
   } else if (target.route === 'blob' || target.route === 'referrers') {
     const parsed = parseDigest(reference);
     if (typeof parsed === 'string')
-      throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: reference } });
+      throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: clip(reference) } });
   } else if (target.route === 'upload' && !isUploadId(reference)) {
-    throw new RegistryError('BLOB_UPLOAD_UNKNOWN', `'${reference}' is not an upload session id`, {
-      detail: { id: reference },
+    throw new RegistryError('BLOB_UPLOAD_UNKNOWN', `'${clip(reference)}' is not an upload session id`, {
+      detail: { id: clip(reference) },
     });
   }
 }
@@ -85,17 +86,19 @@ export function dispatch(deps: RouteDeps) {
     const target = c.get('target');
     const table = tableFor(target, deps);
     if (table === undefined) {
-      throw new RegistryError('UNSUPPORTED', `no registry route matches ${c.req.method} ${c.req.path}`, {
+      const path = clip(c.req.path);
+      throw new RegistryError('UNSUPPORTED', `no registry route matches ${clip(c.req.method, 20)} ${path}`, {
         status: 404,
-        detail: { method: c.req.method, path: c.req.path },
+        detail: { method: clip(c.req.method, 20), path },
       });
     }
     const handler = table[c.req.method];
     if (handler === undefined) {
       const allowed = Object.keys(table).join(', ');
-      throw new RegistryError('UNSUPPORTED', `${c.req.method} is not supported here; allowed: ${allowed}`, {
+      const method = clip(c.req.method, 20);
+      throw new RegistryError('UNSUPPORTED', `${method} is not supported here; allowed: ${allowed}`, {
         headers: { Allow: allowed },
-        detail: { method: c.req.method, path: c.req.path },
+        detail: { method, path: clip(c.req.path) },
       });
     }
     return handler(c as RegistryContext, deps);

@@ -2,6 +2,7 @@
  * `/v2/<name>/tags/list` and `/v2/_catalog`, both paginated with `n` and `last` and an RFC 5988
  * `Link: <…?n=&last=>; rel="next"` header while more entries remain.
  */
+import { clip } from '../bounded.ts';
 import type { RegistryContext } from '../context.ts';
 import { RegistryError } from '../errors.ts';
 import { jsonResponse, type MethodTable, type RouteHandler, repositoryOf } from './common.ts';
@@ -21,9 +22,9 @@ export function paginate(c: RegistryContext, sorted: readonly string[], path: st
   if (!/^\d+$/.test(nParam)) {
     throw new RegistryError(
       'PAGINATION_NUMBER_INVALID',
-      `n must be a non-negative integer; got '${nParam}'`,
+      `n must be a non-negative integer; got '${clip(nParam, 40)}'`,
       {
-        detail: { n: nParam },
+        detail: { n: clip(nParam, 40) },
       },
     );
   }

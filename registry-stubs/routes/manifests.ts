@@ -1,6 +1,7 @@
 /**
  * `/v2/<name>/manifests/<reference>`: GET, HEAD, PUT, DELETE by tag or digest.
  */
+import { BodyTooLarge, readLimited } from '../body.ts';
 import { digestOf } from '../digest.ts';
 import { RegistryError } from '../errors.ts';
 import { type DigestAlgorithm, parseReference } from '../grammar.ts';
@@ -57,10 +58,10 @@ const putManifest: RouteHandler = async (c, { store }) => {
   const repository = repositoryOf(c);
   const reference = parseReference(referenceOf(c));
   if (typeof reference === 'string') throw new RegistryError('MANIFEST_INVALID', reference);
-  const declared = Number(c.req.header('Content-Length') ?? 0);
-  if (declared > maxManifestBytes) throw tooLarge(declared);
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
-  if (bytes.byteLength > maxManifestBytes) throw tooLarge(bytes.byteLength);
+  // Counted while it streams: a chunked body without Content-Length is cut off at the limit too.
+  const bytes = await readLimited(c.req.raw, maxManifestBytes).catch((err: unknown) => {
+    throw err instanceof BodyTooLarge ? tooLarge(err) : err;
+  });
   const parsed = parseManifest(bytes, c.req.header('Content-Type'));
   const algorithm: DigestAlgorithm = reference.kind === 'digest' ? reference.algorithm : 'sha256';
   const digest = digestOf(bytes, algorithm);
@@ -111,14 +112,13 @@ const putManifest: RouteHandler = async (c, { store }) => {
   return emptyResponse(201, headers);
 };
 
-function tooLarge(size: number): RegistryError {
+function tooLarge(err: BodyTooLarge): RegistryError {
+  const { size, declared } = err;
   return new RegistryError(
     'SIZE_INVALID',
-    `manifest is ${size} bytes; at most ${maxManifestBytes} accepted`,
-    {
-      status: 413,
-      detail: { size, limit: maxManifestBytes },
-    },
+    `manifest is ${declared ? '' : 'more than '}${size} bytes; at most ${maxManifestBytes} accepted`,
+    // The unread rest of the body would only be drained: close the connection instead.
+    { status: 413, detail: { size, limit: maxManifestBytes }, headers: { Connection: 'close' } },
   );
 }
 

@@ -2,6 +2,7 @@
  * `/v2/<name>/blobs/uploads/[<id>]`: monolithic `POST ?digest=`, POST then PUT, chunked PATCH
  * (in order, `Content-Range: a-b`), status GET, cancel DELETE and cross-repository mount.
  */
+import { clip } from '../bounded.ts';
 import type { RegistryContext } from '../context.ts';
 import { RegistryError } from '../errors.ts';
 import { nameProblem, parseDigest } from '../grammar.ts';
@@ -27,7 +28,7 @@ function digestParam(c: RegistryContext, name: string): string {
   }
   const parsed = parseDigest(value);
   if (typeof parsed === 'string')
-    throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: value } });
+    throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: clip(value) } });
   return value;
 }
 
@@ -94,7 +95,7 @@ async function appendBody(c: RegistryContext, deps: RouteDeps, state: UploadStat
     );
   }
   if (!hasBody(c) && expect.length === undefined) return state;
-  const data = c.req.raw.body ?? new Uint8Array(0);
+  const data = deps.uploads.bounded(c.req.raw, state);
   try {
     return await deps.store.appendUpload(state.repository, state.id, data, expect);
   } catch (err) {
@@ -118,19 +119,26 @@ const startUpload: RouteHandler = async (c, deps) => {
       if (await store.mountBlob(from, repository, digest)) return created(repository, digest);
     }
   }
+  const client = c.get('client');
   if (c.req.query('digest') !== undefined) {
     const digest = digestParam(c, 'digest');
+    await deps.uploads.admit(client);
     const state = await store.createUpload(repository);
+    deps.uploads.opened(client, state.id);
     try {
       await appendBody(c, deps, state);
     } catch (err) {
       await store.cancelUpload(repository, state.id);
       throw err;
+    } finally {
+      deps.uploads.ended(state.id);
     }
     await store.completeUpload(repository, state.id, digest);
     return created(repository, digest);
   }
+  await deps.uploads.admit(client);
   const state = await store.createUpload(repository);
+  deps.uploads.opened(client, state.id);
   return emptyResponse(202, progressHeaders(state));
 };
 
@@ -146,13 +154,18 @@ const finishUpload: RouteHandler = async (c, deps) => {
   const state = await session(c, deps.store);
   const digest = digestParam(c, 'digest');
   await appendBody(c, deps, state);
-  await deps.store.completeUpload(state.repository, state.id, digest);
+  try {
+    await deps.store.completeUpload(state.repository, state.id, digest);
+  } finally {
+    deps.uploads.ended(state.id); // the session ends either way, as in distribution
+  }
   return created(state.repository, digest);
 };
 
-const cancelUpload: RouteHandler = async (c, { store }) => {
+const cancelUpload: RouteHandler = async (c, { store, uploads }) => {
   const state = await session(c, store);
   await store.cancelUpload(state.repository, state.id);
+  uploads.ended(state.id);
   return emptyResponse(204, { 'Docker-Upload-UUID': state.id });
 };
 

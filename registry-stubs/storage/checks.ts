@@ -2,6 +2,7 @@
  * Argument checks every store runs, so a store used directly (seeding, the fault engine) is as
  * strict as the HTTP routes, and the disk store never builds a path from an unchecked string.
  */
+import { clip } from '../bounded.ts';
 import { digestOf } from '../digest.ts';
 import { RegistryError } from '../errors.ts';
 import { nameProblem, type ParsedDigest, parseDigest, tagProblem } from '../grammar.ts';
@@ -9,20 +10,22 @@ import { nameProblem, type ParsedDigest, parseDigest, tagProblem } from '../gram
 /** Throws NAME_INVALID unless `name` is a valid repository name. */
 export function assertName(name: string): void {
   const problem = nameProblem(name);
-  if (problem !== undefined) throw new RegistryError('NAME_INVALID', problem, { detail: { name } });
+  if (problem !== undefined)
+    throw new RegistryError('NAME_INVALID', problem, { detail: { name: clip(name) } });
 }
 
 /** Throws DIGEST_INVALID unless `digest` is a supported digest; returns its parts. */
 export function assertDigest(digest: string): ParsedDigest {
   const parsed = parseDigest(digest);
-  if (typeof parsed === 'string') throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest } });
+  if (typeof parsed === 'string')
+    throw new RegistryError('DIGEST_INVALID', parsed, { detail: { digest: clip(digest) } });
   return parsed;
 }
 
 /** Throws TAG_INVALID unless `tag` is a valid tag. */
 export function assertTag(tag: string): void {
   const problem = tagProblem(tag);
-  if (problem !== undefined) throw new RegistryError('TAG_INVALID', problem, { detail: { tag } });
+  if (problem !== undefined) throw new RegistryError('TAG_INVALID', problem, { detail: { tag: clip(tag) } });
 }
 
 /** Throws DIGEST_INVALID unless `bytes` hash to `digest`. */
@@ -65,4 +68,13 @@ export function lengthMismatch(expected: number, actual: number): RegistryError 
 /** True for strings safe to use as an upload id (we generate UUIDs; clients echo them back). */
 export function isUploadId(id: string): boolean {
   return /^[A-Za-z0-9-]{1,64}$/.test(id);
+}
+
+/** The 413 for a chunk the memory store has no room for; the connection closes (its unread rest is not wanted). */
+export function uploadMemoryFull(budget: number): RegistryError {
+  return new RegistryError(
+    'BLOB_UPLOAD_INVALID',
+    `the memory store holds at most ${budget} bytes of unfinished uploads, and this chunk would pass that; finish or cancel other uploads, or serve with disk storage (--storage <dir>) for larger pushes`,
+    { status: 413, detail: { limit: budget }, headers: { Connection: 'close' } },
+  );
 }

@@ -24,6 +24,7 @@ import {
   type ByteRange,
   referrerDescriptor,
   type Store,
+  type StoreClock,
   type StoredManifest,
   type UploadData,
   type UploadState,
@@ -39,9 +40,9 @@ export class DiskStore implements Store {
   readonly #uploads: DiskUploads;
 
   /** `root` is the directory everything lives under; nothing is ever written outside it. */
-  constructor(root: string) {
+  constructor(root: string, options: StoreClock = {}) {
     this.root = root;
-    this.#uploads = new DiskUploads(root);
+    this.#uploads = new DiskUploads(root, options.now);
   }
 
   async repositories(): Promise<string[]> {
@@ -122,6 +123,10 @@ export class DiskStore implements Store {
 
   cancelUpload(repository: string, id: string): Promise<boolean> {
     return this.#uploads.cancel(repository, id);
+  }
+
+  purgeUploads(before: number): Promise<{ repository: string; id: string }[]> {
+    return this.#uploads.purge(before);
   }
 
   async putManifest(repository: string, manifest: StoredManifest, tag?: string): Promise<void> {

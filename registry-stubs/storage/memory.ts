@@ -4,6 +4,7 @@
  */
 
 import { concatBytes, digestOf } from '../digest.ts';
+import { DEFAULT_LIMITS } from '../limits.ts';
 import type { Descriptor } from '../oci/types.ts';
 import { chunksOf } from '../streams.ts';
 import {
@@ -13,6 +14,7 @@ import {
   digestMismatch,
   lengthMismatch,
   offsetMismatch,
+  uploadMemoryFull,
   uploadUnknown,
   verifyDigest,
 } from './checks.ts';
@@ -22,6 +24,7 @@ import {
   type ByteRange,
   referrerDescriptor,
   type Store,
+  type StoreClock,
   type StoredManifest,
   type UploadData,
   type UploadState,
@@ -36,13 +39,14 @@ interface Repo {
 interface Upload {
   state: UploadState;
   chunks: Uint8Array[];
+  /** When the last chunk arrived (or the session started), by the store's clock. */
+  touched: number;
 }
 
-/** Reads upload data into chunks (a request body stream is drained). */
-export async function readChunks(data: UploadData): Promise<Uint8Array[]> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of chunksOf(data)) chunks.push(chunk);
-  return chunks;
+/** Options of the memory store. */
+export interface MemoryStoreOptions extends StoreClock {
+  /** Bytes of unfinished uploads held at once, over all sessions; default 512 MiB (limits.ts). */
+  uploadMemoryBytes?: number;
 }
 
 /** A `Store` in process memory; content is gone when the process ends. */
@@ -51,6 +55,15 @@ export class MemoryStore implements Store {
   readonly #content = new Map<string, Uint8Array>();
   readonly #repos = new Map<string, Repo>();
   readonly #uploads = new Map<string, Upload>();
+  readonly #now: () => number;
+  readonly #budget: number;
+  // Bytes of unfinished uploads held now, chunks being read included.
+  #held = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#now = options.now ?? Date.now;
+    this.#budget = options.uploadMemoryBytes ?? DEFAULT_LIMITS.uploadMemoryBytes;
+  }
 
   async repositories(): Promise<string[]> {
     return [...this.#repos.entries()]
@@ -93,8 +106,9 @@ export class MemoryStore implements Store {
 
   async createUpload(repository: string): Promise<UploadState> {
     assertName(repository);
-    const state = { id: crypto.randomUUID(), repository, size: 0, startedAt: new Date().toISOString() };
-    this.#uploads.set(state.id, { state, chunks: [] });
+    const at = this.#now();
+    const state = { id: crypto.randomUUID(), repository, size: 0, startedAt: new Date(at).toISOString() };
+    this.#uploads.set(state.id, { state, chunks: [], touched: at });
     return { ...state };
   }
 
@@ -113,23 +127,36 @@ export class MemoryStore implements Store {
     if (expect.offset !== undefined && expect.offset !== upload.state.size) {
       throw offsetMismatch(expect.offset, upload.state.size);
     }
-    const chunks = await readChunks(data);
-    const length = chunks.reduce((n, c) => n + c.byteLength, 0);
-    if (expect.length !== undefined && expect.length !== length) throw lengthMismatch(expect.length, length);
-    // Re-checked after the await: a concurrent PATCH may have appended meanwhile.
-    const current = this.#upload(repository, id);
-    if (expect.offset !== undefined && expect.offset !== current.state.size) {
-      throw offsetMismatch(expect.offset, current.state.size);
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    try {
+      for await (const chunk of chunksOf(data)) {
+        length += chunk.byteLength;
+        this.#held += chunk.byteLength;
+        if (this.#held > this.#budget) throw uploadMemoryFull(this.#budget);
+        chunks.push(chunk);
+      }
+      if (expect.length !== undefined && expect.length !== length)
+        throw lengthMismatch(expect.length, length);
+      // Re-checked after the await: a concurrent PATCH may have appended meanwhile, or the session ended.
+      const current = this.#upload(repository, id);
+      if (expect.offset !== undefined && expect.offset !== current.state.size) {
+        throw offsetMismatch(expect.offset, current.state.size);
+      }
+      current.chunks.push(...chunks);
+      current.state.size += length;
+      current.touched = this.#now();
+      return { ...current.state };
+    } catch (err) {
+      this.#held -= length;
+      throw err;
     }
-    current.chunks.push(...chunks);
-    current.state.size += length;
-    return { ...current.state };
   }
 
   async completeUpload(repository: string, id: string, digest: string): Promise<number> {
     const upload = this.#upload(repository, id);
     const { algorithm } = assertDigest(digest);
-    this.#uploads.delete(id);
+    this.#end(id);
     const actual = digestOf(upload.chunks, algorithm);
     if (actual !== digest) throw digestMismatch(digest, actual);
     const existing = this.#content.get(digest);
@@ -140,7 +167,22 @@ export class MemoryStore implements Store {
 
   async cancelUpload(repository: string, id: string): Promise<boolean> {
     if (this.#uploads.get(id)?.state.repository !== repository) return false;
-    return this.#uploads.delete(id);
+    this.#end(id);
+    return true;
+  }
+
+  async purgeUploads(before: number): Promise<{ repository: string; id: string }[]> {
+    const stale = [...this.#uploads.values()].filter((u) => u.touched < before);
+    for (const upload of stale) this.#end(upload.state.id);
+    return stale.map((u) => ({ repository: u.state.repository, id: u.state.id }));
+  }
+
+  // Ends a session and gives its bytes back to the upload budget.
+  #end(id: string): void {
+    const upload = this.#uploads.get(id);
+    if (upload === undefined) return;
+    this.#held -= upload.state.size;
+    this.#uploads.delete(id);
   }
 
   async putManifest(repository: string, manifest: StoredManifest, tag?: string): Promise<void> {

@@ -50,6 +50,12 @@ export interface StoredManifest extends Content {
   annotations?: Record<string, string>;
 }
 
+/** Options every store takes. */
+export interface StoreClock {
+  /** Clock in milliseconds for session times (start, last chunk); default `Date.now`. */
+  now?: () => number;
+}
+
 /** Which store to create: memory (default) or a directory tree under `root`. */
 export type StorageOptions = { kind: 'memory' } | { kind: 'disk'; root: string };
 
@@ -83,6 +89,8 @@ export interface Store {
   completeUpload(repository: string, id: string, digest: string): Promise<number>;
   /** Ends a session and drops its data; false when unknown. */
   cancelUpload(repository: string, id: string): Promise<boolean>;
+  /** Ends every session whose last chunk (or start) came before `before` (ms since the epoch), data too; returns them. */
+  purgeUploads(before: number): Promise<{ repository: string; id: string }[]>;
   /** Stores a manifest (digest verified) and points `tag` at it when given. */
   putManifest(repository: string, manifest: StoredManifest, tag?: string): Promise<void>;
   /** A manifest by tag or digest, or undefined. */

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs the benchmarks, prints Markdown tables and writes them to bench/RESULTS.md.
- * `--only registry`, `--only cluster`, `--only faults` or `--only clock` runs one (its tables replace its own section; the other's
+ * `--only registry`, `--only cluster`, `--only faults`, `--only soak` or `--only clock` runs one (its tables replace its own
+ * section; the others'
  * last results stay). Speed targets live here, never in timed tests.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -14,12 +15,14 @@ import { cores } from './proc-stats.ts';
 import { registryMarkdown } from './registry-report.ts';
 import { registryThroughput } from './registry-throughput.ts';
 import { mergeResults } from './results-file.ts';
+import { soak, soakMarkdown } from './soak.ts';
 
 const benchmarks = {
   registry: async (footer: string) => registryMarkdown(await registryThroughput(), footer),
   cluster: async (footer: string) => clusterMarkdown(await clusterBench(), footer),
   faults: async (footer: string) =>
     [...(await faultLayerMarkdown()), `${footer}; the client is curl.`].join('\n'),
+  soak: async (footer: string) => soakMarkdown(await soak(), footer),
   clock: async (footer: string) =>
     clockMarkdown(await clockBench((line) => process.stderr.write(`${line}\n`)), footer),
 };

@@ -48,9 +48,15 @@ describe('pullstorm CLI', () => {
     [['bogus'], /Unknown argument: bogus/],
     [[], /expected a command/],
     [['serve', '--port', '70000'], /--port: expected an integer from 0 to 65535, got 70000/],
-    [['run', 'refused', '--time-scale', '10'], /--time-scale was removed, got --time-scale 10: .*--clock real/],
+    [
+      ['run', 'refused', '--time-scale', '10'],
+      /--time-scale was removed, got --time-scale 10: .*--clock real/,
+    ],
     [['run', 'refused', '--clock', 'fast'], /--clock: expected warp or real, got 'fast'/],
-    [['serve', '--auth', 'token'], /--auth token: expected at least one --user <name>:<password>, got none/],
+    [
+      ['serve', '--auth', 'token'],
+      /--auth token: expected --users-file <htpasswd> or at least one --user <name>:<password>, got neither/,
+    ],
     [
       ['serve', '--auth', 'basic', '--user', 'nopassword'],
       /--user: expected <name>:<password>, got 'nopassword'/,
@@ -58,7 +64,7 @@ describe('pullstorm CLI', () => {
     [['serve', '--auth', 'oauth'], /Invalid values:[\s\S]*oauth/],
     [
       ['serve', '--control-port', '5001'],
-      /--control-port: the control listener serves the control API, which needs --control-token; expected one, got none/,
+      /--control-port: the control listener serves the control API, which needs a control token \(--control-token-file, PULLSTORM_CONTROL_TOKEN or --control-token\); expected one, got none/,
     ],
     [
       ['serve', '--port', '5000', '--control-port', '5000', '--control-token', 't'],

@@ -1,7 +1,9 @@
 /** `pullstorm serve`: the registry stub with the fixture images, until Ctrl-C. */
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../exit.ts';
+import { limitsFromFlags, withLimitFlags } from '../serve-limits.ts';
 import { type ServeOptions, startServe } from '../serve-registry.ts';
+import { CONTROL_TOKEN_ENV, controlTokenFrom, usersFromFile } from '../serve-secrets.ts';
 
 /** The parsed flags of `pullstorm serve`. */
 export interface ServeArgs {
@@ -21,7 +23,11 @@ export interface ServeArgs {
   'large-size': number;
   'large-layers': number;
   'control-token'?: string;
+  'control-token-file'?: string;
+  'users-file'?: string;
   'control-port'?: number;
+  /** The limit flags (serve-limits.ts), by flag name. */
+  [limit: string]: unknown;
 }
 
 /** Parses `name:password` pairs given with --user. */
@@ -48,13 +54,14 @@ export function serveOptions(argv: ServeArgs): ServeOptions {
     tlsDir: argv['tls-dir'],
     tlsNames: argv['tls-san'],
     auth: argv.auth,
-    users: parseUsers(argv.user),
+    users: [...parseUsers(argv.user), ...usersFromFile(argv['users-file'])],
     storage: argv.storage,
     fixtures: argv.fixtures,
     largeSizeBytes: argv['large-size'],
     largeLayers: argv['large-layers'],
-    controlToken: argv['control-token'],
+    controlToken: controlTokenFrom(argv['control-token'], argv['control-token-file']),
     controlPort: argv['control-port'],
+    limits: limitsFromFlags(argv),
   };
 }
 
@@ -62,7 +69,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
   command: 'serve',
   describe: 'Run the stub OCI registry with the fixture images; prints one JSON line when ready',
   builder: (y) =>
-    y
+    withLimitFlags(y)
       .option('host', {
         type: 'string',
         default: '127.0.0.1',
@@ -111,7 +118,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         array: true,
         default: [] as string[],
-        describe: 'a user as name:password with pull/push/delete on every repository (repeatable)',
+        describe:
+          'a user as name:password with pull/push/delete on every repository (repeatable; visible in the process list: prefer --users-file)',
+      })
+      .option('users-file', {
+        type: 'string',
+        describe:
+          'users in htpasswd format, as distribution reads it: name:<bcrypt hash> per line (htpasswd -Bbn name password); each gets pull/push/delete on every repository. The recommended way',
       })
       .option('storage', {
         type: 'string',
@@ -130,8 +143,11 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('large-layers', { type: 'number', default: 4, describe: 'layer count of pullstorm/large:1.0' })
       .option('control-token', {
         type: 'string',
-        describe:
-          'enable the fault control API (/_pullstorm/faults; pullstorm fault …) and the event feed (/_pullstorm/events) with this token (X-Pullstorm-Control-Token or Authorization: Bearer)',
+        describe: `enable the fault control API (/_pullstorm/faults; pullstorm fault …) and the event feed (/_pullstorm/events) with this token (X-Pullstorm-Control-Token or Authorization: Bearer); visible in the process list: prefer --control-token-file or ${CONTROL_TOKEN_ENV}`,
+      })
+      .option('control-token-file', {
+        type: 'string',
+        describe: `read the control token from the first line of this file (or set ${CONTROL_TOKEN_ENV}); the recommended way`,
       })
       .option('control-port', {
         type: 'number',
@@ -142,9 +158,9 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
           throw new UsageError(`--port: expected an integer from 0 to 65535, got ${argv.port}`);
         }
-        if (argv.auth !== 'none' && argv.user.length === 0) {
+        if (argv.auth !== 'none' && argv.user.length === 0 && argv['users-file'] === undefined) {
           throw new UsageError(
-            `--auth ${argv.auth}: expected at least one --user <name>:<password>, got none`,
+            `--auth ${argv.auth}: expected --users-file <htpasswd> or at least one --user <name>:<password>, got neither`,
           );
         }
         if (argv['control-token'] === '')
@@ -155,9 +171,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         if (control !== undefined) {
           if (!Number.isInteger(control) || control < 0 || control > 65535)
             throw new UsageError(`--control-port: expected an integer from 0 to 65535, got ${control}`);
-          if (argv['control-token'] === undefined)
+          if (
+            argv['control-token'] === undefined &&
+            argv['control-token-file'] === undefined &&
+            !process.env[CONTROL_TOKEN_ENV]
+          )
             throw new UsageError(
-              '--control-port: the control listener serves the control API, which needs --control-token; expected one, got none',
+              `--control-port: the control listener serves the control API, which needs a control token (--control-token-file, ${CONTROL_TOKEN_ENV} or --control-token); expected one, got none`,
             );
           if (control !== 0 && control === argv.port)
             throw new UsageError(
