@@ -180,6 +180,7 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
         namespace,
         nodeLabel: LABEL_NODE,
         emit: ctx.emit,
+        log: (line) => log(`kind: ${line}`),
         timeScale: scenario.backend.timeScale,
         nodeEvents: true,
       });

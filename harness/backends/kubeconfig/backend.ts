@@ -35,6 +35,7 @@ import {
 import { clientNodeApi, type KubeApi } from './api.ts';
 import { createKubeCluster } from './cluster.ts';
 import { type LoadContextOptions, loadContext } from './context.ts';
+import { httpStatus, KubeRefusedError } from './errors.ts';
 import { namespaceManifest } from './manifests.ts';
 import { runNamespace, runSelector } from './names.ts';
 import { unplaceable } from './placement.ts';
@@ -208,6 +209,7 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         namespace,
         nodeLabel: 'kubernetes.io/hostname',
         emit: ctx.emit,
+        log: (line) => log(`kubeconfig: ${line}`),
         timeScale: scenario.backend.timeScale,
         image: imageRewriter(stubs),
         ignore: ({ name }) => isStubObject(name),
@@ -292,6 +294,14 @@ export function kubeconfigCandidate(options: KubeconfigBackendOptions = {}): Bac
           create: () => kubeconfigBackend(options),
         };
       } catch (error) {
+        // An answer that refuses (401/403) is not silence: say what the server said and what to do.
+        if (httpStatus(error) !== undefined) {
+          const refused = new KubeRefusedError(
+            `API server ${loaded.id.server} (server version, namespace list)`,
+            error,
+          );
+          return { status: 'broken', reason: refused.message, cause: refused };
+        }
         return {
           status: 'broken',
           reason: `API server ${loaded.id.server} did not answer: ${(error as Error).message}`,

@@ -13,6 +13,7 @@ import { waitForPods } from '../../cluster/wait.ts';
 import type { RunEvent } from '../../events/types.ts';
 import type { BackendCluster } from '../provider.ts';
 import type { KubeApi } from './api.ts';
+import { serverMessage } from './errors.ts';
 import { deploymentManifest, type ManifestContext, podManifest } from './manifests.ts';
 import { eventSignature, podStateSignature, toKubeEvent, toPodState, toPodStatus } from './mapping.ts';
 import { LABEL_COMPONENT, runSelector } from './names.ts';
@@ -35,8 +36,10 @@ export interface KubeClusterOptions extends ManifestContext {
   ignore?: (involved: { kind: string; name: string }) => boolean;
   /** Rewrites a pod's image reference before creation (e.g. to the stub's node address); default as is. */
   image?: (image: string) => string;
-  /** Watch retry tuning and the error hook; defaults as in watch.ts. */
+  /** Watch retry tuning and the error hook; defaults as in watch.ts (errors go to `log`). */
   watch?: ReflectOptions;
+  /** Where watch failures are told while they are retried; default silent. */
+  log?: (line: string) => void;
 }
 
 /** Starts observing and returns the cluster surface; resolves once the first lists are in. */
@@ -81,12 +84,32 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     changed();
   };
 
+  // A refused first list or watch rejects `synced` (watch.ts): provisioning fails with the reason.
+  const watching = (what: string): ReflectOptions => ({
+    what,
+    onError: (error, retryInMs) =>
+      o.log?.(`watch ${what} failed, retrying in ${retryInMs} ms: ${serverMessage(error)}`),
+    ...o.watch,
+  });
   const reflectors = [
-    reflect(api.pods(namespace, workloadSelector), onPod, o.watch),
-    reflect(api.events(namespace), onEvent, o.watch),
-    ...(o.nodeEvents ? [reflect(api.events('default', 'involvedObject.kind=Node'), onEvent, o.watch)] : []),
+    reflect(api.pods(namespace, workloadSelector), onPod, watching(`pods in namespace ${namespace}`)),
+    reflect(api.events(namespace), onEvent, watching(`events in namespace ${namespace}`)),
+    ...(o.nodeEvents
+      ? [
+          reflect(
+            api.events('default', 'involvedObject.kind=Node'),
+            onEvent,
+            watching('Node events in namespace default'),
+          ),
+        ]
+      : []),
   ];
-  await Promise.all(reflectors.map((r) => r.synced));
+  try {
+    await Promise.all(reflectors.map((r) => r.synced));
+  } catch (error) {
+    for (const r of reflectors) r.stop();
+    throw error;
+  }
 
   let stopping: Promise<void> | undefined;
   const alive = () => {

@@ -169,4 +169,22 @@ describe('kube cluster', () => {
     ]);
     await expect(cluster.createPod({ name: 'q', image: 'x' })).rejects.toThrow(/stopped/);
   });
+
+  it('a cluster whose RBAC refuses watching events fails to start with the refused call named, instead of hanging', async () => {
+    const api = new FakeApi();
+    api.events(namespace).listAlways = Object.assign(new Error('HTTP-Code: 403'), {
+      code: 403,
+      body: {
+        message:
+          'events is forbidden: User "ci" cannot list resource "events" in API group "" in the namespace "pullstorm-run-1"',
+      },
+    });
+    const started = createKubeCluster({ api, runId, namespace, emit: () => undefined });
+    await expect(started).rejects.toThrow(
+      /^list events in namespace pullstorm-run-1: the API server answered 403: events is forbidden/,
+    );
+    // Nothing is left watching.
+    await settle();
+    expect(api.podSource.open).toBe(0);
+  });
 });

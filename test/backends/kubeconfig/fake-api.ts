@@ -25,10 +25,15 @@ export class FakeSource<T extends { metadata?: { resourceVersion?: string } }> i
   lists = 0;
   watches: string[] = [];
   listError: unknown;
+  /** Every list fails with this (unlike `listError`, which fails one). */
+  listAlways: unknown;
+  /** Each watch ends at once with this, as client-node's Watch does on a non-200 answer. */
+  watchError: unknown;
   subscribers: Subscriber[] = [];
 
   async list() {
     this.lists++;
+    if (this.listAlways) throw this.listAlways;
     if (this.listError) {
       const e = this.listError;
       this.listError = undefined;
@@ -38,6 +43,10 @@ export class FakeSource<T extends { metadata?: { resourceVersion?: string } }> i
   }
   async watch(resourceVersion: string, onEvent: Subscriber['onEvent'], onDone: Subscriber['onDone']) {
     this.watches.push(resourceVersion);
+    if (this.watchError) {
+      onDone(this.watchError);
+      return { abort: () => undefined };
+    }
     const sub: Subscriber = { onEvent, onDone, closed: false };
     this.subscribers.push(sub);
     return {
