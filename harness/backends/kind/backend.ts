@@ -63,6 +63,7 @@ export const KIND_INFO: BackendInfo = {
     startsContainers: true,
     perNodeNetwork: false,
     connectionFaults: true,
+    verifiesTls: true,
   },
   notes: [
     'per-node network faults: every node reaches the stubs through the one kind Docker network',

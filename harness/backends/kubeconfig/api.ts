@@ -9,6 +9,7 @@
  */
 import {
   AppsV1Api,
+  AuthorizationV1Api,
   CoreV1Api,
   type CoreV1Event,
   type KubeConfig,
@@ -35,6 +36,15 @@ export interface RunNamespace {
 
 /** Kinds `deleteByLabel` removes. */
 export type DeletableKind = 'pods' | 'deployments' | 'secrets' | 'services' | 'namespaces';
+
+/** A SelfSubjectAccessReview's question: may I `verb` this resource (in `namespace`; '' is every namespace)? */
+export interface AccessQuestion {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+}
 
 /** The API calls pullstorm makes. Errors keep client-node's `code` (HTTP status). */
 export interface KubeApi {
@@ -64,6 +74,8 @@ export interface KubeApi {
   pods(namespace: string, labelSelector: string): ListWatchSource<V1Pod>;
   /** Events of `namespace`, optionally narrowed by `fieldSelector` (e.g. `involvedObject.kind=Node`). */
   events(namespace: string, fieldSelector?: string): ListWatchSource<CoreV1Event>;
+  /** Asks the API server whether the context's own identity may do `q` (SelfSubjectAccessReview, read-only). */
+  reviewAccess(q: AccessQuestion): Promise<{ allowed: boolean; reason?: string }>;
 }
 
 /** Throws TypeError unless `selector` has a `pullstorm.run-id=<value>` term. */
@@ -112,6 +124,7 @@ function source<T>(
 export function clientNodeApi(kc: KubeConfig): KubeApi {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
+  const authz = kc.makeApiClient(AuthorizationV1Api);
   const deleteEach = async (names: string[], remove: (name: string) => Promise<unknown>) => {
     await Promise.all(
       names.map((name) =>
@@ -170,6 +183,26 @@ export function clientNodeApi(kc: KubeConfig): KubeApi {
           (name) => core.deleteNamespace({ name }),
         );
       }
+    },
+    async reviewAccess(q) {
+      const review = await authz.createSelfSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: {
+            resourceAttributes: {
+              verb: q.verb,
+              group: q.group,
+              resource: q.resource,
+              ...(q.subresource ? { subresource: q.subresource } : {}),
+              ...(q.namespace ? { namespace: q.namespace } : {}),
+            },
+          },
+        },
+      });
+      const status = review.status;
+      const reason = status?.reason || status?.evaluationError;
+      return { allowed: status?.allowed === true && status.denied !== true, ...(reason ? { reason } : {}) };
     },
     pods: (namespace, labelSelector) =>
       source(kc, `/api/v1/namespaces/${namespace}/pods`, { labelSelector }, () =>

@@ -5,6 +5,7 @@
  */
 import type { CoreV1Event, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import {
+  type AccessQuestion,
   assertRunSelector,
   type DeletableKind,
   type KubeApi,
@@ -155,6 +156,14 @@ export class FakeApi implements KubeApi {
   pods(_namespace: string, labelSelector: string) {
     this.podSelectors.push(labelSelector);
     return this.podSource;
+  }
+  /** Every SelfSubjectAccessReview asked; `denied` holds `verb group/resource[/sub]` strings refused. */
+  reviews: AccessQuestion[] = [];
+  denied = new Set<string>();
+  async reviewAccess(q: AccessQuestion) {
+    this.reviews.push(q);
+    const key = `${q.verb} ${q.group}/${q.resource}${q.subresource ? `/${q.subresource}` : ''}`;
+    return this.denied.has(key) ? { allowed: false, reason: 'no RBAC policy matched' } : { allowed: true };
   }
   events(namespace: string) {
     const found = this.eventSources.get(namespace);
