@@ -13,7 +13,7 @@ import { waitForPods } from '../../cluster/wait.ts';
 import type { RunEvent } from '../../events/types.ts';
 import type { BackendCluster } from '../provider.ts';
 import type { KubeApi } from './api.ts';
-import { serverMessage } from './errors.ts';
+import { explainKubeError, serverMessage } from './errors.ts';
 import { deploymentManifest, type ManifestContext, podManifest } from './manifests.ts';
 import { eventSignature, podStateSignature, toKubeEvent, toPodState, toPodStatus } from './mapping.ts';
 import { LABEL_COMPONENT, runSelector } from './names.ts';
@@ -131,7 +131,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     } catch (error) {
       if ((error as { code?: number }).code === 409)
         throw new RangeError(`pod ${namespace}/${spec.name} already exists`);
-      throw error;
+      throw explainKubeError(`create pod ${spec.name} in namespace ${namespace}`, error);
     }
   }
 
@@ -142,7 +142,11 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     if (desired.has(spec.name)) throw new RangeError(`deployment ${spec.name} already exists`);
     desired.set(spec.name, { replicas: spec.replicas ?? 0, ramp: new AbortController() });
     const template = { ...spec.template, image: rewrite(spec.template.image) };
-    await api.createDeployment(namespace, deploymentManifest({ ...spec, template }, o));
+    await api
+      .createDeployment(namespace, deploymentManifest({ ...spec, template }, o))
+      .catch((error: unknown) => {
+        throw explainKubeError(`create deployment ${spec.name} in namespace ${namespace}`, error);
+      });
   }
 
   /**

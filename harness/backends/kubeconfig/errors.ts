@@ -47,8 +47,10 @@ export class KubeRefusedError extends Error {
   readonly status: number | undefined;
   constructor(what: string, cause: unknown) {
     const status = httpStatus(cause);
-    const hint =
-      status === 403
+    const admission = /violates PodSecurity|exceeded quota|admission webhook/.test(serverMessage(cause));
+    const hint = admission
+      ? ' — refused at admission, not by RBAC: the namespace enforces a policy (pod-security.kubernetes.io/enforce label, a ResourceQuota or a webhook) the object does not meet'
+      : status === 403
         ? ' — your credentials lack this permission: `pullstorm doctor --context <ctx>` lists every missing one, `pullstorm rbac` prints a role that grants exactly what a run needs'
         : status === 401
           ? ' — the API server did not accept your credentials (expired token? run your cloud CLI login again)'

@@ -144,7 +144,8 @@ async function waitStubsReady(o: DeployStubsOptions, count: number): Promise<voi
     });
     throw new Error(
       `registry stub not ready after ${timeoutMs} ms: ${states.join('; ') || 'no pod created'}. ` +
-        `Is --stub-image ${o.image} pullable by the nodes? Build it with 'pullstorm image build' and push or load it.`,
+        `Is --stub-image ${o.image} pullable by the nodes? Build it with 'pullstorm image build' and push or load it. ` +
+        `With no pod created, 'kubectl get events -n ${o.namespace}' shows why (FailedCreate: PodSecurity, quota, a webhook).`,
     );
   } finally {
     clearTimeout(timer);
