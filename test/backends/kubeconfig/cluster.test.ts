@@ -7,6 +7,7 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { createKubeCluster } from '../../../harness/backends/kubeconfig/cluster.ts';
 import type { RunEvent } from '../../../harness/events/types.ts';
+import { waitForEvent } from '../../helpers/wait-for-event.ts';
 import { FakeApi } from './fake-api.ts';
 
 const runId = 'run-1';
@@ -235,6 +236,26 @@ describe('a pod the namespace refuses at admission', () => {
       .catch((e: unknown) => e as Error);
     expect(error.message).toMatch(
       /^create pod p in namespace pullstorm-run-1: the API server answered 403: pods "p" is forbidden: violates PodSecurity .* refused at admission, not by RBAC/,
+    );
+    await cluster.stop();
+  });
+});
+
+describe('status before event (as kubelet sends them, on two watches)', () => {
+  it('the pod reason can be seen before its Failed event: checking the log at once misses it, waiting for the event does not', async () => {
+    const { api, log, cluster } = await start();
+    const pod = fixture<V1Pod>('pod-errimagepull.json');
+    const failed = fixture<{ items: CoreV1Event[] }>('events.json').items[2]!;
+    api.podSource.push('ADDED', pod);
+    await cluster.waitFor((pods) => pods.some((p) => p.reason === 'ErrImagePull'), 2_000);
+    const isFailed = (e: RunEvent) => e.kind === 'k8s.event' && e.reason === 'Failed';
+    // What the e2e test used to assert here: the event is not there yet.
+    expect(log.some(isFailed)).toBe(false);
+    setTimeout(() => api.events(namespace).push('ADDED', structuredClone(failed)), 100);
+    const event = await waitForEvent(log, isFailed, 2_000, 'the Failed event');
+    expect(event).toMatchObject({ reason: 'Failed', type: 'Warning' });
+    await expect(waitForEvent(log, () => false, 60, 'nothing')).rejects.toThrow(
+      /^expected nothing within 60 ms; the log has \d+ events$/,
     );
     await cluster.stop();
   });
