@@ -20,7 +20,14 @@ import type {
 } from '@kubernetes/client-node';
 import type { DeploymentSpec } from '../../cluster/deployments.ts';
 import type { PodSpec } from '../../cluster/types.ts';
-import { kubeRunLabels, LABEL_DEPLOYMENT, LABEL_NODE, LABEL_RUN_ID, runLabelValue } from './names.ts';
+import {
+  kubeObjectName,
+  kubeRunLabels,
+  LABEL_DEPLOYMENT,
+  LABEL_NODE,
+  LABEL_RUN_ID,
+  runLabelValue,
+} from './names.ts';
 
 /** Where and for whom objects are made. */
 export interface ManifestContext {
@@ -75,7 +82,7 @@ function podSpecOf(spec: Omit<PodSpec, 'name'>, ctx: ManifestContext): V1PodSpec
     // No service account token: the fixtures never call the API, and it keeps pods minimal.
     automountServiceAccountToken: false,
     ...(spec.imagePullSecrets?.length
-      ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
+      ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name: kubeObjectName(name) })) }
       : {}),
     ...(nodes.length
       ? {
@@ -153,7 +160,11 @@ export function pullSecretManifest(
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'kubernetes.io/dockerconfigjson',
-    metadata: { name, namespace: ctx.namespace, labels: kubeRunLabels(ctx.runId, 'pull-secret') },
+    metadata: {
+      name: kubeObjectName(name),
+      namespace: ctx.namespace,
+      labels: kubeRunLabels(ctx.runId, 'pull-secret'),
+    },
     data: { '.dockerconfigjson': b64(JSON.stringify(config)) },
   };
 }
