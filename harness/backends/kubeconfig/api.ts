@@ -17,7 +17,9 @@ import {
   type V1Namespace,
   type V1Node,
   type V1Pod,
+  type V1Scale,
   type V1Secret,
+  type V1SelfSubjectAccessReview,
   type V1Service,
   VersionApi,
   Watch,
@@ -88,6 +90,28 @@ export function assertRunSelector(selector: string): void {
   }
 }
 
+/** The `autoscaling/v1` Scale a scale step sends (PUT deployments/scale). */
+export function scaleBody(namespace: string, name: string, replicas: number): V1Scale {
+  return { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } };
+}
+
+/** The SelfSubjectAccessReview asking `q` of the API server. */
+export function accessReviewBody(q: AccessQuestion): V1SelfSubjectAccessReview {
+  return {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    spec: {
+      resourceAttributes: {
+        verb: q.verb,
+        group: q.group,
+        resource: q.resource,
+        ...(q.subresource ? { subresource: q.subresource } : {}),
+        ...(q.namespace ? { namespace: q.namespace } : {}),
+      },
+    },
+  };
+}
+
 // The server closes a watch after this, before client-node's 30 s inactivity timer fires.
 const WATCH_TIMEOUT_SECONDS = 25;
 
@@ -154,7 +178,7 @@ export function clientNodeApi(kc: KubeConfig): KubeApi {
       void (await apps.replaceNamespacedDeploymentScale({
         name,
         namespace,
-        body: { metadata: { name, namespace }, spec: { replicas } },
+        body: scaleBody(namespace, name, replicas),
       })),
     createSecret: async (namespace, body) => void (await core.createNamespacedSecret({ namespace, body })),
     createService: (namespace, body) => core.createNamespacedService({ namespace, body }),
@@ -185,21 +209,7 @@ export function clientNodeApi(kc: KubeConfig): KubeApi {
       }
     },
     async reviewAccess(q) {
-      const review = await authz.createSelfSubjectAccessReview({
-        body: {
-          apiVersion: 'authorization.k8s.io/v1',
-          kind: 'SelfSubjectAccessReview',
-          spec: {
-            resourceAttributes: {
-              verb: q.verb,
-              group: q.group,
-              resource: q.resource,
-              ...(q.subresource ? { subresource: q.subresource } : {}),
-              ...(q.namespace ? { namespace: q.namespace } : {}),
-            },
-          },
-        },
-      });
+      const review = await authz.createSelfSubjectAccessReview({ body: accessReviewBody(q) });
       const status = review.status;
       const reason = status?.reason || status?.evaluationError;
       return { allowed: status?.allowed === true && status.denied !== true, ...(reason ? { reason } : {}) };
