@@ -129,6 +129,13 @@ export function mustSetFor(scenario: Scenario | undefined, stubImage: string | u
       );
     }
   }
+  const certificate = [...new Set((scenario?.faults ?? []).map((f) => f.fault))].filter((f) =>
+    UNVERIFIED_TLS_FAULTS.includes(f),
+  );
+  if (certificate.length)
+    lines.push(
+      `this scenario's ${certificate.join(', ')} cannot run here (refused, exit 2): ${UNVERIFIED_TLS_REASON}`,
+    );
   if (scenario?.faults.some((f) => f.fault === 'disk-full')) {
     lines.push("disk-full faults cannot run here: the nodes are not pullstorm's to fill");
   }

@@ -464,4 +464,28 @@ describe('doctorForContext', () => {
       /faults that cannot apply on this backend.*\n {2}- tls-unknown-ca: nodes reach the stub at localhost/,
     );
   });
+
+  it('lists every permission the context lacks, and the faults of the scenario that cannot run here', async () => {
+    const api = new FakeApi();
+    api.denied.add('create /namespaces');
+    api.denied.add('get /services/proxy');
+    const tls = {
+      ...scenario,
+      faults: [
+        { id: 't', fault: 'tls-expired', options: {}, scope: { route: 'any', probability: 1 }, atMs: 0 },
+      ],
+    } as unknown as Scenario;
+    const report = await doctorForContext(api, identity, { scenario: tls });
+    expect(report.access.missing).toEqual([
+      "create namespaces cluster-wide — the run's own namespace, created at provisioning and deleted at teardown",
+      "get services/proxy in every namespace (the run creates its own) — faults and the stubs' event feed through the API server's service proxy (GET, POST, DELETE)",
+    ]);
+    const text = formatContextReport(report);
+    expect(text).toContain(
+      `RBAC: 2 of ${report.access.checked} permissions a run needs are missing (pullstorm rbac prints a role granting them):`,
+    );
+    expect(report.mustSet.join('\n')).toMatch(
+      /this scenario's tls-expired cannot run here \(refused, exit 2\)/,
+    );
+  });
 });
