@@ -23,7 +23,12 @@ const node = (name: string, ready: boolean | undefined, reason?: string, message
 /** A fake clock the fake sleep advances, so a 120 s timeout costs nothing. */
 function clock() {
   let t = 0;
-  return { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('waitNodesReady', () => {
