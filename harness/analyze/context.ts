@@ -134,6 +134,7 @@ export function indexEvents(events: readonly LogEvent[]): RunContext {
     switch (event.kind) {
       case 'k8s.event':
         if (event.involvedObject.kind === 'Pod') podEvent(ctx, event, atMs, eventFailures);
+        else if (event.involvedObject.kind !== 'Node') controllerEvent(ctx, event, atMs);
         break;
       case 'pod.state':
         podState(record(ctx.pods, event.pod), event, atMs);
@@ -233,6 +234,23 @@ function podEvent(
   const times = eventFailures.get(key);
   if (times === undefined) eventFailures.set(key, [atMs]);
   else times.push(atMs);
+}
+
+/**
+ * A ReplicaSet's or Deployment's event. A pod the API server refuses (PodSecurity, quota, a
+ * webhook) is never created, so its controller's `FailedCreate` is the only trace: it counts as a
+ * failure of `<Kind>/<name>`, classified like any other, so the run shows why no pod appeared.
+ */
+function controllerEvent(ctx: RunContext, event: KubeEvent, atMs: number): void {
+  const read = classifyEvent(event);
+  if (read.role !== 'failed' || read.classification === undefined) return;
+  ctx.failures.push({
+    pod: `${event.involvedObject.kind}/${event.involvedObject.name}`,
+    atMs,
+    text: event.message,
+    cause: read.classification.cause,
+    source: 'event',
+  });
 }
 
 function podState(rec: PodRecord, event: PodState, atMs: number): void {

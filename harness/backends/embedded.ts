@@ -32,6 +32,7 @@ export const EMBEDDED_INFO: BackendInfo = {
     startsContainers: true,
     perNodeNetwork: true,
     connectionFaults: true,
+    verifiesTls: true,
   },
   notes: [
     "kubelet is modelled (harness/kubelet, from kubelet's source); containerd, runc and the registry traffic are real",

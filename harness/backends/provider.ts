@@ -27,7 +27,21 @@ export interface BackendCapabilities {
   perNodeNetwork: boolean;
   /** TCP- and TLS-layer faults (`refused`, `reset`, `latency`, `tls-*`…) apply: the stubs have front doors. */
   connectionFaults: boolean;
+  /**
+   * Nodes verify the stubs' certificates and refuse plain HTTP (each node has the stub's hosts.toml
+   * and CA), so the certificate faults (CERTIFICATE_FAULTS) can fail a pull at all.
+   */
+  verifiesTls: boolean;
 }
+
+/** Faults whose effect needs a node that verifies the stub's certificate and insists on HTTPS. */
+export const CERTIFICATE_FAULTS: readonly string[] = [
+  'tls-unknown-ca',
+  'tls-expired',
+  'tls-wrong-host',
+  'tls-no-ip-san',
+  'tls-plain-http',
+];
 
 /** A backend's name and capabilities; `notes` say why a flag is off. */
 export interface BackendInfo {
@@ -35,6 +49,8 @@ export interface BackendInfo {
   capabilities: BackendCapabilities;
   /** Human-readable limits, e.g. "per-node network faults: all kind nodes share one Docker network". Default none. */
   notes?: string[];
+  /** Why nodes do not verify the stubs' certificates, when `verifiesTls` is false; default none. */
+  tlsNote?: string;
 }
 
 /**
@@ -219,6 +235,11 @@ export function missingCapabilities(info: BackendInfo, scenario: Scenario): stri
   const connection = [...faults].filter((f) => CONNECTION_LAYERS.has(catalogueEntry(f)?.where ?? ''));
   if (connection.length && !c.connectionFaults)
     missing.push(`connectionFaults: the scenario has ${connection.join(', ')} (TCP/TLS-layer faults)`);
+  const certificate = [...faults].filter((f) => CERTIFICATE_FAULTS.includes(f));
+  if (certificate.length && !c.verifiesTls)
+    missing.push(
+      `verifiesTls: the scenario has ${certificate.join(', ')}, which cannot fail a pull where nodes do not verify the stub's certificate${info.tlsNote ? ` (${info.tlsNote})` : ''}`,
+    );
   const perNode = scenario.faults.some(
     (f) => f.scope.nodes?.length && f.fault !== 'disk-full' && f.fault !== 'dns',
   );

@@ -30,6 +30,7 @@ export const CAUSE_IDS = [
   'qps-exceeded',
   'never-pull',
   'invalid-name',
+  'pod-refused',
   'unclassified',
 ] as const;
 
@@ -244,6 +245,18 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
     signals: ['InvalidImageName', "`couldn't parse image reference`", '`invalid reference format`'],
     remediation:
       'Fix spec.containers[].image: repository names are lowercase, tags are at most 128 characters of [A-Za-z0-9_.-], a digest is `@sha256:` plus 64 hex digits, and no spaces. Check the reference with `crane digest <image>`.',
+  },
+  'pod-refused': {
+    id: 'pod-refused',
+    title: 'Pod refused at admission (PodSecurity, quota, webhook)',
+    signals: [
+      'FailedCreate on the ReplicaSet',
+      '`is forbidden: violates PodSecurity`',
+      '`is forbidden: exceeded quota`',
+      '`admission webhook … denied the request`',
+    ],
+    remediation:
+      "No pull happened: the API server refused to create the pod, and a Deployment's ReplicaSet keeps retrying (FailedCreate events, no pods). For PodSecurity, set what the message lists (runAsNonRoot, allowPrivilegeEscalation: false, capabilities drop ALL, seccompProfile RuntimeDefault) or check the namespace's pod-security.kubernetes.io/enforce label; for a quota, raise it or lower requests; for a webhook, read its policy.",
   },
   unclassified: {
     id: 'unclassified',

@@ -47,6 +47,15 @@ export const RULES: readonly Rule[] = [
   ]),
   rule('kubelet-pull-qps', 'qps-exceeded', [/\bpull QPS exceeded\b/]),
 
+  // The API server refused the pod itself (a ReplicaSet's FailedCreate, or a pod create's 403).
+  rule('admission-pod-security', 'pod-refused', [
+    /is forbidden: violates PodSecurity "(?<level>[^"]+)": (?<detail>[^\n]+)/,
+  ]),
+  rule('admission-quota', 'pod-refused', [/is forbidden: exceeded quota: (?<quota>[^,\n]+)/]),
+  rule('admission-webhook', 'pod-refused', [
+    /admission webhook "(?<webhook>[^"]+)" denied the request(?:: (?<detail>[^\n]+))?/,
+  ]),
+
   // Node-local failures, whatever wraps them.
   rule('enospc', 'disk-full', [
     /(?:write|open|mkdir|create|copy) (?<path>\/[^\s:"]+): no space left on device/,

@@ -12,6 +12,7 @@ import { faultsCommand } from './commands/faults.ts';
 import { imageCommand } from './commands/image.ts';
 import { k6Command } from './commands/k6.ts';
 import { listCommand } from './commands/list.ts';
+import { rbacCommand } from './commands/rbac.ts';
 import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   imageCommand,
   diagnoseCommand,
   doctorCommand,
+  rbacCommand,
 ];
 
 /** Builds the CLI parser for the given arguments (without the runtime and script). */

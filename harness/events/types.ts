@@ -6,7 +6,8 @@
 
 /** Reference to the Kubernetes object an event is about, as in `kubectl get events -o json`. */
 export interface InvolvedObject {
-  kind: 'Pod' | 'Node';
+  /** ReplicaSet and Deployment events say why pods were never created (FailedCreate). */
+  kind: 'Pod' | 'Node' | 'ReplicaSet' | 'Deployment';
   name: string;
   namespace?: string;
   uid?: string;

@@ -6,6 +6,7 @@
  * `TOOMANYREQUESTS` in the body and the `ratelimit-*` headers — what containerd surfaces as
  * `429 Too Many Requests - Server message: toomanyrequests: …`.
  *
+ *   pullstorm serve --port 5000 --control-token t &
  *   pullstorm k6 scenarios/k6/rate-limit.ts --target http://127.0.0.1:5000 --control http://127.0.0.1:5000 --token t
  */
 import { check } from 'k6';

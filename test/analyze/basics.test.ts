@@ -183,3 +183,28 @@ test('the default expected causes follow the catalogue', () => {
     classification: { misclassified: 1 },
   });
 });
+
+test('a pod the API server refuses (a ReplicaSet FailedCreate, PodSecurity) is a classified failure though no pod exists', () => {
+  const b = new LogBuilder().started(run({}));
+  b.add(200, 'k8s.event', {
+    involvedObject: { kind: 'ReplicaSet', name: 'web-6d9f7c5b8', namespace: 'pullstorm-x' },
+    reason: 'FailedCreate',
+    type: 'Warning',
+    message:
+      'Error creating: pods "web-6d9f7c5b8-x2x4q" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)',
+    source: { component: 'replicaset-controller' },
+    firstTimestamp: b.iso(200),
+    lastTimestamp: b.iso(200),
+    count: 1,
+  });
+  const a = analyze(b.finished(1_000).build());
+  expect(a.pods).toEqual([]);
+  expect(a.failures).toMatchObject([
+    {
+      cause: 'pod-refused',
+      count: 1,
+      pods: ['ReplicaSet/web-6d9f7c5b8'],
+      evidence: expect.arrayContaining([expect.stringContaining('restricted:latest')]),
+    },
+  ]);
+});

@@ -79,6 +79,7 @@ const samples: Record<Exclude<CauseId, 'unclassified'>, string> = {
   'qps-exceeded': 'pull QPS exceeded',
   'never-pull': `Container image "${img}" is not present with pull policy of Never`,
   'invalid-name': `couldn't parse image reference "Team/App:2.0": invalid reference format: repository name must be lowercase`,
+  'pod-refused': `Error creating: pods "web-6d9f7c5b8-x2x4q" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)`,
 };
 
 describe('every cause in every wrapper', () => {

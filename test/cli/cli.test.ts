@@ -135,6 +135,24 @@ describe('pullstorm doctor', () => {
   });
 });
 
+describe('pullstorm rbac', () => {
+  it('prints the roles as YAML (exit 0); a bad --namespace or --subject is a usage error (exit 2) saying what was expected', async () => {
+    const ok = await cli('rbac', '--namespace', 'team-a');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(
+      /kind: ClusterRole\n[\s\S]*kind: Role\nmetadata:\n {2}name: pullstorm\n {2}namespace: team-a/,
+    );
+    const badNs = await cli('rbac', '--namespace', 'Team_A');
+    expect(badNs.code).toBe(2);
+    expect(badNs.stderr).toContain(
+      "--namespace: expected a lower-case DNS label (a-z, 0-9, -), got 'Team_A'",
+    );
+    const badSubject = await cli('rbac', '--subject', 'alice');
+    expect(badSubject.code).toBe(2);
+    expect(badSubject.stderr).toContain('--subject: expected User:<name>');
+  });
+});
+
 describe('pullstorm clean --context', () => {
   it('reports an unreachable cluster after the local clean (exit 3), and an unknown context as a usage error (2)', async () => {
     await withRefusedCluster(async (file) => {

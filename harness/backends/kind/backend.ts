@@ -40,6 +40,7 @@ import { prepareContainerdRoot, unmountContainerdRoot } from './disk.ts';
 import { applyKindNodeFault, type KindNodeState } from './faults.ts';
 import { type NodeRegistryHost, removeNodeCertsD, writeNodeCertsD } from './hosts.ts';
 import { clusterName } from './names.ts';
+import { waitNodesReady } from './ready.ts';
 import { type KindStub, startKindStubs, stopKindStubs } from './registry.ts';
 import { removeMarker, writeMarker } from './state.ts';
 
@@ -49,8 +50,14 @@ export interface KindBackendOptions {
   nodeImage?: string;
   /** The kind CLI; default `kindCli()` (the `kind` on PATH, through execa). */
   cli?: KindCli;
-  /** `kind create cluster --wait`; default 120 s. */
+  /** `kind create cluster --wait`, and again for every node to be Ready; default 120 s. */
   waitSeconds?: number;
+  /**
+   * `kind export logs <out>/kind/logs` at every teardown, not only when provisioning fails; default
+   * `PULLSTORM_KIND_EXPORT_LOGS=1` in the environment (the CI workflow sets it, so a failed run's
+   * artifacts hold the nodes' logs beside its reports).
+   */
+  exportLogs?: boolean;
 }
 
 /** What the kind backend can do. */
@@ -63,6 +70,7 @@ export const KIND_INFO: BackendInfo = {
     startsContainers: true,
     perNodeNetwork: false,
     connectionFaults: true,
+    verifiesTls: true,
   },
   notes: [
     'per-node network faults: every node reaches the stubs through the one kind Docker network',
@@ -101,7 +109,8 @@ export function followKindStubs(stubs: readonly KindStub[], ctx: Pick<ProvisionC
 }
 
 /** A kind backend; nothing runs until `provision`. */
-export function kindBackend(options: KindBackendOptions = {}): Backend {
+export function kindBackend(input: KindBackendOptions = {}): Backend {
+  const options = { exportLogs: process.env.PULLSTORM_KIND_EXPORT_LOGS === '1', ...input };
   const cli = options.cli ?? kindCli();
   const image = options.nodeImage ?? KIND_NODE_IMAGE;
   let cluster: BackendCluster | undefined;
@@ -112,11 +121,13 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
   let relay: RemoteStubs | undefined;
   let created: { name: string; kubeconfig: string; runDir: string } | undefined;
   let emit: ProvisionContext['emit'] = () => undefined;
+  let emitLog: (line: string) => void = () => undefined;
   let tearing: Promise<void> | undefined;
 
   async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
     const log = ctx.log ?? (() => undefined);
     emit = ctx.emit;
+    emitLog = log;
     const name = clusterName(ctx.runId);
     const runDir = resolve(ctx.outDir, 'kind');
     const plan = planNodes(name, scenario.backend.nodes);
@@ -156,12 +167,18 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
         ...(options.waitSeconds ? { waitSeconds: options.waitSeconds } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
+      const { kc } = loadContext({ kubeconfigPath: created.kubeconfig });
+      const api = clientNodeApi(kc);
+      // `--wait` covers the control-plane only; workers still NotReady would leave pods Pending.
+      await waitNodesReady(api, plan.length, {
+        ...(options.waitSeconds ? { timeoutMs: options.waitSeconds * 1000 } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      log(`kind: all ${plan.length} node${plan.length > 1 ? 's' : ''} Ready`);
       stubs = await startKindStubs(ctx.runId, scenario.registries);
       relay = followKindStubs(stubs, ctx);
       registries = nodeRegistries(stubs);
       for (const n of nodes) await writeNodeCertsD(n.certsD, registries);
-      const { kc } = loadContext({ kubeconfigPath: created.kubeconfig });
-      const api = clientNodeApi(kc);
       const namespace = runNamespace(ctx.runId);
       await api.createNamespace(namespaceManifest(ctx.runId, namespace));
       await createPullSecrets(
@@ -180,12 +197,23 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
         namespace,
         nodeLabel: LABEL_NODE,
         emit: ctx.emit,
+        log: (line) => log(`kind: ${line}`),
         nodeEvents: true,
       });
       return cluster;
     } catch (error) {
+      // Before the cluster goes: its nodes' logs are the only way to see why (kubelet, containerd).
+      if (created) await exportLogs(created.name, join(runDir, 'logs'), log);
       return failProvision(error, teardown, ctx.runId);
     }
+  }
+
+  /** `kind export logs`, best effort: a failure to export is logged, never thrown. */
+  async function exportLogs(name: string, dir: string, log: (line: string) => void): Promise<void> {
+    await cli.exportLogs(name, dir).then(
+      () => log(`kind: node logs exported to ${dir}`),
+      (e: unknown) => log(`kind: could not export node logs: ${(e as Error).message}`),
+    );
   }
 
   /** Stops following the stubs after a last drain, so their final requests reach the log. */
@@ -204,6 +232,8 @@ export function kindBackend(options: KindBackendOptions = {}): Backend {
       // The cluster goes whole with `kind delete`; stopping ours only ends the watches first.
       await step(cluster?.stop() ?? Promise.resolve());
       await step(stopKindStubs(stubs));
+      if (created && cluster && options.exportLogs)
+        await exportLogs(created.name, join(created.runDir, 'logs'), emitLog);
       if (created) await step(cli.deleteCluster(created.name, created.kubeconfig));
       for (const n of nodes) {
         if (n.root) await step(unmountContainerdRoot(n.root));

@@ -105,6 +105,9 @@ export function kindCli(options: { binary?: string; run?: RunProgram } = {}) {
         name,
         ...(kubeconfigPath ? ['--kubeconfig', kubeconfigPath] : []),
       ]).then(() => undefined),
+    /** `kind export logs <dir> --name …`: every node's journal, containerd and kubelet logs, for a failure. */
+    exportLogs: (name: string, dir: string) =>
+      must(['export', 'logs', dir, '--name', name]).then(() => undefined),
     /** `kind get clusters`: every cluster name (kind says "No kind clusters found." on stderr when none). */
     getClusters: async () =>
       (await must(['get', 'clusters']))

@@ -24,9 +24,16 @@ import { LABEL_NODE } from '../kubeconfig/names.ts';
 
 /** The kind release the pinned node image belongs to: v0.31.0. */
 export const KIND_VERSION = 'v0.31.0';
-/** The node image, pinned by digest (kind v0.31.0's release notes); `--node-image` overrides it. */
+/**
+ * The node image, pinned by digest: kind v0.31.0's default image, the one its release notes list
+ * for Kubernetes 1.35 (`kind version` of v0.31.0 prints it). It was `v1.35.1@sha256:05d7bc…`
+ * before, an image built after v0.31.0 with kind's main branch (kind's default there from
+ * February 2026) and in no release's notes; kind supports an image only with the release it was
+ * built for. Bump both together (.github/workflows/kind.yml pins KIND_VERSION too); `--node-image`
+ * overrides it.
+ */
 export const KIND_NODE_IMAGE =
-  'kindest/node:v1.35.1@sha256:05d7bcdefbda08b4e038f644c4df690cdac3fba8b06f8289f30e10026720a1ab';
+  'kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f';
 /** Where containerd reads hosts.toml on kind nodes. */
 export const CERTS_D = '/etc/containerd/certs.d';
 /** containerd's root on kind nodes. */

@@ -9,6 +9,7 @@
  */
 import {
   AppsV1Api,
+  AuthorizationV1Api,
   CoreV1Api,
   type CoreV1Event,
   type KubeConfig,
@@ -16,7 +17,9 @@ import {
   type V1Namespace,
   type V1Node,
   type V1Pod,
+  type V1Scale,
   type V1Secret,
+  type V1SelfSubjectAccessReview,
   type V1Service,
   VersionApi,
   Watch,
@@ -35,6 +38,15 @@ export interface RunNamespace {
 
 /** Kinds `deleteByLabel` removes. */
 export type DeletableKind = 'pods' | 'deployments' | 'secrets' | 'services' | 'namespaces';
+
+/** A SelfSubjectAccessReview's question: may I `verb` this resource (in `namespace`; '' is every namespace)? */
+export interface AccessQuestion {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+}
 
 /** The API calls pullstorm makes. Errors keep client-node's `code` (HTTP status). */
 export interface KubeApi {
@@ -64,6 +76,8 @@ export interface KubeApi {
   pods(namespace: string, labelSelector: string): ListWatchSource<V1Pod>;
   /** Events of `namespace`, optionally narrowed by `fieldSelector` (e.g. `involvedObject.kind=Node`). */
   events(namespace: string, fieldSelector?: string): ListWatchSource<CoreV1Event>;
+  /** Asks the API server whether the context's own identity may do `q` (SelfSubjectAccessReview, read-only). */
+  reviewAccess(q: AccessQuestion): Promise<{ allowed: boolean; reason?: string }>;
 }
 
 /** Throws TypeError unless `selector` has a `pullstorm.run-id=<value>` term. */
@@ -74,6 +88,28 @@ export function assertRunSelector(selector: string): void {
       `refusing to delete with selector '${selector}': it must include ${LABEL_RUN_ID}=<run id>`,
     );
   }
+}
+
+/** The `autoscaling/v1` Scale a scale step sends (PUT deployments/scale). */
+export function scaleBody(namespace: string, name: string, replicas: number): V1Scale {
+  return { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name, namespace }, spec: { replicas } };
+}
+
+/** The SelfSubjectAccessReview asking `q` of the API server. */
+export function accessReviewBody(q: AccessQuestion): V1SelfSubjectAccessReview {
+  return {
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SelfSubjectAccessReview',
+    spec: {
+      resourceAttributes: {
+        verb: q.verb,
+        group: q.group,
+        resource: q.resource,
+        ...(q.subresource ? { subresource: q.subresource } : {}),
+        ...(q.namespace ? { namespace: q.namespace } : {}),
+      },
+    },
+  };
 }
 
 // The server closes a watch after this, before client-node's 30 s inactivity timer fires.
@@ -112,6 +148,7 @@ function source<T>(
 export function clientNodeApi(kc: KubeConfig): KubeApi {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
+  const authz = kc.makeApiClient(AuthorizationV1Api);
   const deleteEach = async (names: string[], remove: (name: string) => Promise<unknown>) => {
     await Promise.all(
       names.map((name) =>
@@ -141,7 +178,7 @@ export function clientNodeApi(kc: KubeConfig): KubeApi {
       void (await apps.replaceNamespacedDeploymentScale({
         name,
         namespace,
-        body: { metadata: { name, namespace }, spec: { replicas } },
+        body: scaleBody(namespace, name, replicas),
       })),
     createSecret: async (namespace, body) => void (await core.createNamespacedSecret({ namespace, body })),
     createService: (namespace, body) => core.createNamespacedService({ namespace, body }),
@@ -170,6 +207,12 @@ export function clientNodeApi(kc: KubeConfig): KubeApi {
           (name) => core.deleteNamespace({ name }),
         );
       }
+    },
+    async reviewAccess(q) {
+      const review = await authz.createSelfSubjectAccessReview({ body: accessReviewBody(q) });
+      const status = review.status;
+      const reason = status?.reason || status?.evaluationError;
+      return { allowed: status?.allowed === true && status.denied !== true, ...(reason ? { reason } : {}) };
     },
     pods: (namespace, labelSelector) =>
       source(kc, `/api/v1/namespaces/${namespace}/pods`, { labelSelector }, () =>

@@ -7,8 +7,10 @@
  *
  * Registry faults and the stubs' events go through the API server's service proxy to each stub's
  * control listener (`services/<https:|http:>pullstorm-control-<r>:5001/proxy/_pullstorm/…`) with
- * the context's own credentials, so the user needs `get`, `create` and `delete` on `services/proxy`
- * in the run namespace besides what the run already creates. That path is proven in tests against a
+ * the context's own credentials. Every permission a run needs is in one table (rbac.ts): `pullstorm
+ * doctor --context` checks it and `pullstorm rbac` prints a role granting it. With `--namespace` the
+ * run uses an existing namespace instead of creating one (for users who may not create namespaces)
+ * and deletes its objects there by run label. That path is proven in tests against a
  * local HTTPS server that serves it as kube-apiserver does (test/backends/remote-stub/), not against
  * a real API server: no cluster runs on the development machine. The stub runs `pullstorm serve`
  * with the Deployment's own arguments and TLS Secret in test/backends/kubeconfig/backend.test.ts,
@@ -22,6 +24,7 @@ import {
   type BackendCandidate,
   type BackendCluster,
   type BackendInfo,
+  CERTIFICATE_FAULTS,
   failProvision,
   type ProvisionContext,
 } from '../provider.ts';
@@ -35,6 +38,7 @@ import {
 import { clientNodeApi, type KubeApi } from './api.ts';
 import { createKubeCluster } from './cluster.ts';
 import { type LoadContextOptions, loadContext } from './context.ts';
+import { httpStatus, KubeRefusedError } from './errors.ts';
 import { namespaceManifest } from './manifests.ts';
 import { runNamespace, runSelector } from './names.ts';
 import { unplaceable } from './placement.ts';
@@ -47,6 +51,7 @@ import {
 } from './safety.ts';
 import { type ClusterStub, deployStubs } from './stub.ts';
 import { isStubObject, STUB_CONTROL_PORT } from './stub-manifests.ts';
+import { UNVERIFIED_TLS_REASON } from './tls-limits.ts';
 
 /** Options of `kubeconfigBackend`. */
 export interface KubeconfigBackendOptions extends LoadContextOptions, ProductionHeuristic {
@@ -56,6 +61,13 @@ export interface KubeconfigBackendOptions extends LoadContextOptions, Production
   stubReadyTimeoutMs?: number;
   /** Run even when the context looks like production; default false. */
   allowProduction?: boolean;
+  /**
+   * An existing namespace to run in (`--namespace`), for users who may not create namespaces; the
+   * run's objects there are deleted by run label at teardown. Default none: the run creates
+   * `pullstorm-<run id>` and deletes it whole. Two runs cannot share one namespace (the stubs'
+   * object names are fixed).
+   */
+  namespace?: string;
   /** An API to use instead of the context's (tests); default the real one. */
   api?: KubeApi;
   /** The identity to check when `api` is given; default read from the context. */
@@ -77,12 +89,14 @@ export const KUBECONFIG_INFO: BackendInfo = {
     startsContainers: true,
     perNodeNetwork: false,
     connectionFaults: true,
+    verifiesTls: false,
   },
+  tlsNote: UNVERIFIED_TLS_REASON,
   notes: [
     "the nodes are the user's: no node faults, no disk faults, no change to mirrors or CAs",
     'every node reaches the stub through the same NodePort, so faults cannot pick nodes',
     "connection and TLS faults act on the stub pod's registry port (serve's front door), behind the NodePort; proven against the stub run with the Deployment's arguments, not on a real cluster (none here)",
-    'tls-no-ip-san shows only to clients that dial an IP; the nodes dial localhost:<nodePort> by name',
+    `certificate faults (${CERTIFICATE_FAULTS.join(', ')}) are refused: ${UNVERIFIED_TLS_REASON}`,
     'faults and registry events go through the API server service proxy to the control Service: needs get/create/delete on services/proxy',
   ],
 };
@@ -100,7 +114,7 @@ export function imageRewriter(stubs: ClusterStub[]): (image: string) => string {
 export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backend {
   let cluster: BackendCluster | undefined;
   let versions: Record<string, string> = {};
-  let made: { api: KubeApi; runId: string } | undefined;
+  let made: { api: KubeApi; runId: string; namespace: string; own: boolean } | undefined;
   let relay: RemoteStubs | undefined;
   let tearing: Promise<void> | undefined;
 
@@ -145,11 +159,12 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
     if (virtual.length)
       throw new RangeError(`backend kubeconfig runs real nodes only; virtual: ${virtual.join(', ')}`);
     const { api, id } = connect();
-    refuseProduction(
-      id,
-      productionSignals(id, (await api.listNamespaceNames()).length, options),
-      options.allowProduction ?? false,
-    );
+    const namespaces = await api.listNamespaceNames();
+    refuseProduction(id, productionSignals(id, namespaces.length, options), options.allowProduction ?? false);
+    if (options.namespace !== undefined && !namespaces.includes(options.namespace))
+      throw new RangeError(
+        `--namespace: expected an existing namespace of context ${id.context}, got '${options.namespace}' (without --namespace the run creates its own)`,
+      );
     const nodeNames = (await api.listNodes()).map((n) => n.metadata?.name ?? '');
     const unplaced = unplaceable(scenario, nodeNames);
     if (unplaced.length) throw new RangeError(`backend kubeconfig: ${unplaced.join('; ')}`);
@@ -163,11 +178,12 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         'stubAccess: with a custom api there is no kubeconfig to reach the stubs through; pass stubAccess too',
       );
     const stubImage = options.stubImage!;
-    const namespace = runNamespace(ctx.runId);
+    const own = options.namespace === undefined;
+    const namespace = options.namespace ?? runNamespace(ctx.runId);
     const log = ctx.log ?? (() => undefined);
     log(`kubeconfig: context ${id.context}, namespace ${namespace}`);
-    made = { api, runId: ctx.runId };
-    await api.createNamespace(namespaceManifest(ctx.runId, namespace));
+    made = { api, runId: ctx.runId, namespace, own };
+    if (own) await api.createNamespace(namespaceManifest(ctx.runId, namespace));
     try {
       const controlToken = newControlToken();
       const stubs = await deployStubs(scenario.registries, {
@@ -208,6 +224,7 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
         namespace,
         nodeLabel: 'kubernetes.io/hostname',
         emit: ctx.emit,
+        log: (line) => log(`kubeconfig: ${line}`),
         image: imageRewriter(stubs),
         ignore: ({ name }) => isStubObject(name),
       });
@@ -234,7 +251,13 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
       await step(cluster?.stop() ?? Promise.resolve());
       cluster = undefined;
       // The namespace goes by its run label, with everything in it.
-      if (made) await step(made.api.deleteByLabel('namespaces', '', runSelector(made.runId)));
+      if (made?.own) await step(made.api.deleteByLabel('namespaces', '', runSelector(made.runId)));
+      else if (made) {
+        // A namespace the user owns stays; the run's objects in it go by their run label.
+        const selector = runSelector(made.runId);
+        for (const kind of ['deployments', 'pods', 'services', 'secrets'] as const)
+          await step(made.api.deleteByLabel(kind, made.namespace, selector));
+      }
       if (errors.length)
         throw new AggregateError(
           errors,
@@ -291,6 +314,14 @@ export function kubeconfigCandidate(options: KubeconfigBackendOptions = {}): Bac
           create: () => kubeconfigBackend(options),
         };
       } catch (error) {
+        // An answer that refuses (401/403) is not silence: say what the server said and what to do.
+        if (httpStatus(error) !== undefined) {
+          const refused = new KubeRefusedError(
+            `API server ${loaded.id.server} (server version, namespace list)`,
+            error,
+          );
+          return { status: 'broken', reason: refused.message, cause: refused };
+        }
         return {
           status: 'broken',
           reason: `API server ${loaded.id.server} did not answer: ${(error as Error).message}`,

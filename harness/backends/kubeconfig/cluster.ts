@@ -14,6 +14,7 @@ import type { RunEvent } from '../../events/types.ts';
 import { systemClock } from '../../kubelet/clock.ts';
 import type { BackendCluster } from '../provider.ts';
 import type { KubeApi } from './api.ts';
+import { explainKubeError, serverMessage } from './errors.ts';
 import { deploymentManifest, type ManifestContext, podManifest } from './manifests.ts';
 import { eventSignature, podStateSignature, toKubeEvent, toPodState, toPodStatus } from './mapping.ts';
 import { LABEL_COMPONENT, runSelector } from './names.ts';
@@ -34,8 +35,10 @@ export interface KubeClusterOptions extends ManifestContext {
   ignore?: (involved: { kind: string; name: string }) => boolean;
   /** Rewrites a pod's image reference before creation (e.g. to the stub's node address); default as is. */
   image?: (image: string) => string;
-  /** Watch retry tuning and the error hook; defaults as in watch.ts. */
+  /** Watch retry tuning and the error hook; defaults as in watch.ts (errors go to `log`). */
   watch?: ReflectOptions;
+  /** Where watch failures are told while they are retried; default silent. */
+  log?: (line: string) => void;
 }
 
 /** Starts observing and returns the cluster surface; resolves once the first lists are in. */
@@ -79,12 +82,32 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     changed();
   };
 
+  // A refused first list or watch rejects `synced` (watch.ts): provisioning fails with the reason.
+  const watching = (what: string): ReflectOptions => ({
+    what,
+    onError: (error, retryInMs) =>
+      o.log?.(`watch ${what} failed, retrying in ${retryInMs} ms: ${serverMessage(error)}`),
+    ...o.watch,
+  });
   const reflectors = [
-    reflect(api.pods(namespace, workloadSelector), onPod, o.watch),
-    reflect(api.events(namespace), onEvent, o.watch),
-    ...(o.nodeEvents ? [reflect(api.events('default', 'involvedObject.kind=Node'), onEvent, o.watch)] : []),
+    reflect(api.pods(namespace, workloadSelector), onPod, watching(`pods in namespace ${namespace}`)),
+    reflect(api.events(namespace), onEvent, watching(`events in namespace ${namespace}`)),
+    ...(o.nodeEvents
+      ? [
+          reflect(
+            api.events('default', 'involvedObject.kind=Node'),
+            onEvent,
+            watching('Node events in namespace default'),
+          ),
+        ]
+      : []),
   ];
-  await Promise.all(reflectors.map((r) => r.synced));
+  try {
+    await Promise.all(reflectors.map((r) => r.synced));
+  } catch (error) {
+    for (const r of reflectors) r.stop();
+    throw error;
+  }
 
   let stopping: Promise<void> | undefined;
   const alive = () => {
@@ -106,7 +129,7 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     } catch (error) {
       if ((error as { code?: number }).code === 409)
         throw new RangeError(`pod ${namespace}/${spec.name} already exists`);
-      throw error;
+      throw explainKubeError(`create pod ${spec.name} in namespace ${namespace}`, error);
     }
   }
 
@@ -117,7 +140,11 @@ export async function createKubeCluster(o: KubeClusterOptions): Promise<BackendC
     if (desired.has(spec.name)) throw new RangeError(`deployment ${spec.name} already exists`);
     desired.set(spec.name, { replicas: spec.replicas ?? 0, ramp: new AbortController() });
     const template = { ...spec.template, image: rewrite(spec.template.image) };
-    await api.createDeployment(namespace, deploymentManifest({ ...spec, template }, o));
+    await api
+      .createDeployment(namespace, deploymentManifest({ ...spec, template }, o))
+      .catch((error: unknown) => {
+        throw explainKubeError(`create deployment ${spec.name} in namespace ${namespace}`, error);
+      });
   }
 
   /**

@@ -7,7 +7,9 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Scenario } from '../../scenario/resolved.ts';
 import type { KubeApi } from './api.ts';
+import { type Access, type AccessMode, requiredAccess, ruleResource } from './rbac.ts';
 import { type ContextIdentity, type ProductionHeuristic, productionSignals } from './safety.ts';
+import { UNVERIFIED_TLS_FAULTS, UNVERIFIED_TLS_REASON } from './tls-limits.ts';
 
 /** One node as its status reports it. */
 export interface NodeRuntime {
@@ -33,6 +35,39 @@ export interface ContextReport {
   cannotSee: string[];
   /** What the user must set for the scenario to be meaningful. */
   mustSet: string[];
+  /** How many permissions were checked (SelfSubjectAccessReview), and those refused. */
+  access: { checked: number; missing: string[] };
+  /** Faults of the catalogue that cannot show on this backend, and why. */
+  cannotApply: string[];
+}
+
+/** One permission in words: `create secrets in pullstorm-x (why)`. */
+export function describeAccess(a: Access, namespace?: string): string {
+  const what = `${ruleResource(a)}${a.group ? `.${a.group}` : ''}`;
+  const where =
+    a.scope === 'cluster' ? 'cluster-wide' : `in ${namespace ?? 'every namespace (the run creates its own)'}`;
+  return `${a.verb} ${what} ${where} — ${a.why}`;
+}
+
+/** Asks the API server about every permission a run in `mode` needs; lists the ones refused. */
+export async function checkAccess(
+  api: KubeApi,
+  mode: AccessMode = {},
+): Promise<{ checked: number; missing: string[] }> {
+  const access = requiredAccess(mode);
+  const answers = await Promise.all(
+    access.map((a) =>
+      api.reviewAccess({
+        verb: a.verb,
+        group: a.group,
+        resource: a.resource,
+        ...(a.subresource ? { subresource: a.subresource } : {}),
+        ...(a.scope === 'namespace' && mode.namespace ? { namespace: mode.namespace } : {}),
+      }),
+    ),
+  );
+  const missing = access.flatMap((a, i) => (answers[i]!.allowed ? [] : [describeAccess(a, mode.namespace)]));
+  return { checked: access.length, missing };
 }
 
 /** A node's runtime facts from its status. */
@@ -84,8 +119,8 @@ export function mustSetFor(scenario: Scenario | undefined, stubImage: string | u
   for (const r of scenario?.registries ?? []) {
     if (r.tls) {
       lines.push(
-        `registry ${r.name} serves TLS: each node must trust <out>/tls/${r.name}/ca.crt for localhost:<nodePort> ` +
-          '(/etc/containerd/certs.d/localhost:<nodePort>/hosts.toml with ca = …); the port is printed at provisioning',
+        `registry ${r.name} serves TLS, but nodes pull from localhost:<random nodePort>, where containerd without a hosts.toml ` +
+          'never verifies the certificate (1.6 even speaks plain HTTP there, so the pulls fail with 400): TLS proves nothing here; prefer tls: false',
       );
     }
     for (const m of r.mirrors) {
@@ -94,22 +129,38 @@ export function mustSetFor(scenario: Scenario | undefined, stubImage: string | u
       );
     }
   }
+  const certificate = [...new Set((scenario?.faults ?? []).map((f) => f.fault))].filter((f) =>
+    UNVERIFIED_TLS_FAULTS.includes(f),
+  );
+  if (certificate.length)
+    lines.push(
+      `this scenario's ${certificate.join(', ')} cannot run here (refused, exit 2): ${UNVERIFIED_TLS_REASON}`,
+    );
   if (scenario?.faults.some((f) => f.fault === 'disk-full')) {
     lines.push("disk-full faults cannot run here: the nodes are not pullstorm's to fill");
   }
   return lines;
 }
 
-/** Looks at the cluster behind `api` (read-only: version, nodes, namespace count). */
+/**
+ * Looks at the cluster behind `api` (read-only: version, nodes, namespace count, and one
+ * SelfSubjectAccessReview per permission a run needs). Version first: an API server that refuses
+ * even that is reported as refusing, not as missing permissions.
+ */
 export async function doctorForContext(
   api: KubeApi,
   id: ContextIdentity,
-  options: { scenario?: Scenario; stubImage?: string } & ProductionHeuristic = {},
+  options: { scenario?: Scenario; stubImage?: string } & ProductionHeuristic & AccessMode = {},
 ): Promise<ContextReport> {
-  const [serverVersion, nodes, namespaces] = await Promise.all([
-    api.version(),
-    api.listNodes(),
-    api.listNamespaceNames(),
+  const serverVersion = await api.version();
+  const access = await checkAccess(
+    api,
+    options.namespace === undefined ? {} : { namespace: options.namespace },
+  );
+  // Without list on nodes or namespaces the rest cannot be seen; the access list already says so.
+  const [nodes, namespaces] = await Promise.all([
+    api.listNodes().catch(() => []),
+    api.listNamespaceNames().catch(() => []),
   ]);
   const runtimes = nodes.map(nodeRuntime);
   return {
@@ -120,6 +171,8 @@ export async function doctorForContext(
     warnings: runtimeWarnings(runtimes),
     cannotSee: CANNOT_SEE,
     mustSet: mustSetFor(options.scenario, options.stubImage),
+    access,
+    cannotApply: UNVERIFIED_TLS_FAULTS.map((f) => `${f}: ${UNVERIFIED_TLS_REASON}`),
   };
 }
 
@@ -133,6 +186,12 @@ export function formatContextReport(r: ContextReport): string {
     ),
     ...(r.production.length ? [`looks like production: ${r.production.join('; ')}`] : []),
     ...r.warnings.map((w) => `warning: ${w}`),
+    r.access.missing.length
+      ? `RBAC: ${r.access.missing.length} of ${r.access.checked} permissions a run needs are missing (pullstorm rbac prints a role granting them):`
+      : `RBAC: all ${r.access.checked} permissions a run needs are granted`,
+    ...r.access.missing.map((m) => `  - ${m}`),
+    'faults that cannot apply on this backend (a scenario with them is refused, exit 2):',
+    ...r.cannotApply.map((c) => `  - ${c}`),
     'cannot be seen through the API:',
     ...r.cannotSee.map((c) => `  - ${c}`),
     'you must set:',

@@ -14,10 +14,18 @@ export {
 } from './backend.ts';
 export { createKubeCluster, type KubeClusterOptions } from './cluster.ts';
 export { type LoadContextOptions, loadContext, NoContextError } from './context.ts';
-export { type ContextReport, doctorForContext, formatContextReport, type NodeRuntime } from './doctor.ts';
+export {
+  type ContextReport,
+  checkAccess,
+  doctorForContext,
+  formatContextReport,
+  type NodeRuntime,
+} from './doctor.ts';
+export { KubeRefusedError } from './errors.ts';
 export * from './manifests.ts';
 export * from './mapping.ts';
 export * from './names.ts';
+export { type Access, type AccessMode, rbacManifests, renderRbac, requiredAccess } from './rbac.ts';
 export * from './safety.ts';
 export { type ClusterStub, type DeployStubsOptions, deployStubs } from './stub.ts';
 export {

@@ -2,11 +2,32 @@
  * The Kubernetes objects a run creates for its workload, as plain objects (pure functions, no API
  * calls): the namespace, pods and deployments from the embedded cluster's PodSpec/DeploymentSpec,
  * and image pull secrets. Each carries the run's labels, so teardown finds them by selector.
+ *
+ * Pods meet the PodSecurity `restricted` profile (the level staging namespaces often enforce, and
+ * the one a run namespace may inherit from a cluster default): non-root as a fixed numeric user
+ * (the fixture images set no USER, so `runAsNonRoot` alone would fail with "image will run as
+ * root"), no privilege escalation, every capability dropped, the runtime's default seccomp profile.
+ * The fixture program is mode 0755, so it starts as any user.
  */
-import type { V1Deployment, V1Namespace, V1Pod, V1PodSpec, V1Secret } from '@kubernetes/client-node';
+import type {
+  V1Deployment,
+  V1Namespace,
+  V1Pod,
+  V1PodSecurityContext,
+  V1PodSpec,
+  V1Secret,
+  V1SecurityContext,
+} from '@kubernetes/client-node';
 import type { DeploymentSpec } from '../../cluster/deployments.ts';
 import type { PodSpec } from '../../cluster/types.ts';
-import { kubeRunLabels, LABEL_DEPLOYMENT, LABEL_NODE, LABEL_RUN_ID, runLabelValue } from './names.ts';
+import {
+  kubeObjectName,
+  kubeRunLabels,
+  LABEL_DEPLOYMENT,
+  LABEL_NODE,
+  LABEL_RUN_ID,
+  runLabelValue,
+} from './names.ts';
 
 /** Where and for whom objects are made. */
 export interface ManifestContext {
@@ -28,6 +49,19 @@ export function namespaceManifest(runId: string, name: string): V1Namespace {
   };
 }
 
+/** Pod-level settings of the PodSecurity `restricted` profile; user 65534 is `nobody`. */
+export const RESTRICTED_POD: V1PodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Container-level settings of the PodSecurity `restricted` profile. */
+export const RESTRICTED_CONTAINER: V1SecurityContext = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+};
+
 /** The pod spec part shared by pods and deployment templates. */
 function podSpecOf(spec: Omit<PodSpec, 'name'>, ctx: ManifestContext): V1PodSpec {
   const container = {
@@ -36,9 +70,11 @@ function podSpecOf(spec: Omit<PodSpec, 'name'>, ctx: ManifestContext): V1PodSpec
     ...(spec.imagePullPolicy ? { imagePullPolicy: spec.imagePullPolicy } : {}),
     ...(spec.command ? { command: spec.command } : {}),
     ...(spec.args ? { args: spec.args } : {}),
+    securityContext: RESTRICTED_CONTAINER,
   };
   const nodes = spec.nodeSelector ?? [];
   return {
+    securityContext: RESTRICTED_POD,
     containers: [container],
     restartPolicy: 'Always',
     // Teardown should not wait 30 s per pod for fixture processes that ignore SIGTERM.
@@ -46,7 +82,7 @@ function podSpecOf(spec: Omit<PodSpec, 'name'>, ctx: ManifestContext): V1PodSpec
     // No service account token: the fixtures never call the API, and it keeps pods minimal.
     automountServiceAccountToken: false,
     ...(spec.imagePullSecrets?.length
-      ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) }
+      ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name: kubeObjectName(name) })) }
       : {}),
     ...(nodes.length
       ? {
@@ -124,7 +160,11 @@ export function pullSecretManifest(
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'kubernetes.io/dockerconfigjson',
-    metadata: { name, namespace: ctx.namespace, labels: kubeRunLabels(ctx.runId, 'pull-secret') },
+    metadata: {
+      name: kubeObjectName(name),
+      namespace: ctx.namespace,
+      labels: kubeRunLabels(ctx.runId, 'pull-secret'),
+    },
     data: { '.dockerconfigjson': b64(JSON.stringify(config)) },
   };
 }

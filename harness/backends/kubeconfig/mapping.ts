@@ -19,10 +19,17 @@ function iso(value: unknown): string | undefined {
   return undefined;
 }
 
-/** A core/v1 Event about a Pod or Node as a `k8s.event`; undefined for other objects. */
-export function toKubeEvent(event: CoreV1Event): KubeEvent | undefined {
+/** Objects whose events are the run's: pods and nodes, and the controllers that create pods. */
+const KINDS: ReadonlySet<string> = new Set(['Pod', 'Node', 'ReplicaSet', 'Deployment']);
+
+/**
+ * A core/v1 Event about a Pod, Node, ReplicaSet or Deployment as a `k8s.event`; undefined for
+ * other objects. The controllers' events matter because a pod the API server refuses (PodSecurity,
+ * quota) never exists: the only trace is the ReplicaSet's `FailedCreate`.
+ */
+export function toKubeEvent(event: CoreV1Event, ): KubeEvent | undefined {
   const o = event.involvedObject;
-  if (o?.kind !== 'Pod' && o?.kind !== 'Node') return undefined;
+  if (!KINDS.has(o?.kind ?? '')) return undefined;
   const series = event.series as { count?: number; lastObservedTime?: unknown } | undefined;
   const last =
     iso(event.lastTimestamp) ??
@@ -37,7 +44,7 @@ export function toKubeEvent(event: CoreV1Event): KubeEvent | undefined {
     kind: 'k8s.event',
     time: last,
     involvedObject: {
-      kind: o.kind,
+      kind: o.kind as KubeEvent['involvedObject']['kind'],
       name: o.name ?? '',
       ...(o.namespace ? { namespace: o.namespace } : {}),
       ...(o.uid ? { uid: o.uid } : {}),

@@ -61,3 +61,23 @@ export function runSelector(runId: string, extra: Record<string, string> = {}): 
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 }
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/**
+ * `name` as a Kubernetes object name (a DNS-1123 subdomain: lower case, `[a-z0-9.-]`, at most 253
+ * characters, alphanumeric at both ends). Pull secrets are named `<registry>-<user>`, and a scenario
+ * user may be `Build_Bot` or `ci@example.com`, which the API server refuses with 422. A valid name
+ * stays as it is; any other is cleaned and given a hash of the original, so `Bob` and `bob` stay
+ * two secrets. The pod's `imagePullSecrets` and the Secret both go through here, so they agree.
+ */
+export function kubeObjectName(name: string): string {
+  if (DNS_SUBDOMAIN.test(name)) return name;
+  const clean = name
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+    .slice(0, 253 - 9)
+    .replace(/[^a-z0-9]+$/, '');
+  return `${clean ? `${clean}-` : ''}${shortHash(name)}`;
+}

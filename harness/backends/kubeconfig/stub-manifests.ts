@@ -30,7 +30,7 @@
  */
 import type { V1Deployment, V1EnvVar, V1Secret, V1Service } from '@kubernetes/client-node';
 import type { Registry } from '../../scenario/resolved.ts';
-import { base64 } from './manifests.ts';
+import { base64, RESTRICTED_CONTAINER, RESTRICTED_POD } from './manifests.ts';
 import { kubeRunLabels, LABEL_COMPONENT, LABEL_RUN_ID, runLabelValue } from './names.ts';
 
 /** Port the stub listens on in its container: 5000 (the stub image's entrypoint). */
@@ -197,11 +197,7 @@ export function stubObjects(
         metadata: { labels: { ...labels, ...select } },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 65534,
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
+          securityContext: RESTRICTED_POD,
           containers: [
             {
               name: 'stub',
@@ -217,7 +213,7 @@ export function stubObjects(
               // httpGet without the token gets 401, which a probe counts as failure.
               readinessProbe: { tcpSocket: { port: STUB_CONTROL_PORT }, periodSeconds: 2 },
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
-              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+              securityContext: RESTRICTED_CONTAINER,
               ...(useTls ? { volumeMounts: [{ name: 'tls', mountPath: TLS_MOUNT, readOnly: true }] } : {}),
             },
           ],

@@ -117,7 +117,14 @@ async function waitStubsReady(o: DeployStubsOptions, count: number): Promise<voi
       else pods.set(key, pod);
       if ([...pods.values()].filter(ready).length >= count) settle();
     },
+    { what: `registry stub pods in namespace ${o.namespace}` },
   );
+  // A refused list or watch (RBAC) is the answer at once, not after the ready timeout.
+  const refused = reflector.synced.then(
+    () => new Promise<never>(() => undefined),
+    (error: unknown) => Promise.reject(error),
+  );
+  refused.catch(() => undefined); // read by the race below; after it settles, nobody listens
   const timeoutMs = o.readyTimeoutMs ?? 120_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<'timeout'>((resolve) => {
@@ -128,7 +135,7 @@ async function waitStubsReady(o: DeployStubsOptions, count: number): Promise<voi
       if (o.signal?.aborted) resolve('aborted');
       o.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
     });
-    const ended = await Promise.race([allReady, expired, aborted]);
+    const ended = await Promise.race([allReady, expired, aborted, refused]);
     if (ended === 'aborted') throw o.signal!.reason;
     if (ended !== 'timeout') return;
     const states = [...pods.values()].map((p) => {
@@ -137,7 +144,8 @@ async function waitStubsReady(o: DeployStubsOptions, count: number): Promise<voi
     });
     throw new Error(
       `registry stub not ready after ${timeoutMs} ms: ${states.join('; ') || 'no pod created'}. ` +
-        `Is --stub-image ${o.image} pullable by the nodes? Build it with 'pullstorm image build' and push or load it.`,
+        `Is --stub-image ${o.image} pullable by the nodes? Build it with 'pullstorm image build' and push or load it. ` +
+        `With no pod created, 'kubectl get events -n ${o.namespace}' shows why (FailedCreate: PodSecurity, quota, a webhook).`,
     );
   } finally {
     clearTimeout(timer);

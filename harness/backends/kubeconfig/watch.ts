@@ -7,7 +7,14 @@
  *   de-duplicate see only what changed;
  * - any other failure is retried from the last version after an exponential backoff (500 ms doubling
  *   to 30 s, reset once the watch delivers something), so an API server restart is ridden out.
+ *
+ * Before the first sync it is stricter, because a caller is waiting on `synced` and a retry loop
+ * there is a silent hang: a first list or first watch the cluster refuses (401, 403, 404: RBAC, an
+ * expired token, a missing resource) rejects `synced` at once with a KubeRefusedError that names the
+ * call, and other failures are retried only until `syncTimeoutMs`, then `synced` rejects with the
+ * last one. Every failure is told to `onError` before its retry.
  */
+import { explainKubeError, isPermanent } from './errors.ts';
 
 /** One watch event as the API server sends it. */
 export type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -37,11 +44,18 @@ export interface ReflectOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Told about each failure before its retry; default silent. */
   onError?: (error: unknown, retryInMs: number) => void;
+  /** What is listed, for error messages, e.g. `pods in namespace x`; default `objects`. */
+  what?: string;
+  /** How long the first list and watch may keep failing before `synced` rejects; default 60 000 ms. */
+  syncTimeoutMs?: number;
 }
 
 /** A running reflector. */
 export interface Reflector {
-  /** Resolves after the first list was delivered. */
+  /**
+   * Resolves after the first list was delivered and the first watch opened; rejects when the
+   * cluster refuses either (KubeRefusedError) or they keep failing past `syncTimeoutMs`.
+   */
   synced: Promise<void>;
   /** Stops watching; idempotent. */
   stop(): void;
@@ -79,10 +93,40 @@ export function reflect<T>(
   let stopped = false;
   let current: { abort(): void } | undefined;
   let backoff = initial;
+  const what = options.what ?? 'objects';
+  const syncDeadline = Date.now() + (options.syncTimeoutMs ?? 60_000);
+  let isSynced = false;
   let markSynced: () => void = () => undefined;
-  const synced = new Promise<void>((resolve) => {
-    markSynced = resolve;
+  let failSync: (error: unknown) => void = () => undefined;
+  const synced = new Promise<void>((resolve, reject) => {
+    markSynced = () => {
+      isSynced = true;
+      resolve();
+    };
+    failSync = reject;
   });
+  // A caller that stopped before sync never reads the rejection; do not let it go unhandled.
+  synced.catch(() => undefined);
+
+  /** Before the first sync: whether `error` ends the reflector (refused, or out of time). */
+  const fatalBeforeSync = (verb: string, error: unknown): boolean => {
+    if (isSynced) return false;
+    if (isPermanent(error)) {
+      stopped = true;
+      failSync(explainKubeError(`${verb} ${what}`, error));
+      return true;
+    }
+    if (Date.now() >= syncDeadline) {
+      stopped = true;
+      failSync(
+        new Error(`${verb} ${what}: still failing after ${options.syncTimeoutMs ?? 60_000} ms`, {
+          cause: error,
+        }),
+      );
+      return true;
+    }
+    return false;
+  };
 
   const retry = async (error: unknown) => {
     options.onError?.(error, backoff);
@@ -90,7 +134,10 @@ export function reflect<T>(
     backoff = Math.min(max, backoff * 2);
   };
 
-  /** One watch; resolves 'relist' on 410, 'again' otherwise. Only its first ending counts. */
+  /**
+   * One watch; resolves 'relist' on 410, 'again' otherwise. Only its first ending counts. The first
+   * watch after a list marks the reflector synced once it opens (its handle arrives before an end).
+   */
   const watchOnce = (rv: { value: string }) =>
     new Promise<'relist' | 'again'>((resolve) => {
       let ended = false;
@@ -102,7 +149,10 @@ export function reflect<T>(
         current?.abort();
         const clean = !error || isTimeout(error);
         if (stopped) resolve('again');
-        else if (isGone(error)) resolve('relist');
+        else if (!clean && fatalBeforeSync('watch', error)) {
+          options.onError?.(error, 0);
+          resolve('again');
+        } else if (isGone(error)) resolve('relist');
         // A stream that closes at once with nothing in it would otherwise spin.
         else if (clean && (delivered || Date.now() - opened >= 1_000)) resolve('again');
         else void retry(error ?? new Error('watch closed at once')).then(() => resolve('again'));
@@ -121,6 +171,7 @@ export function reflect<T>(
         (handle) => {
           current = handle;
           if (stopped || ended) handle.abort();
+          else markSynced();
         },
         (error) => end(error ?? new Error('watch failed')),
       );
@@ -133,12 +184,15 @@ export function reflect<T>(
         listed = await source.list();
       } catch (error) {
         if (stopped) return;
+        if (fatalBeforeSync('list', error)) {
+          options.onError?.(error, 0);
+          return;
+        }
         await retry(error);
         continue;
       }
       if (stopped) return;
       for (const item of listed.items) deliver('ADDED', item, true);
-      markSynced();
       const rv = { value: listed.resourceVersion };
       while (!stopped && (await watchOnce(rv)) === 'again') {
         // reopened from rv.value
@@ -152,7 +206,7 @@ export function reflect<T>(
     stop() {
       stopped = true;
       current?.abort();
-      markSynced();
+      if (!isSynced) markSynced();
     },
   };
 }

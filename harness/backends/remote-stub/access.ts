@@ -17,6 +17,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { guardProxy } from './proxy-errors.ts';
 
 /** A `fetch` for the control client and the feed follower: string bodies, JSON-sized answers. */
 export type StubFetch = (url: string, init: RequestInit) => Promise<Response>;
@@ -121,10 +122,14 @@ export function kubeProxyAccess(options: KubeProxyAccessOptions): StubAccess {
   return {
     url: serviceProxyUrl(server, options),
     // Per request: exec plugins and token files renew credentials, and client-node caches them.
-    fetch: nodeFetch(async () => {
-      const opts: RequestOptions = {};
-      await options.kc.applyToHTTPSOptions(opts);
-      return opts;
-    }),
+    // The proxy's own refusals and 503s become errors that say what to do (proxy-errors.ts).
+    fetch: guardProxy(
+      nodeFetch(async () => {
+        const opts: RequestOptions = {};
+        await options.kc.applyToHTTPSOptions(opts);
+        return opts;
+      }),
+      options,
+    ),
   };
 }

@@ -2,7 +2,9 @@
  * `pullstorm doctor`: what this machine can run, and how to get what is missing. With `--context`
  * (or `--kubeconfig`) it also looks, read-only, at that cluster: versions of every node's kubelet and
  * runtime, whether it looks like production, what the API cannot show (mirrors, CAs) and what the
- * user must set on the nodes for a scenario (`--scenario`) to be meaningful there.
+ * user must set on the nodes for a scenario (`--scenario`) to be meaningful there, every API
+ * permission a run needs (SelfSubjectAccessReview; the set `pullstorm rbac` prints) and the faults
+ * that cannot apply there. Exit 3 when a permission is missing.
  */
 import type { CommandModule } from 'yargs';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
@@ -19,6 +21,7 @@ interface DoctorArgs {
   kubeconfig?: string;
   scenario?: string;
   'stub-image'?: string;
+  namespace?: string;
 }
 
 export const doctorCommand: CommandModule<object, DoctorArgs> = {
@@ -43,6 +46,10 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
       .option('stub-image', {
         type: 'string',
         describe: 'with --context: the stub image you will pass to run',
+      })
+      .option('namespace', {
+        type: 'string',
+        describe: 'with --context: check the permissions for run --namespace <ns> (an existing namespace)',
       }),
   handler: async (argv) => {
     const result = await doctor();
@@ -58,6 +65,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
         cluster = await doctorForContext(clientNodeApi(kc), id, {
           ...(scenario ? { scenario } : {}),
           ...(argv['stub-image'] ? { stubImage: argv['stub-image'] } : {}),
+          ...(argv.namespace ? { namespace: argv.namespace } : {}),
         });
       } catch (error) {
         cluster = { error: `cluster check failed: ${causeChain(error)}` };
@@ -71,6 +79,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
         process.stdout.write(`\n${'error' in cluster ? `${cluster.error}\n` : formatContextReport(cluster)}`);
       }
     }
-    if (!result.ready || (cluster && 'error' in cluster)) process.exitCode = EXIT.harness;
+    const refused = cluster !== undefined && !('error' in cluster) && cluster.access.missing.length > 0;
+    if (!result.ready || (cluster && 'error' in cluster) || refused) process.exitCode = EXIT.harness;
   },
 };

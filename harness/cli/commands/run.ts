@@ -26,6 +26,7 @@ interface RunArgs {
   kubeconfig?: string;
   context?: string;
   'stub-image'?: string;
+  namespace?: string;
   'i-know-this-is-production': boolean;
 }
 
@@ -38,6 +39,7 @@ function backendOptions(argv: RunArgs): BackendOptions {
       ...(argv.kubeconfig ? { kubeconfigPath: argv.kubeconfig } : {}),
       ...(argv.context ? { context: argv.context } : {}),
       ...(argv['stub-image'] ? { stubImage: argv['stub-image'] } : {}),
+      ...(argv.namespace ? { namespace: argv.namespace } : {}),
       allowProduction: argv['i-know-this-is-production'],
     },
   };
@@ -127,13 +129,26 @@ export const runCommand: CommandModule<object, RunArgs> = {
         type: 'string',
         describe: 'kubeconfig: the registry stub image the nodes can pull (build it: pullstorm image build)',
       })
+      .option('namespace', {
+        type: 'string',
+        describe:
+          'kubeconfig: run in this existing namespace (objects deleted by run label) instead of creating pullstorm-<run id>; see pullstorm rbac',
+      })
       .option('i-know-this-is-production', {
         type: 'boolean',
         default: false,
         describe: 'kubeconfig: run even when the context looks like production',
       })
       .group(
-        ['backend', 'node-image', 'kubeconfig', 'context', 'stub-image', 'i-know-this-is-production'],
+        [
+          'backend',
+          'node-image',
+          'kubeconfig',
+          'context',
+          'stub-image',
+          'namespace',
+          'i-know-this-is-production',
+        ],
         'Backends:',
       ),
   handler: async (argv) => {

@@ -7,7 +7,8 @@ import { Counter, Rate, Trend } from 'k6/metrics';
 /** Responses with status 429 (`toomanyrequests`), tagged by route. */
 export const tooManyRequests = new Counter('registry_429s');
 /** Blob bytes received: what the origin (or the mirror in front of it) served. */
-export const originBytes = new Counter('registry_origin_bytes', true);
+// A count of bytes, not a duration: k6's `isTime` flag would show it as milliseconds in the summary.
+export const originBytes = new Counter('registry_origin_bytes');
 /** Whole-image pulls that ended with every blob present and its digest right. */
 export const pullOk = new Rate('registry_pull_ok');
 /** Wall time of one whole-image pull (resolve, manifests, blobs). */

@@ -3,10 +3,11 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kindCandidate } from '../../../harness/backends/kind/backend.ts';
+import { kindBackend, kindCandidate } from '../../../harness/backends/kind/backend.ts';
 import { cleanKindClusters } from '../../../harness/backends/kind/clean.ts';
 import { KindCommandError, kindCli, type RunProgram } from '../../../harness/backends/kind/cli.ts';
 import { writeMarker } from '../../../harness/backends/kind/state.ts';
+import { applyDefaults, defineScenario } from '../../../harness/scenario/index.ts';
 
 /** A fake `kind`: answers by subcommand, records every call. */
 function fakeKind(
@@ -52,6 +53,40 @@ describe('kind cli', () => {
         '120s',
       ],
     ]);
+  });
+
+  it("a failed provisioning exports the nodes' logs into the run directory before the cluster is deleted", async () => {
+    const k = fakeKind({
+      'create cluster': { exitCode: 1, stderr: 'ERROR: failed to create cluster: boom' },
+    });
+    const cli = kindCli({ run: k.run });
+    const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kind-fail-'));
+    const scenario = applyDefaults(
+      defineScenario({
+        apiVersion: 'pullstorm.dev/v1alpha1',
+        kind: 'Scenario',
+        name: 'kind-fail',
+        backend: { type: 'kind', nodes: [{ name: 'a' }, { name: 'b' }] },
+        registries: [{ name: 'hub' }],
+        workload: [],
+      }),
+    );
+    const lines: string[] = [];
+    const failed = await kindBackend({ cli })
+      .provision(scenario, { runId: 'fail-1', outDir, emit: () => undefined, log: (l) => lines.push(l) })
+      .catch((e: unknown) => e as Error);
+    expect((failed as Error).message).toMatch(/failed to create cluster: boom/);
+    const verbs = k.calls.map((c) => c.slice(1, 3).join(' '));
+    expect(verbs).toEqual(['create cluster', 'export logs', 'delete cluster']);
+    expect(k.calls[1]).toEqual([
+      'kind',
+      'export',
+      'logs',
+      join(outDir, 'kind', 'logs'),
+      '--name',
+      'pullstorm-fail-1',
+    ]);
+    expect(lines).toContain(`kind: node logs exported to ${join(outDir, 'kind', 'logs')}`);
   });
 
   it('delete and get clusters', async () => {

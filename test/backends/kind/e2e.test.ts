@@ -17,6 +17,7 @@ import type { Backend, BackendCluster } from '../../../harness/backends/provider
 import { dockerStatus } from '../../../harness/containers/docker.ts';
 import type { KubeEvent, PodState, RegistryRequest, RunEvent } from '../../../harness/events/types.ts';
 import { applyDefaults, defineScenario } from '../../../harness/scenario/index.ts';
+import { waitForEvent } from '../../helpers/wait-for-event.ts';
 
 const kindVersion = await execa('kind', ['version'], { reject: false });
 const docker = await dockerStatus();
@@ -73,6 +74,12 @@ describe.skipIf(!hasKind)(`kind backend end to end${hasKind ? '' : ` (skipped: $
       180_000,
     );
     expect(pods.find((p) => p.name === 'tiny')?.imageDigest).toMatch(/^sha256:/);
+    await waitForEvent(
+      log,
+      (e) => e.kind === 'k8s.event' && e.involvedObject.name === 'tiny' && e.reason === 'Pulled',
+      60_000,
+      "the pod's Pulled event",
+    );
     const events = log.filter(
       (e): e is KubeEvent => e.kind === 'k8s.event' && e.involvedObject.name === 'tiny',
     );
@@ -92,11 +99,15 @@ describe.skipIf(!hasKind)(`kind backend end to end${hasKind ? '' : ` (skipped: $
       (p) => p.some((x) => x.name === 'missing' && /ErrImagePull|ImagePullBackOff/.test(x.reason ?? '')),
       180_000,
     );
-    const failed = log.find(
+    // The event comes on its own watch, maybe after the status: wait for it (test/helpers/wait-for-event.ts).
+    const failed = await waitForEvent(
+      log,
       (e): e is KubeEvent =>
         e.kind === 'k8s.event' && e.involvedObject.name === 'missing' && e.reason === 'Failed',
+      60_000,
+      "the pod's Failed event",
     );
-    expect(failed?.message).toMatch(/not found/);
+    expect(failed.message).toMatch(/not found/);
   }, 240_000);
 
   it('a dns fault on the node makes pulls fail with no such host, and clearing it heals', async () => {
@@ -115,11 +126,12 @@ describe.skipIf(!hasKind)(`kind backend end to end${hasKind ? '' : ` (skipped: $
       imagePullSecrets: ['hub-ci'],
     });
     await cluster.waitFor((p) => p.some((x) => x.name === 'nodns' && x.reason === 'ErrImagePull'), 180_000);
-    expect(
-      log.some(
-        (e) => e.kind === 'k8s.event' && e.involvedObject.name === 'nodns' && /no such host/.test(e.message),
-      ),
-    ).toBe(true);
+    await waitForEvent(
+      log,
+      (e) => e.kind === 'k8s.event' && e.involvedObject.name === 'nodns' && /no such host/.test(e.message),
+      60_000,
+      'a Failed event with "no such host"',
+    );
     await clear();
   }, 240_000);
 
@@ -138,11 +150,12 @@ describe.skipIf(!hasKind)(`kind backend end to end${hasKind ? '' : ` (skipped: $
       imagePullSecrets: ['hub-ci'],
     });
     await cluster.waitFor((p) => p.some((x) => x.name === 'faulted' && x.reason === 'ErrImagePull'), 180_000);
-    expect(
-      log.some(
-        (e) => e.kind === 'k8s.event' && e.involvedObject.name === 'faulted' && /not found/.test(e.message),
-      ),
-    ).toBe(true);
+    await waitForEvent(
+      log,
+      (e) => e.kind === 'k8s.event' && e.involvedObject.name === 'faulted' && /not found/.test(e.message),
+      60_000,
+      'a Failed event with "not found"',
+    );
     await clear();
     // kubelet retries after its backoff (10 s, then 20 s …).
     await cluster.waitFor((p) => p.some((x) => x.name === 'faulted' && x.phase === 'Running'), 180_000);

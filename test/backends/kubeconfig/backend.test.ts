@@ -137,6 +137,7 @@ describe('kubeconfig backend', () => {
       startsContainers: true,
       perNodeNetwork: false,
       connectionFaults: true,
+      verifiesTls: false,
     });
     expect(backend.applyNodeFault).toBeUndefined();
     const cluster = await backend.provision(scenario, { runId: 'run-1', outDir, emit: (e) => log.push(e) });
@@ -200,6 +201,34 @@ describe('kubeconfig backend', () => {
     });
     expect(api.deletes.every((d) => d.labelSelector.includes('pullstorm.run-id=run-1'))).toBe(true);
     expect(backend.cluster).toBeUndefined();
+  });
+
+  it('--namespace: runs in an existing namespace without creating one, and teardown deletes only the run-labelled objects there', async () => {
+    const api = new ReadyStubs();
+    api.namespaces.push('team-a');
+    const backend = kubeconfigBackend({
+      api,
+      identity,
+      namespace: 'team-a',
+      stubImage: 'registry.example/pullstorm/stub:1',
+      stubAccess: () => directAccess({ url: 'http://127.0.0.1:9' }),
+    });
+    const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kc-ns-'));
+    await backend.provision(plain, { runId: 'run-ns', outDir, emit: () => undefined });
+    expect(api.created.map((c) => c.kind)).not.toContain('Namespace');
+    expect(new Set(api.created.map((c) => c.namespace))).toEqual(new Set(['team-a']));
+    await backend.teardown();
+    const teardown = api.deletes.filter(
+      (d) => d.namespace === 'team-a' && d.labelSelector === 'pullstorm.run-id=run-ns',
+    );
+    expect(teardown.map((d) => d.kind)).toEqual(
+      expect.arrayContaining(['deployments', 'pods', 'services', 'secrets']),
+    );
+    expect(api.deletes.map((d) => d.kind)).not.toContain('namespaces');
+    const missing = kubeconfigBackend({ api: new FakeApi(), identity, namespace: 'nope', stubImage: 's' });
+    await expect(missing.check!(plain)).rejects.toThrow(
+      "--namespace: expected an existing namespace of context staging, got 'nope' (without --namespace the run creates its own)",
+    );
   });
 
   it('needs --stub-image, refuses virtual nodes and pins to missing nodes, and undoes the namespace when a stub never gets ready', async () => {
@@ -423,12 +452,40 @@ describe('doctorForContext', () => {
       'old-crio: not Ready',
     ]);
     expect(report.cannotSee.join('\n')).toMatch(/mirrors and hosts\.toml.*not in the API/);
-    expect(report.mustSet.join('\n')).toMatch(/registry hub serves TLS.*ca\.crt/);
+    expect(report.mustSet.join('\n')).toMatch(/registry hub serves TLS.*never verifies the certificate/);
     expect(report.mustSet.join('\n')).toMatch(/mirror spegel of hub/);
     expect(report.mustSet.join('\n')).toMatch(/disk-full faults cannot run here/);
     expect(report.production).toEqual([]);
     const text = formatContextReport(report);
     expect(text).toContain('node staging-pool-a-1: kubelet v1.32.4, containerd://1.7.27');
     expect(text).toContain('cannot be seen through the API:');
+    expect(text).toMatch(/RBAC: all \d+ permissions a run needs are granted/);
+    expect(text).toMatch(
+      /faults that cannot apply on this backend.*\n {2}- tls-unknown-ca: nodes reach the stub at localhost/,
+    );
+  });
+
+  it('lists every permission the context lacks, and the faults of the scenario that cannot run here', async () => {
+    const api = new FakeApi();
+    api.denied.add('create /namespaces');
+    api.denied.add('get /services/proxy');
+    const tls = {
+      ...scenario,
+      faults: [
+        { id: 't', fault: 'tls-expired', options: {}, scope: { route: 'any', probability: 1 }, atMs: 0 },
+      ],
+    } as unknown as Scenario;
+    const report = await doctorForContext(api, identity, { scenario: tls });
+    expect(report.access.missing).toEqual([
+      "create namespaces cluster-wide — the run's own namespace, created at provisioning and deleted at teardown",
+      "get services/proxy in every namespace (the run creates its own) — faults and the stubs' event feed through the API server's service proxy (GET, POST, DELETE)",
+    ]);
+    const text = formatContextReport(report);
+    expect(text).toContain(
+      `RBAC: 2 of ${report.access.checked} permissions a run needs are missing (pullstorm rbac prints a role granting them):`,
+    );
+    expect(report.mustSet.join('\n')).toMatch(
+      /this scenario's tls-expired cannot run here \(refused, exit 2\)/,
+    );
   });
 });

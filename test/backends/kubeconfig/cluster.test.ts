@@ -7,6 +7,7 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { createKubeCluster } from '../../../harness/backends/kubeconfig/cluster.ts';
 import type { RunEvent } from '../../../harness/events/types.ts';
+import { waitForEvent } from '../../helpers/wait-for-event.ts';
 import { FakeApi } from './fake-api.ts';
 
 const runId = 'run-1';
@@ -88,7 +89,7 @@ describe('kube cluster', () => {
     await cluster.stop();
   });
 
-  it('events: pod and node events written once per occurrence, repeats (count+1) written again, relists not', async () => {
+  it('events: pod, ReplicaSet and node events written once per occurrence, repeats (count+1) written again, relists not', async () => {
     const { api, log, cluster } = await start({ nodeEvents: true });
     const items = fixture<{ items: CoreV1Event[] }>('events.json').items;
     const ns = api.eventSources.get(namespace)!;
@@ -110,6 +111,7 @@ describe('kube cluster', () => {
       'Pulling:1',
       'Failed:3',
       'BackOff:5',
+      'SuccessfulCreate:1',
       'FreeDiskSpaceFailed:1',
       'Failed:4',
     ]);
@@ -168,5 +170,93 @@ describe('kube cluster', () => {
       { kind: 'pods', namespace, labelSelector: 'pullstorm.component=workload,pullstorm.run-id=run-1' },
     ]);
     await expect(cluster.createPod({ name: 'q', image: 'x' })).rejects.toThrow(/stopped/);
+  });
+
+  it('a cluster whose RBAC refuses watching events fails to start with the refused call named, instead of hanging', async () => {
+    const api = new FakeApi();
+    api.events(namespace).listAlways = Object.assign(new Error('HTTP-Code: 403'), {
+      code: 403,
+      body: {
+        message:
+          'events is forbidden: User "ci" cannot list resource "events" in API group "" in the namespace "pullstorm-run-1"',
+      },
+    });
+    const started = createKubeCluster({ api, runId, namespace, emit: () => undefined });
+    await expect(started).rejects.toThrow(
+      /^list events in namespace pullstorm-run-1: the API server answered 403: events is forbidden/,
+    );
+    // Nothing is left watching.
+    await settle();
+    expect(api.podSource.open).toBe(0);
+  });
+
+  it("a ReplicaSet's FailedCreate (a pod refused by PodSecurity) reaches the run's log; the stubs' own ReplicaSets do not", async () => {
+    const { api, log, cluster } = await start({
+      ignore: ({ name }) => name.startsWith('pullstorm-registry-'),
+    });
+    const failedCreate = (name: string, uid: string): CoreV1Event => ({
+      metadata: { name: `${name}.1`, uid },
+      involvedObject: { kind: 'ReplicaSet', name, namespace },
+      reason: 'FailedCreate',
+      type: 'Warning',
+      message: `Error creating: pods "${name}-x" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true`,
+      source: { component: 'replicaset-controller' },
+      firstTimestamp: new Date('2026-03-02T10:00:00Z'),
+      lastTimestamp: new Date('2026-03-02T10:00:00Z'),
+      count: 1,
+    });
+    api.events(namespace).push('ADDED', failedCreate('web-6d9f7c5b8', 'e1'));
+    api.events(namespace).push('ADDED', failedCreate('pullstorm-registry-hub-7c9', 'e2'));
+    await settle();
+    const seen = log.filter((e) => e.kind === 'k8s.event');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({
+      reason: 'FailedCreate',
+      involvedObject: { kind: 'ReplicaSet', name: 'web-6d9f7c5b8' },
+    });
+    await cluster.stop();
+  });
+});
+
+describe('a pod the namespace refuses at admission', () => {
+  it('createPod fails with the server message and says it is admission, not RBAC', async () => {
+    const api = new FakeApi();
+    api.createPod = async () => {
+      throw Object.assign(new Error('HTTP-Code: 403'), {
+        code: 403,
+        body: {
+          message:
+            'pods "p" is forbidden: violates PodSecurity "restricted:latest": seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+        },
+      });
+    };
+    const cluster = await createKubeCluster({ api, runId, namespace, emit: () => undefined });
+    const error = await Promise.resolve()
+      .then(() => cluster.createPod({ name: 'p', image: 'x' }))
+      .catch((e: unknown) => e as Error);
+    expect(error.message).toMatch(
+      /^create pod p in namespace pullstorm-run-1: the API server answered 403: pods "p" is forbidden: violates PodSecurity .* refused at admission, not by RBAC/,
+    );
+    await cluster.stop();
+  });
+});
+
+describe('status before event (as kubelet sends them, on two watches)', () => {
+  it('the pod reason can be seen before its Failed event: checking the log at once misses it, waiting for the event does not', async () => {
+    const { api, log, cluster } = await start();
+    const pod = fixture<V1Pod>('pod-errimagepull.json');
+    const failed = fixture<{ items: CoreV1Event[] }>('events.json').items[2]!;
+    api.podSource.push('ADDED', pod);
+    await cluster.waitFor((pods) => pods.some((p) => p.reason === 'ErrImagePull'), 2_000);
+    const isFailed = (e: RunEvent) => e.kind === 'k8s.event' && e.reason === 'Failed';
+    // What the e2e test used to assert here: the event is not there yet.
+    expect(log.some(isFailed)).toBe(false);
+    setTimeout(() => api.events(namespace).push('ADDED', structuredClone(failed)), 100);
+    const event = await waitForEvent(log, isFailed, 2_000, 'the Failed event');
+    expect(event).toMatchObject({ reason: 'Failed', type: 'Warning' });
+    await expect(waitForEvent(log, () => false, 60, 'nothing')).rejects.toThrow(
+      /^expected nothing within 60 ms; the log has \d+ events$/,
+    );
+    await cluster.stop();
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { CoreV1Event, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import {
+  type AccessQuestion,
   assertRunSelector,
   type DeletableKind,
   type KubeApi,
@@ -25,10 +26,15 @@ export class FakeSource<T extends { metadata?: { resourceVersion?: string } }> i
   lists = 0;
   watches: string[] = [];
   listError: unknown;
+  /** Every list fails with this (unlike `listError`, which fails one). */
+  listAlways: unknown;
+  /** Each watch ends at once with this, as client-node's Watch does on a non-200 answer. */
+  watchError: unknown;
   subscribers: Subscriber[] = [];
 
   async list() {
     this.lists++;
+    if (this.listAlways) throw this.listAlways;
     if (this.listError) {
       const e = this.listError;
       this.listError = undefined;
@@ -38,6 +44,10 @@ export class FakeSource<T extends { metadata?: { resourceVersion?: string } }> i
   }
   async watch(resourceVersion: string, onEvent: Subscriber['onEvent'], onDone: Subscriber['onDone']) {
     this.watches.push(resourceVersion);
+    if (this.watchError) {
+      onDone(this.watchError);
+      return { abort: () => undefined };
+    }
     const sub: Subscriber = { onEvent, onDone, closed: false };
     this.subscribers.push(sub);
     return {
@@ -146,6 +156,14 @@ export class FakeApi implements KubeApi {
   pods(_namespace: string, labelSelector: string) {
     this.podSelectors.push(labelSelector);
     return this.podSource;
+  }
+  /** Every SelfSubjectAccessReview asked; `denied` holds `verb group/resource[/sub]` strings refused. */
+  reviews: AccessQuestion[] = [];
+  denied = new Set<string>();
+  async reviewAccess(q: AccessQuestion) {
+    this.reviews.push(q);
+    const key = `${q.verb} ${q.group}/${q.resource}${q.subresource ? `/${q.subresource}` : ''}`;
+    return this.denied.has(key) ? { allowed: false, reason: 'no RBAC policy matched' } : { allowed: true };
   }
   events(namespace: string) {
     const found = this.eventSources.get(namespace);

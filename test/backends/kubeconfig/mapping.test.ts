@@ -140,8 +140,24 @@ describe('events', () => {
     expect(mapped[3]).toMatchObject({ reason: 'BackOff', type: 'Normal', count: 5 });
   });
 
-  it('events about other kinds are dropped; Node events are kept', () => {
-    expect(mapped[4]).toBeUndefined(); // ReplicaSet
+  it('ReplicaSet and Deployment events are kept (a refused pod leaves only FailedCreate); other kinds are dropped; Node events are kept', () => {
+    expect(mapped[4]).toMatchObject({
+      involvedObject: { kind: 'ReplicaSet', name: 'storm-6d9f7c5b8' },
+      reason: 'SuccessfulCreate',
+      source: { component: 'replicaset-controller' },
+    });
+    const failedCreate = {
+      ...events[4]!,
+      reason: 'FailedCreate',
+      type: 'Warning',
+      message:
+        'Error creating: pods "storm-6d9f7c5b8-abcde" is forbidden: violates PodSecurity "restricted:latest": runAsNonRoot != true',
+    };
+    expect(toKubeEvent(failedCreate)).toMatchObject({ reason: 'FailedCreate', type: 'Warning' });
+    const deployment = { ...events[4]!, involvedObject: { kind: 'Deployment', name: 'storm' } };
+    expect(toKubeEvent(deployment)?.involvedObject.kind).toBe('Deployment');
+    const service = { ...events[4]!, involvedObject: { kind: 'Service', name: 'x' } };
+    expect(toKubeEvent(service)).toBeUndefined();
     expect(mapped[5]).toMatchObject({
       involvedObject: { kind: 'Node' },
       reason: 'FreeDiskSpaceFailed',

@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { clusterName } from '../../../harness/backends/kind/names.ts';
 import { assertRunSelector } from '../../../harness/backends/kubeconfig/api.ts';
+import { podManifest, pullSecretManifest } from '../../../harness/backends/kubeconfig/manifests.ts';
 import {
   dnsName,
+  kubeObjectName,
   kubeRunLabels,
   LABEL_RUN_ID,
   runLabelValue,
@@ -74,5 +76,35 @@ describe('run names', () => {
       expect(() => assertRunSelector(bad)).toThrow(TypeError);
     }
     expect(() => runLabelValue('-bad')).toThrow(TypeError);
+  });
+
+  it('object names from user names (pull secrets): valid names kept, others made DNS-1123 with a hash, never equal for different inputs (property)', () => {
+    expect(kubeObjectName('hub-ci')).toBe('hub-ci');
+    expect(kubeObjectName('hub-Build_Bot')).toMatch(/^hub-build-bot-[0-9a-f]{8}$/);
+    expect(kubeObjectName('hub-ci@example.com')).toMatch(/^hub-ci-example.com-[0-9a-f]{8}$/);
+    const subdomain = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 300 }),
+        fc.string({ minLength: 1, maxLength: 300 }),
+        (a, b) => {
+          expect(kubeObjectName(a)).toMatch(subdomain);
+          if (a !== b) expect(kubeObjectName(a)).not.toBe(kubeObjectName(b));
+        },
+      ),
+    );
+  });
+
+  it('a pod names the pull secret exactly as the Secret is named, for a user with capitals and _ (422 before)', () => {
+    const ctx = { runId: 'r', namespace: 'pullstorm-r' };
+    const secret = pullSecretManifest(
+      'hub-Build_Bot',
+      'localhost:30500',
+      { username: 'Build_Bot', password: 'pw' },
+      ctx,
+    );
+    const pod = podManifest({ name: 'p', image: 'x', imagePullSecrets: ['hub-Build_Bot'] }, ctx);
+    expect(pod.spec?.imagePullSecrets).toEqual([{ name: secret.metadata?.name }]);
+    expect(secret.metadata?.name).toMatch(/^hub-build-bot-[0-9a-f]{8}$/);
   });
 });

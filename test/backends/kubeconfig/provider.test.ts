@@ -105,7 +105,9 @@ describe('missingCapabilities', () => {
   it('kind and kubeconfig: TCP- and TLS-layer faults apply (the stubs serve through a front door), but not to chosen nodes', () => {
     const faults = scenario([{ fault: 'refused' }, { fault: 'tls-expired' }, { fault: 'server-error' }]);
     expect(missingCapabilities(KIND_INFO, faults)).toEqual([]);
-    expect(missingCapabilities(KUBECONFIG_INFO, faults)).toEqual([]);
+    expect(
+      missingCapabilities(KUBECONFIG_INFO, scenario([{ fault: 'refused' }, { fault: 'tls-stall' }])),
+    ).toEqual([]);
     const perNode = scenario([{ fault: 'refused', nodes: ['a'] }]);
     expect(missingCapabilities(KIND_INFO, perNode)).toEqual([
       'kind: perNodeNetwork: a fault is scoped to nodes',
@@ -118,6 +120,16 @@ describe('missingCapabilities', () => {
     expect(missingCapabilities(doorless, faults)).toEqual([
       'kind: connectionFaults: the scenario has refused, tls-expired (TCP/TLS-layer faults)',
     ]);
+  });
+
+  it('kubeconfig: certificate faults are refused up front, saying why (nodes never verify a localhost stub), instead of passing silently', () => {
+    const faults = scenario([{ fault: 'tls-expired' }, { fault: 'tls-plain-http' }, { fault: 'refused' }]);
+    const [line, ...rest] = missingCapabilities(KUBECONFIG_INFO, faults);
+    expect(rest).toEqual([]);
+    expect(line).toMatch(
+      /^kubeconfig: verifiesTls: the scenario has tls-expired, tls-plain-http, which cannot fail a pull where nodes do not verify the stub's certificate \(nodes reach the stub at localhost:<random nodePort>.*use the kind or containerd backend\)$/,
+    );
+    expect(missingCapabilities(KIND_INFO, faults)).toEqual([]);
   });
 
   it('kubeconfig: no node faults at all', () => {

@@ -153,4 +153,28 @@ users:
     expect(none).toMatchObject({ status: 'not-applicable' });
     expect(new NoContextError('x').code).toBe('NO_KUBE_CONTEXT');
   });
+
+  it('detection: an API server that answers 403 is reported as refusing, with its message and the fix, not as "did not answer"', async () => {
+    const file = await kubeconfig();
+    const api = new FakeApi();
+    api.listNamespaceNames = async () => {
+      throw Object.assign(new Error('HTTP-Code: 403\nMessage: …'), {
+        code: 403,
+        body: {
+          kind: 'Status',
+          code: 403,
+          message:
+            'namespaces is forbidden: User "ci" cannot list resource "namespaces" in API group "" at the cluster scope',
+        },
+      });
+    };
+    const probe = await kubeconfigCandidate({ kubeconfigPath: file, api }).probe();
+    expect(probe.status).toBe('broken');
+    if (probe.status !== 'broken') return;
+    expect(probe.reason).not.toContain('did not answer');
+    expect(probe.reason).toContain(
+      'answered 403: namespaces is forbidden: User "ci" cannot list resource "namespaces"',
+    );
+    expect(probe.reason).toContain('pullstorm rbac');
+  });
 });

@@ -3,6 +3,7 @@
  * status and as an ERROR event), reconnect with exponential backoff, bookmarks, and a clean close.
  */
 import { describe, expect, it } from 'vitest';
+import { KubeRefusedError } from '../../../harness/backends/kubeconfig/errors.ts';
 import { isGone, reflect } from '../../../harness/backends/kubeconfig/watch.ts';
 import { FakeSource } from './fake-api.ts';
 
@@ -131,5 +132,95 @@ describe('reflect', () => {
     expect(isGone({ body: { code: 410 } })).toBe(true);
     expect(isGone(new Error('x'))).toBe(false);
     expect(isGone(null)).toBe(false);
+  });
+
+  // client-node's ApiException for a 403: the Status body says who may not do what.
+  const forbidden = (verb: string) =>
+    Object.assign(new Error('HTTP-Code: 403\nMessage: Unknown API Status Code!\nBody: …'), {
+      code: 403,
+      body: JSON.stringify({
+        kind: 'Status',
+        code: 403,
+        reason: 'Forbidden',
+        message: `pods is forbidden: User "alice" cannot ${verb} resource "pods" in API group "" in the namespace "pullstorm-x"`,
+      }),
+    });
+
+  it('a first list the cluster refuses (403) rejects synced at once, naming the call, instead of retrying forever', async () => {
+    const source = new FakeSource<Obj>();
+    source.listAlways = forbidden('list');
+    const errors: unknown[] = [];
+    const sleeps: number[] = [];
+    const r = reflect(source, () => undefined, {
+      what: 'pods in namespace pullstorm-x',
+      sleep: async (ms) => void sleeps.push(ms),
+      onError: (e) => errors.push(e),
+    });
+    const failure = await r.synced.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(KubeRefusedError);
+    expect((failure as Error).message).toMatch(
+      /^list pods in namespace pullstorm-x: the API server answered 403: pods is forbidden: User "alice" cannot list resource "pods".*pullstorm rbac/,
+    );
+    await settle();
+    expect(source.lists).toBe(1);
+    expect(sleeps).toEqual([]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('a first watch the cluster refuses (list allowed, watch not) rejects synced too', async () => {
+    const source = new FakeSource<Obj>();
+    source.watchError = Object.assign(new Error('Forbidden'), { statusCode: 403 });
+    const r = reflect(source, () => undefined, {
+      what: 'events in namespace n',
+      sleep: async () => undefined,
+    });
+    await expect(r.synced).rejects.toThrow(
+      /^watch events in namespace n: the API server answered 403: Forbidden/,
+    );
+    await settle();
+    expect(source.watches).toHaveLength(1);
+  });
+
+  it('transient first-list failures are retried and told to onError, then give up after syncTimeoutMs', async () => {
+    const source = new FakeSource<Obj>();
+    source.listAlways = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), {
+      code: 'ECONNREFUSED',
+    });
+    const told: number[] = [];
+    const r = reflect(source, () => undefined, {
+      syncTimeoutMs: 30,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 10))),
+      onError: (_e, retryIn) => told.push(retryIn),
+    });
+    await expect(r.synced).rejects.toThrow(/^list objects: still failing after 30 ms/);
+    expect(source.lists).toBeGreaterThan(1);
+    // Each failure before the last is told with its retry delay; the last one, which gives up, with 0.
+    expect(told[0]).toBe(500);
+    expect(told.at(-1)).toBe(0);
+  });
+
+  it('a refusal after sync (RBAC revoked mid-run) is told to onError and retried after a backoff', async () => {
+    const source = new FakeSource<Obj>();
+    const told: unknown[] = [];
+    const sleeps: number[] = [];
+    // Each sleep is held, so the test sees exactly one retry being scheduled.
+    const r = reflect(source, () => undefined, {
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return new Promise(() => undefined);
+      },
+      onError: (e) => told.push(e),
+    });
+    await r.synced;
+    await settle();
+    source.watchError = Object.assign(new Error('Forbidden'), { statusCode: 403 });
+    source.end(new Error('connection reset'));
+    await settle();
+    expect(sleeps).toEqual([500]);
+    expect(told).toHaveLength(1);
+    r.stop();
   });
 });

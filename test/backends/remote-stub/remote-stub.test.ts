@@ -361,16 +361,16 @@ describe('remote stubs', () => {
       },
     );
 
-    it('a Service without endpoints: the API server Status reaches onError and the apply error', async () => {
+    it('a Service without endpoints: the API server Status reaches onError and the apply error, saying the stub pod is not Ready', async () => {
       const kc = await kubeconfig('client-cert');
       const errors: Error[] = [];
       const stubs = throughProxy(kc, 'ghcr', 'missing', 't', [], errors, 1_000);
       await expect(stubs.applyFault(fault('f'))).rejects.toThrow(
-        /POST https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/pullstorm-run-1\/services\/https:missing:5000\/proxy\/_pullstorm\/faults answered 503: no endpoints available for service "missing"/,
+        /https:\/\/127\.0\.0\.1:\d+\/api\/v1\/namespaces\/pullstorm-run-1\/services\/https:missing:5000\/proxy\/_pullstorm\/faults: the API server's service proxy to pullstorm-run-1\/missing:5000: no ready stub pod behind the Service \(503: no endpoints available for service "missing"\)/,
       );
       await stubs.stop();
       expect(errors[0]?.message).toMatch(
-        /^event feed of stub ghcr: .* answered 503: no endpoints available for service "missing"$/,
+        /^event feed of stub ghcr: .*no ready stub pod behind the Service \(503: no endpoints available for service "missing"\)/,
       );
     });
   });
