@@ -5,8 +5,11 @@
  * The CA comes, first given first used, from `--ca FILE`, `$PULLSTORM_CA`, or the ready line the
  * user points to with `--ready FILE` (what `pullstorm serve` printed, saved to a file) when `--url`
  * is that stub's `url` or `controlUrl`; `--ready` alone also supplies the URL (its `controlUrl`).
+ * A ready file that is missing or empty is waited for (up to `waitMs`, default 30 s), so a stub
+ * started in the background (`pullstorm serve … > ready.json &`) can be steered on the next line.
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError } from './exit.ts';
 import type { ServeReady } from './serve-registry.ts';
 
@@ -16,6 +19,8 @@ export interface FaultTargetInput {
   ca?: string | undefined;
   ready?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
+  /** How long to wait for a missing or empty ready file; default 30 000 ms. */
+  waitMs?: number;
 }
 
 /** The control URL, and the PEM of the CA to trust for it (undefined: the system's). */
@@ -27,8 +32,8 @@ export interface FaultTarget {
 }
 
 /** Resolves `--url`, `--ca`, `--ready` and their environment defaults into one target. */
-export function faultTarget(input: FaultTargetInput): FaultTarget {
-  const ready = input.ready === undefined ? undefined : readReady(input.ready);
+export async function faultTarget(input: FaultTargetInput): Promise<FaultTarget> {
+  const ready = input.ready === undefined ? undefined : await readReady(input.ready, input.waitMs ?? 30_000);
   const url = input.url ?? input.env.PULLSTORM_URL ?? ready?.controlUrl ?? ready?.url;
   if (url === undefined || !/^https?:\/\/[^/]+/.test(url)) {
     throw new UsageError(
@@ -53,8 +58,14 @@ export function faultTarget(input: FaultTargetInput): FaultTarget {
 }
 
 /** The ready line in `file`: the last line that parses as JSON with `ready: true`. */
-function readReady(file: string): Partial<ServeReady> {
-  const text = readText(file, '--ready', "a file holding pullstorm serve's ready line");
+async function readReady(file: string, waitMs: number): Promise<Partial<ServeReady>> {
+  const until = Date.now() + waitMs;
+  let text = readText(file, '--ready', "a file holding pullstorm serve's ready line", Date.now() < until);
+  // serve prints nothing before its ready line: missing or empty means not ready yet.
+  while (text.trim() === '' && Date.now() < until) {
+    await sleep(200);
+    text = readText(file, '--ready', "a file holding pullstorm serve's ready line", Date.now() < until);
+  }
   const lines = text.split('\n').filter((l) => l.trim().startsWith('{'));
   for (const line of lines.reverse()) {
     try {
@@ -65,7 +76,7 @@ function readReady(file: string): Partial<ServeReady> {
     }
   }
   throw new UsageError(
-    `--ready ${file}: expected pullstorm serve's ready line ({"ready":true,"url":…}), got ${text.trim() === '' ? 'an empty file' : `'${text.trim().slice(0, 80)}'`}`,
+    `--ready ${file}: expected pullstorm serve's ready line ({"ready":true,"url":…}), got ${text.trim() === '' ? `an empty file after ${Math.round(waitMs / 1000)}s` : `'${text.trim().slice(0, 80)}'`}`,
   );
 }
 
@@ -79,11 +90,13 @@ function readCa(file: string, from: string): string {
   return pem;
 }
 
-function readText(file: string, from: string, expected: string): string {
+/** The file's text; a missing file is '' while `waiting`, else a usage error. */
+function readText(file: string, from: string, expected: string, waiting = false): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && waiting) return '';
     throw new UsageError(
       `${from}: expected ${expected}, got ${code === 'ENOENT' ? `no file at ${file}` : `${file} unreadable (${code ?? String(error)})`}`,
     );

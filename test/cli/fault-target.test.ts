@@ -34,33 +34,37 @@ describe('pullstorm fault: target and CA', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('without a CA trusts the system store', () => {
-    expect(faultTarget({ url: 'http://127.0.0.1:5000', env: {} })).toEqual({ url: 'http://127.0.0.1:5000' });
+  it('without a CA trusts the system store', async () => {
+    expect(await faultTarget({ url: 'http://127.0.0.1:5000', env: {} })).toEqual({
+      url: 'http://127.0.0.1:5000',
+    });
   });
 
-  it('--ca reads the PEM, and wins over $PULLSTORM_CA', () => {
-    const t = faultTarget({ url: 'https://h:1', ca, env: { PULLSTORM_CA: '/nowhere' } });
+  it('--ca reads the PEM, and wins over $PULLSTORM_CA', async () => {
+    const t = await faultTarget({ url: 'https://h:1', ca, env: { PULLSTORM_CA: '/nowhere' } });
     expect(t).toEqual({ url: 'https://h:1', caPem: PEM, caFrom: `--ca ${ca}` });
   });
 
-  it('$PULLSTORM_CA is the default CA', () => {
-    expect(faultTarget({ url: 'https://h:1', env: { PULLSTORM_CA: ca } }).caFrom).toBe('$PULLSTORM_CA');
+  it('$PULLSTORM_CA is the default CA', async () => {
+    expect((await faultTarget({ url: 'https://h:1', env: { PULLSTORM_CA: ca } })).caFrom).toBe(
+      '$PULLSTORM_CA',
+    );
   });
 
-  it("--ready alone gives the controlUrl and trusts the ready line's caFile", () => {
-    expect(faultTarget({ ready, env: {} })).toEqual({
+  it("--ready alone gives the controlUrl and trusts the ready line's caFile", async () => {
+    expect(await faultTarget({ ready, env: {} })).toEqual({
       url: 'https://127.0.0.1:5001',
       caPem: PEM,
       caFrom: `--ready ${ready}`,
     });
   });
 
-  it("--ready trusts its caFile for the stub's registry URL too", () => {
-    expect(faultTarget({ url: 'https://127.0.0.1:5000/', ready, env: {} }).caPem).toBe(PEM);
+  it("--ready trusts its caFile for the stub's registry URL too", async () => {
+    expect((await faultTarget({ url: 'https://127.0.0.1:5000/', ready, env: {} })).caPem).toBe(PEM);
   });
 
-  it('--ready refuses a --url of another stub, naming both', () => {
-    expect(() => faultTarget({ url: 'https://127.0.0.1:6000', ready, env: {} })).toThrow(
+  it('--ready refuses a --url of another stub, naming both', async () => {
+    await expect(faultTarget({ url: 'https://127.0.0.1:6000', ready, env: {} })).rejects.toThrow(
       /--ready .*ready\.json: expected the ready line of the stub at https:\/\/127\.0\.0\.1:6000, got one for https:\/\/127\.0\.0\.1:5000 and https:\/\/127\.0\.0\.1:5001/,
     );
   });
@@ -68,7 +72,15 @@ describe('pullstorm fault: target and CA', () => {
   it('--ready finds the ready line among other output', async () => {
     const mixed = join(dir, 'mixed.json');
     await writeFile(mixed, `starting…\n${readyLine(null)}\n`);
-    expect(faultTarget({ ready: mixed, env: {} })).toEqual({ url: 'https://127.0.0.1:5001' });
+    expect(await faultTarget({ ready: mixed, env: {} })).toEqual({ url: 'https://127.0.0.1:5001' });
+  });
+
+  it('--ready waits for a stub started in the background to print its ready line', async () => {
+    const later = join(dir, 'later.json');
+    setTimeout(() => void writeFile(later, `${readyLine(null)}\n`), 300);
+    expect(await faultTarget({ ready: later, env: {}, waitMs: 10_000 })).toEqual({
+      url: 'https://127.0.0.1:5001',
+    });
   });
 
   it('bad files are usage errors saying what was expected and what was given', async () => {
@@ -94,12 +106,12 @@ describe('pullstorm fault: target and CA', () => {
       [{ url: 'localhost:5000', env: {} }, /got 'localhost:5000'/],
     ];
     for (const [input, message] of cases) {
-      expect(() => faultTarget(input)).toThrow(UsageError);
-      expect(() => faultTarget(input)).toThrow(message);
+      await expect(faultTarget({ waitMs: 0, ...input })).rejects.toThrow(UsageError);
+      await expect(faultTarget({ waitMs: 0, ...input })).rejects.toThrow(message);
     }
   });
 
-  it('an untrusted certificate becomes a usage error saying how to trust the stub', () => {
+  it('an untrusted certificate becomes a usage error saying how to trust the stub', async () => {
     const tlsError = Object.assign(new Error('unable to verify the first certificate'), {
       code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     });

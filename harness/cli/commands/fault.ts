@@ -83,12 +83,12 @@ function connection<T>(y: Argv<T>) {
     .option('ready', {
       type: 'string',
       describe:
-        "a file holding the stub's ready line (pullstorm serve … > ready.json): its controlUrl is the default --url, and its caFile is trusted when --url is that stub's",
+        "a file holding the stub's ready line (pullstorm serve … > ready.json): its controlUrl is the default --url, and its caFile is trusted when --url is that stub's; waited for up to 30 s while missing or empty",
     });
 }
 
-function client(argv: ConnectionArgs) {
-  const target = faultTarget({ url: argv.url, ca: argv.ca, ready: argv.ready, env: process.env });
+async function client(argv: ConnectionArgs) {
+  const target = await faultTarget({ url: argv.url, ca: argv.ca, ready: argv.ready, env: process.env });
   const token = argv.token ?? process.env.PULLSTORM_CONTROL_TOKEN;
   if (token === undefined || token === '')
     throw new UsageError('--token: expected the control token the stub was started with, got none');
@@ -180,7 +180,7 @@ const apply: CommandModule<object, ApplyArgs> = {
       scope: parsePairs(argv.scope, 'scope', SCOPE_SPECS),
       ...(argv.id !== undefined && { id: argv.id }),
     };
-    const { target, control } = client(argv);
+    const { target, control } = await client(argv);
     const applied = await calling(`fault apply ${argv.name}`, target, () => control.apply(spec));
     process.stdout.write(argv.json ? `${JSON.stringify(applied, null, 2)}\n` : `${applied.id}\n`);
   },
@@ -197,7 +197,7 @@ const clear: CommandModule<object, ClearArgs> = {
     if ((argv.id === undefined) === !argv.all) {
       throw new UsageError(`expected a fault id or --all, got ${argv.all ? 'both' : 'neither'}`);
     }
-    const { target, control } = client(argv);
+    const { target, control } = await client(argv);
     const cleared = await calling('fault clear', target, () =>
       argv.all ? control.clearAll() : control.clear(argv.id!),
     );
@@ -210,7 +210,7 @@ const list: CommandModule<object, ListArgs> = {
   describe: 'List the applied faults with their options, scope and hits',
   builder: (y) => connection(y).option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
   handler: async (argv) => {
-    const { target, control } = client(argv);
+    const { target, control } = await client(argv);
     const faults = await calling('fault list', target, () => control.list());
     process.stdout.write(argv.json ? `${JSON.stringify(faults, null, 2)}\n` : table(faults));
   },
