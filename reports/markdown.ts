@@ -5,7 +5,7 @@
  */
 import type { Analysis } from '../harness/analyze/types.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
-import { faultFacts, mark, timeScaleNote, verdictLine } from './facts.ts';
+import { faultFacts, timeScaleNote, verdictLine } from './facts.ts';
 import {
   formatAmplification,
   formatBytes,
@@ -15,6 +15,7 @@ import {
   VERDICT_WORDS,
 } from './format.ts';
 import { scrubSummary } from './scrub.ts';
+import { expectationMark } from './status.ts';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
@@ -42,7 +43,7 @@ function faultTable(a: Analysis): string[] {
 function expectationTable(a: Analysis): string[] {
   if (a.expectations.length === 0) return ['No expectations: the verdict is the run’s own health.'];
   const rows = a.expectations.map((e) => [
-    mark(e.passed),
+    expectationMark(e),
     cell(e.description),
     cell(e.expected),
     cell(e.actual),

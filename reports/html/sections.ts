@@ -1,9 +1,16 @@
 /** The report's top: what ran, the verdict, the expectations and what each fault did. */
-import type { Analysis } from '../../harness/analyze/types.ts';
+import type { Analysis, ExpectationResult } from '../../harness/analyze/types.ts';
 import { escapeHtml } from '../escape.ts';
-import { faultFacts, mark, timeScaleNote, verdictLine } from '../facts.ts';
+import { faultFacts, timeScaleNote, verdictLine } from '../facts.ts';
 import { formatCount, formatScaledMs, VERDICT_WORDS } from '../format.ts';
+import { expectationMark, expectationStatus } from '../status.ts';
 import { code, details, names, raw, table } from './markup.ts';
+
+/** ok, bad, or muted for an expectation a stopped run never judged. */
+function statusClass(e: ExpectationResult): string {
+  const status = expectationStatus(e);
+  return status === 'passed' ? 'ok' : status === 'failed' ? 'bad' : 'muted';
+}
 
 /** Title, verdict and run metadata. */
 export function header(a: Analysis, generator: string): string {
@@ -43,7 +50,7 @@ export function expectationsSection(a: Analysis): string {
           a.expectations.map((e) => [
             // The mark is for the eye; screen readers get the word.
             raw(
-              `<span class="${e.passed ? 'ok' : 'bad'}" aria-hidden="true">${mark(e.passed)}</span><span class="sr-only">${e.passed ? 'passed' : 'failed'}</span>`,
+              `<span class="${statusClass(e)}" aria-hidden="true">${expectationMark(e)}</span><span class="sr-only">${expectationStatus(e)}</span>`,
             ),
             e.description,
             e.expected,
