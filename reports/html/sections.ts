@@ -69,13 +69,17 @@ export function faultsSection(a: Analysis): string {
     const facts = faultFacts(f, a);
     const lines = (pairs: [string, string][]) =>
       raw(pairs.map(([k, v]) => `<span class="muted">${k}</span> ${escapeHtml(v)}`).join('<br>'));
-    const detected = f.detection
-      ? lines([
-          ['first', facts.detectedFirst],
-          ['median', facts.detectedMedian],
-          ['last', facts.detectedLast],
-        ])
-      : raw(facts.detectable ? '<span class="bad">not detected</span>' : escapeHtml(facts.detectedFirst));
+    // A fault meant to be tolerated: its tolerance, not a red "not detected".
+    const tolerated = f.tolerance && (f.tolerance.failedPods.length === 0 ? 'ok' : 'bad');
+    const detected = tolerated
+      ? raw(`<span class="${tolerated}">${escapeHtml(facts.detectedFirst)}</span>`)
+      : f.detection
+        ? lines([
+            ['first', facts.detectedFirst],
+            ['median', facts.detectedMedian],
+            ['last', facts.detectedLast],
+          ])
+        : raw(facts.detectable ? '<span class="bad">not detected</span>' : escapeHtml(facts.detectedFirst));
     const expected = f.expectedCauses.map(code).join(', ') || 'none';
     return [
       facts.label,
@@ -84,7 +88,7 @@ export function faultsSection(a: Analysis): string {
       detected,
       raw(`${escapeHtml(facts.classifiedAs)}<br><span class="muted">expected</span> ${expected}`),
       raw(
-        f.recovery || !facts.detectable
+        f.recovery || !facts.detectable || tolerated
           ? escapeHtml(facts.recovered)
           : `<span class="bad">${escapeHtml(facts.recovered)}</span>`,
       ),

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analyze/index.ts';
 import { validate } from '../../harness/scenario/index.ts';
-import { faultFacts, formatTerminalSummary, renderMarkdown } from '../../reports/index.ts';
+import { faultFacts, formatTerminalSummary, renderHtml, renderMarkdown } from '../../reports/index.ts';
 import { testContext } from '../scenario/context.ts';
 import { LogBuilder, pullFails, pullOk, schedule } from './builders.ts';
 import { at, quota, run } from './small-run.ts';
@@ -56,6 +56,10 @@ describe('a fault the scenario expects to be tolerated', () => {
       '| refused (mirror-down) | from 0s, never cleared | tolerated: no pod failed | no failures | pulls served by registry (12 requests) | — |',
     );
     expect(md).not.toContain('not detected');
+    const html = renderHtml(a);
+    expect(html).toContain('<span class="ok">tolerated: no pod failed</span>');
+    expect(html).toContain('refused (mirror-down) — tolerated');
+    expect(html).not.toContain('not detected');
   });
 
   it('fails when a pod failed under the fault, naming the pods, with FAIL in its verdict column', () => {
