@@ -12,7 +12,6 @@ import { FaultError } from '../../../registry-stubs/faults/errors.ts';
 import type { OptionSpecs } from '../../../registry-stubs/faults/options.ts';
 import { SCOPE_SPECS } from '../../../registry-stubs/faults/scope.ts';
 import type { FaultSummary } from '../../../registry-stubs/faults/spec.ts';
-import { directAccess } from '../../backends/remote-stub/access.ts';
 import { closest } from '../../scenario/check.ts';
 import { UsageError } from '../exit.ts';
 import { type FaultTarget, faultTarget, untrustedHint } from '../fault-target.ts';
@@ -92,8 +91,14 @@ async function client(argv: ConnectionArgs) {
   const token = argv.token ?? process.env.PULLSTORM_CONTROL_TOKEN;
   if (token === undefined || token === '')
     throw new UsageError('--token: expected the control token the stub was started with, got none');
+  // Loaded only for a private CA: node:https and the stub-access module are not needed otherwise.
   const fetch =
-    target.caPem === undefined ? undefined : directAccess({ url: target.url, caPem: target.caPem }).fetch;
+    target.caPem === undefined
+      ? undefined
+      : (await import('../../backends/remote-stub/access.ts')).directAccess({
+          url: target.url,
+          caPem: target.caPem,
+        }).fetch;
   return { target, control: createControlClient({ url: target.url, token, ...(fetch && { fetch }) }) };
 }
 
