@@ -4,6 +4,8 @@
  */
 import type { Analysis, ExpectationResult, FaultAnalysis } from '../harness/analyze/types.ts';
 import { formatCount, formatMs, formatSpan, VERDICT_WORDS } from './format.ts';
+import { interruptedLine } from './status.ts';
+import { toleratedCells } from './tolerated.ts';
 
 /** One fault as text cells. */
 export interface FaultFacts {
@@ -53,6 +55,8 @@ export function faultFacts(fault: FaultAnalysis, analysis: Analysis): FaultFacts
     backoffAtClear: fault.backoffAtClear ? backoff(fault.backoffAtClear) : '—',
     verdict: faultVerdict(fault, analysis.expectations),
     detectable,
+    // A fault meant to be tolerated says what the tolerance was, not "not detected · never cleared".
+    ...(fault.tolerance && toleratedCells(fault.tolerance)),
   };
 }
 
@@ -81,7 +85,7 @@ export function expectationsOf(
   fault: FaultAnalysis,
   expectations: readonly ExpectationResult[],
 ): ExpectationResult[] {
-  const perFault = new Set(['detectedWithin', 'classifiedAs', 'recoveredWithin']);
+  const perFault = new Set(['detectedWithin', 'classifiedAs', 'recoveredWithin', 'tolerated']);
   return expectations.filter(({ expectation }) =>
     expectation.fault === undefined ? perFault.has(expectation.type) : expectation.fault === fault.id,
   );
@@ -90,15 +94,17 @@ export function expectationsOf(
 function faultVerdict(fault: FaultAnalysis, expectations: readonly ExpectationResult[]): string {
   const own = expectationsOf(fault, expectations);
   if (own.length === 0) return '—';
+  if (own.some((e) => e.evaluated === false)) return 'not evaluated';
   return own.every((e) => e.passed) ? VERDICT_WORDS.pass : VERDICT_WORDS.fail;
 }
 
-/** `PASS`, `FAIL: 2 of 5 expectations failed`, or `ERROR: <harness error>`. */
+/** `PASS`, `FAIL: 2 of 5 expectations failed`, `ERROR: <harness error>`, or `INTERRUPTED: after 12s; …`. */
 export function verdictLine(analysis: Analysis): string {
   const word = VERDICT_WORDS[analysis.verdict];
   const total = analysis.expectations.length;
   const failed = analysis.expectations.filter((e) => !e.passed).length;
   if (analysis.verdict === 'error') return `${word}: ${analysis.run.error ?? `run ${analysis.run.outcome}`}`;
+  if (analysis.verdict === 'interrupted') return interruptedLine(analysis, word);
   if (total === 0) return `${word}: no expectations; run ${analysis.run.outcome}`;
   return analysis.verdict === 'pass'
     ? `${word}: ${total} of ${total} expectations held`

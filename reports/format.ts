@@ -9,6 +9,7 @@ export const VERDICT_WORDS: Readonly<Record<Analysis['verdict'], string>> = {
   pass: 'PASS',
   fail: 'FAIL',
   error: 'ERROR',
+  interrupted: 'INTERRUPTED',
 };
 
 /** Rounds to at most `digits` decimals and drops trailing zeros: `1.50` → `1.5`. */

@@ -1,7 +1,9 @@
 /**
  * junit.xml: one <testsuite> per scenario, one <testcase> per expectation, so CI systems (GitLab,
  * Jenkins, GitHub test reporters) show each SLO as a test. Shape of the Jenkins/Ant junit-10.xsd;
- * a harness error becomes <error> on every case, since no expectation can be trusted then.
+ * a harness error becomes <error> on every case, since no expectation can be trusted then. An
+ * interrupted run's expectations are <skipped> (not evaluated, with what was measured so far), and
+ * one more case, "run completes", is an <error>, so CI never shows a stopped run as green.
  */
 import type { Analysis, ExpectationResult } from '../harness/analyze/types.ts';
 import { escapeXml, escapeXmlAttr } from './escape.ts';
@@ -15,7 +17,7 @@ import { DEFAULT_GENERATOR } from './version.ts';
 interface Case {
   name: string;
   type: string;
-  outcome: 'passed' | 'failure' | 'error';
+  outcome: 'passed' | 'failure' | 'error' | 'skipped';
   message: string;
   body: string;
 }
@@ -30,10 +32,27 @@ function cases(a: Analysis): Case[] {
       a.verdict === 'error' ? `harness error: ${harnessError}` : `expected ${e.expected}, actual ${e.actual}`,
     body: `expected: ${e.expected}\nactual: ${e.actual}`,
   });
+  if (a.verdict === 'interrupted') return [...a.expectations.map(notEvaluated), runCase(a)];
   if (a.expectations.length > 0) return a.expectations.map(asCase);
   // A suite with no case reads as "nothing ran"; one case carries the run's own health instead.
+  return [runCase(a)];
+}
+
+/** The run's own health as a case: passed, failure, or error (harness error, interrupted). */
+function runCase(a: Analysis): Case {
   const outcome = a.verdict === 'pass' ? 'passed' : a.verdict === 'fail' ? 'failure' : 'error';
-  return [{ name: 'run completes', type: 'run', outcome, message: verdictLine(a), body: verdictLine(a) }];
+  const type = a.verdict === 'interrupted' ? 'interrupted' : 'run';
+  return { name: 'run completes', type, outcome, message: verdictLine(a), body: verdictLine(a) };
+}
+
+function notEvaluated(e: ExpectationResult): Case {
+  return {
+    name: e.description,
+    type: e.expectation.type,
+    outcome: 'skipped',
+    message: `not evaluated: the run was interrupted; measured so far: ${e.actual}`,
+    body: `expected: ${e.expected}\nmeasured until interrupted: ${e.actual}`,
+  };
 }
 
 function testcase(scenario: string, c: Case): string {
@@ -86,12 +105,13 @@ function testsuite(
   const all = cases(a);
   const failures = all.filter((c) => c.outcome === 'failure').length;
   const errors = all.filter((c) => c.outcome === 'error').length;
+  const skipped = all.filter((c) => c.outcome === 'skipped').length;
   const attrs = [
     `name="${escapeXmlAttr(a.run.scenario)}"`,
     `tests="${all.length}"`,
     `failures="${failures}"`,
     `errors="${errors}"`,
-    'skipped="0"',
+    `skipped="${skipped}"`,
     `time="${formatSeconds(a.run.durationMs)}"`,
     `timestamp="${escapeXmlAttr(a.run.startedAt)}"`,
     `id="${index}"`,

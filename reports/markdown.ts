@@ -6,7 +6,7 @@
 import type { Analysis } from '../harness/analyze/types.ts';
 import { clockText, clockWarnings, timingText } from './clock.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
-import { faultFacts, mark, verdictLine } from './facts.ts';
+import { faultFacts, verdictLine } from './facts.ts';
 import {
   formatAmplification,
   formatBytes,
@@ -16,6 +16,7 @@ import {
   VERDICT_WORDS,
 } from './format.ts';
 import { scrubSummary } from './scrub.ts';
+import { expectationMark } from './status.ts';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
@@ -43,7 +44,7 @@ function faultTable(a: Analysis): string[] {
 function expectationTable(a: Analysis): string[] {
   if (a.expectations.length === 0) return ['No expectations: the verdict is the run’s own health.'];
   const rows = a.expectations.map((e) => [
-    mark(e.passed),
+    expectationMark(e),
     cell(e.description),
     cell(e.expected),
     cell(e.actual),

@@ -14,7 +14,9 @@ import { podTimelines } from './pods.ts';
 import { analyzePulls } from './pulls.ts';
 import { registryLoad } from './registry.ts';
 import type { LogEvent } from './run-events.ts';
+import { withTolerance } from './tolerance.ts';
 import { ANALYSIS_SCHEMA_VERSION, type Analysis } from './types.ts';
+import { reportedExpectations, verdictOf } from './verdict.ts';
 
 /** Options of {@link analyze}. */
 export interface AnalyzeOptions {
@@ -27,10 +29,13 @@ export interface AnalyzeOptions {
 /** Analyses one run's events (any order). */
 export function analyze(events: readonly LogEvent[], options: AnalyzeOptions = {}): Analysis {
   const ctx = indexEvents(events);
-  const faults = analyzeFaults(ctx, {
-    expectedCauses: options.expectedCauses ?? defaultExpectedCauses,
-    ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
-  });
+  const faults = withTolerance(
+    ctx,
+    analyzeFaults(ctx, {
+      expectedCauses: options.expectedCauses ?? defaultExpectedCauses,
+      ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+    }),
+  );
   const parts = {
     faults,
     pulls: analyzePulls(ctx),
@@ -39,9 +44,9 @@ export function analyze(events: readonly LogEvent[], options: AnalyzeOptions = {
     registry: registryLoad(ctx),
     drift: digestDrift(ctx),
   };
-  const expectations = judgeExpectations(ctx, parts);
   const run = runInfo(ctx);
-  const verdict = run.outcome === 'error' ? 'error' : expectations.every((e) => e.passed) ? 'pass' : 'fail';
+  const expectations = reportedExpectations(run.outcome, judgeExpectations(ctx, parts));
+  const verdict = verdictOf(run.outcome, expectations);
   return { schemaVersion: ANALYSIS_SCHEMA_VERSION, run, ...parts, expectations, verdict };
 }
 

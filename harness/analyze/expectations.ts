@@ -9,6 +9,7 @@ import type { Expectation } from '../scenario/expectations.ts';
 import type { RunContext } from './context.ts';
 import { allPodsRunning, podsShowing } from './running.ts';
 import { human } from './time.ts';
+import { judgeTolerated } from './tolerance.ts';
 import type { Analysis, ExpectationResult, FaultAnalysis } from './types.ts';
 
 type Parts = Omit<Analysis, 'expectations' | 'verdict' | 'run' | 'schemaVersion'>;
@@ -127,6 +128,8 @@ function judge(e: Expectation, ctx: RunContext, parts: Parts): Verdict {
     }
     case 'allPodsRunning':
       return allPodsRunning(ctx, e.withinMs);
+    case 'tolerated':
+      return judgeTolerated(e, parts.faults);
     case 'podsFailing': {
       const count = podsShowing(ctx, e.reason);
       return {

@@ -63,7 +63,20 @@ export interface FaultAnalysis {
    * kubelet's backoff when the fault cleared: the longest wait a pod had left, which bounds recovery,
    * and the largest step, in ms. Null when no pod had failed.
    */
-  backoffAtClear: { maxRemainingMs: number; maxStepMs: number } | null;
+  backoffAtClear: {
+    maxRemainingMs: number;
+    maxStepMs: number;
+  } | null;
+  /** Set when a `tolerated` expectation names this fault (or every fault): what the tolerance was. */
+  tolerance?: Tolerance;
+}
+
+/** What a fault the scenario expects to be tolerated did (harness/analyze/tolerance.ts). */
+export interface Tolerance {
+  /** Pods with any failure while the fault was applied; empty when it was tolerated. */
+  failedPods: string[];
+  /** Registries that answered requests (status below 400) while it was applied, most first. */
+  servedBy: { registry: string; requests: number }[];
 }
 
 /** One kind of failure seen in the run, with its cause and fix. */
@@ -131,6 +144,11 @@ export interface ExpectationResult {
   passed: boolean;
   expected: string;
   actual: string;
+  /**
+   * False when the run was interrupted before the expectation had its time (`passed` is then false
+   * and `actual` is what was measured up to the interruption); absent when it was judged.
+   */
+  evaluated?: false;
 }
 
 /** Everything a report shows. */
@@ -165,6 +183,9 @@ export interface Analysis {
   registry: RegistryLoad;
   drift: DigestDrift;
   expectations: ExpectationResult[];
-  /** pass: every expectation held; fail: one did not; error: the harness itself failed. */
-  verdict: 'pass' | 'fail' | 'error';
+  /**
+   * pass: every expectation held; fail: one did not; error: the harness itself failed;
+   * interrupted: stopped from outside (Ctrl-C, SIGTERM) before its expectations were judged.
+   */
+  verdict: 'pass' | 'fail' | 'error' | 'interrupted';
 }

@@ -12,6 +12,7 @@
  * - { type: digestDrift, detected: false }                  # all nodes run one digest per tag
  * - { type: allPodsRunning, within: 3m }                    # by then (default: by the end of the run)
  * - { type: podsFailing, reason: ImagePullBackOff, atLeast: 5 }
+ * - { type: tolerated, fault: mirror-down }                  # no pod fails while it is applied (a fallback works)
  * ```
  */
 import type { Duration } from './model.ts';
@@ -47,7 +48,9 @@ export type ExpectationInput =
   | { type: 'digestDrift'; detected: boolean }
   /** `within` is from the run's start; default by the end of the run. */
   | { type: 'allPodsRunning'; within?: Duration }
-  | { type: 'podsFailing'; reason: WaitingReason; atLeast: number };
+  | { type: 'podsFailing'; reason: WaitingReason; atLeast: number }
+  /** No pod fails while the fault is applied: the cluster tolerates it (a mirror falling back). */
+  | { type: 'tolerated'; fault?: string };
 
 /** An expectation after defaulting, durations in ms. */
 export type Expectation =
@@ -58,7 +61,8 @@ export type Expectation =
   | { type: 'originAmplification'; atMost: number }
   | { type: 'digestDrift'; detected: boolean }
   | { type: 'allPodsRunning'; withinMs?: number }
-  | { type: 'podsFailing'; reason: WaitingReason; atLeast: number };
+  | { type: 'podsFailing'; reason: WaitingReason; atLeast: number }
+  | { type: 'tolerated'; fault?: string };
 
 /** Every expectation `type`, in the order reports list them. */
 export const EXPECTATION_TYPES = [
@@ -70,6 +74,7 @@ export const EXPECTATION_TYPES = [
   'digestDrift',
   'allPodsRunning',
   'podsFailing',
+  'tolerated',
 ] as const satisfies readonly Expectation['type'][];
 
 /** The fields each expectation type allows besides `type`, for strict decoding. */
@@ -82,4 +87,5 @@ export const EXPECTATION_FIELDS: Readonly<Record<Expectation['type'], readonly s
   digestDrift: ['detected'],
   allPodsRunning: ['within'],
   podsFailing: ['reason', 'atLeast'],
+  tolerated: ['fault'],
 };

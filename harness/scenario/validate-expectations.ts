@@ -42,6 +42,9 @@ function checkExpectation(ck: Checker, item: unknown, path: string, known: Known
       }
       return;
     }
+    case 'tolerated':
+      checkFault(ck, e, path, known);
+      return;
     case 'classifiedAs':
       checkFault(ck, e, path, known);
       ck.field(e, path, 'cause', oneOf(context.causes), true);

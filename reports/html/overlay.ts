@@ -23,7 +23,7 @@ export function faultWindows(a: Analysis, { x, top, bottom }: Band): string {
     .map((f) => {
       const x0 = x(f.window.startMs);
       const x1 = x(f.window.endMs ?? end);
-      const label = `${f.fault}${f.id === f.fault ? '' : ` (${f.id})`}${f.detection || !isDetectable(f) ? '' : ' — never detected'}`;
+      const label = `${f.fault}${f.id === f.fault ? '' : ` (${f.id})`}${f.tolerance ? ' — tolerated' : f.detection || !isDetectable(f) ? '' : ' — never detected'}`;
       return `<g class="fault"><rect class="fault-window" x="${n(x0)}" y="${n(top)}" width="${n(Math.max(1, x1 - x0))}" height="${n(bottom - top)}"><title>${escapeHtml(`${label}: ${formatMs(f.window.startMs)} – ${f.window.endMs === null ? 'end (never cleared)' : formatMs(f.window.endMs)}`)}</title></rect><text class="fault-label" x="${n(x0 + 3)}" y="${n(top - 6)}">${escapeHtml(label)}</text></g>`;
     })
     .join('');

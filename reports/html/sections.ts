@@ -1,10 +1,17 @@
 /** The report's top: what ran, the verdict, the expectations and what each fault did. */
-import type { Analysis } from '../../harness/analyze/types.ts';
+import type { Analysis, ExpectationResult } from '../../harness/analyze/types.ts';
 import { clockText, clockWarnings, timingText } from '../clock.ts';
 import { escapeHtml } from '../escape.ts';
-import { faultFacts, mark, verdictLine } from '../facts.ts';
+import { faultFacts, verdictLine } from '../facts.ts';
 import { formatCount, formatMs, VERDICT_WORDS } from '../format.ts';
+import { expectationMark, expectationStatus } from '../status.ts';
 import { code, details, names, raw, table } from './markup.ts';
+
+/** ok, bad, or muted for an expectation a stopped run never judged. */
+function statusClass(e: ExpectationResult): string {
+  const status = expectationStatus(e);
+  return status === 'passed' ? 'ok' : status === 'failed' ? 'bad' : 'muted';
+}
 
 /** Title, verdict and run metadata. */
 export function header(a: Analysis, generator: string): string {
@@ -45,7 +52,7 @@ export function expectationsSection(a: Analysis): string {
           a.expectations.map((e) => [
             // The mark is for the eye; screen readers get the word.
             raw(
-              `<span class="${e.passed ? 'ok' : 'bad'}" aria-hidden="true">${mark(e.passed)}</span><span class="sr-only">${e.passed ? 'passed' : 'failed'}</span>`,
+              `<span class="${statusClass(e)}" aria-hidden="true">${expectationMark(e)}</span><span class="sr-only">${expectationStatus(e)}</span>`,
             ),
             e.description,
             e.expected,
@@ -64,13 +71,17 @@ export function faultsSection(a: Analysis): string {
     const facts = faultFacts(f, a);
     const lines = (pairs: [string, string][]) =>
       raw(pairs.map(([k, v]) => `<span class="muted">${k}</span> ${escapeHtml(v)}`).join('<br>'));
-    const detected = f.detection
-      ? lines([
-          ['first', facts.detectedFirst],
-          ['median', facts.detectedMedian],
-          ['last', facts.detectedLast],
-        ])
-      : raw(facts.detectable ? '<span class="bad">not detected</span>' : escapeHtml(facts.detectedFirst));
+    // A fault meant to be tolerated: its tolerance, not a red "not detected".
+    const tolerated = f.tolerance && (f.tolerance.failedPods.length === 0 ? 'ok' : 'bad');
+    const detected = tolerated
+      ? raw(`<span class="${tolerated}">${escapeHtml(facts.detectedFirst)}</span>`)
+      : f.detection
+        ? lines([
+            ['first', facts.detectedFirst],
+            ['median', facts.detectedMedian],
+            ['last', facts.detectedLast],
+          ])
+        : raw(facts.detectable ? '<span class="bad">not detected</span>' : escapeHtml(facts.detectedFirst));
     const expected = f.expectedCauses.map(code).join(', ') || 'none';
     return [
       facts.label,
@@ -79,7 +90,7 @@ export function faultsSection(a: Analysis): string {
       detected,
       raw(`${escapeHtml(facts.classifiedAs)}<br><span class="muted">expected</span> ${expected}`),
       raw(
-        f.recovery || !facts.detectable
+        f.recovery || !facts.detectable || tolerated
           ? escapeHtml(facts.recovered)
           : `<span class="bad">${escapeHtml(facts.recovered)}</span>`,
       ),

@@ -1,8 +1,7 @@
 /**
  * Connection and TLS faults on `pullstorm serve` as a real process, proven with real clients: the
  * registry port is a front door, the control listener (`controlUrl`) is out of the faults' reach.
- * Faults are applied with `pullstorm fault` itself (trusting the generated CA through
- * NODE_EXTRA_CA_CERTS), pulls are skopeo's (Go, as containerd) and Node https trusting the CA.
+ * Faults are applied with `pullstorm fault` itself (trusting the generated CA with `--ca`), pulls are skopeo's (Go, as containerd) and Node https trusting the CA.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -25,10 +24,21 @@ describe('pullstorm serve: connection and TLS faults', () => {
 
   /** `pullstorm fault …` against `url`; never rejects. */
   const fault = (url: string, ...args: string[]) =>
-    run(process.execPath, ['harness/cli/main.ts', 'fault', ...args, '--url', url, '--token', 'sekrit'], {
-      timeout: 30_000,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: serve.ready.caFile! },
-    }).then(
+    run(
+      process.execPath,
+      [
+        'harness/cli/main.ts',
+        'fault',
+        ...args,
+        '--url',
+        url,
+        '--token',
+        'sekrit',
+        '--ca',
+        serve.ready.caFile!,
+      ],
+      { timeout: 30_000 },
+    ).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({
         code: e.code,

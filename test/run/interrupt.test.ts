@@ -65,6 +65,15 @@ describe('ending a run from outside', () => {
     expect(log.at(-1)).toMatchObject({ kind: 'run.finished', outcome: 'interrupted' });
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
     expect(report.run.outcome).toBe('interrupted');
+    // Its own verdict, never "FAIL": the expectations had no time, and say what was measured.
+    expect(report.verdict).toBe('interrupted');
+    expect(report.expectations.length).toBeGreaterThan(0);
+    for (const e of report.expectations) expect(e).toMatchObject({ evaluated: false, passed: false });
+    expect(await readFile(join(out, 'summary.md'), 'utf8')).toMatch(
+      /— INTERRUPTED\n\n\*\*INTERRUPTED: after /,
+    );
+    expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain('type="interrupted"');
+    expect(result.stdout).toMatch(/: INTERRUPTED: after .*expectations? not evaluated/);
   });
 
   it('a killed run leaves its node behind, and pullstorm clean --run-id removes it', async () => {

@@ -27,7 +27,7 @@ const KINDS: ReadonlySet<string> = new Set(['Pod', 'Node', 'ReplicaSet', 'Deploy
  * other objects. The controllers' events matter because a pod the API server refuses (PodSecurity,
  * quota) never exists: the only trace is the ReplicaSet's `FailedCreate`.
  */
-export function toKubeEvent(event: CoreV1Event, ): KubeEvent | undefined {
+export function toKubeEvent(event: CoreV1Event): KubeEvent | undefined {
   const o = event.involvedObject;
   if (!KINDS.has(o?.kind ?? '')) return undefined;
   const series = event.series as { count?: number; lastObservedTime?: unknown } | undefined;

@@ -2,7 +2,8 @@
  * `pullstorm fault apply|clear|list`: steer the faults of a running stub (`pullstorm serve
  * --control-token …`) through its control API. `--option` and `--scope` take `key=value`; values
  * are typed by the catalogue (numbers, booleans, comma-separated lists), so `--option limit=3`
- * sends the number 3.
+ * sends the number 3. A TLS stub's own CA is trusted through `--ca`, `$PULLSTORM_CA` or `--ready`
+ * (harness/cli/fault-target.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { catalogueEntry, FAULT_NAMES } from '../../../registry-stubs/faults/catalogue.ts';
@@ -13,10 +14,13 @@ import { SCOPE_SPECS } from '../../../registry-stubs/faults/scope.ts';
 import type { FaultSummary } from '../../../registry-stubs/faults/spec.ts';
 import { closest } from '../../scenario/check.ts';
 import { UsageError } from '../exit.ts';
+import { type FaultTarget, faultTarget, untrustedHint } from '../fault-target.ts';
 
 interface ConnectionArgs {
   url?: string;
   token?: string;
+  ca?: string;
+  ready?: string;
 }
 interface ApplyArgs extends ConnectionArgs {
   name: string;
@@ -64,32 +68,47 @@ function connection<T>(y: Argv<T>) {
     .option('url', {
       type: 'string',
       describe:
-        "the stub's control URL: the ready line's controlUrl, which connection faults never reach (the registry URL works too, until one does); default $PULLSTORM_URL",
+        "the stub's control URL: the ready line's controlUrl, which connection faults never reach (the registry URL works too, until one does); default $PULLSTORM_URL, else --ready's controlUrl",
     })
     .option('token', {
       type: 'string',
       describe: 'the control token the stub was started with (default $PULLSTORM_CONTROL_TOKEN)',
+    })
+    .option('ca', {
+      type: 'string',
+      describe:
+        "PEM file of the CA to trust for an https URL: a --tls stub's <tls-dir>/ca.crt, the ready line's caFile (default $PULLSTORM_CA, else the system's)",
+    })
+    .option('ready', {
+      type: 'string',
+      describe:
+        "a file holding the stub's ready line (pullstorm serve … > ready.json): its controlUrl is the default --url, and its caFile is trusted when --url is that stub's; waited for up to 30 s while missing or empty",
     });
 }
 
-function client(argv: ConnectionArgs) {
-  const url = argv.url ?? process.env.PULLSTORM_URL;
+async function client(argv: ConnectionArgs) {
+  const target = await faultTarget({ url: argv.url, ca: argv.ca, ready: argv.ready, env: process.env });
   const token = argv.token ?? process.env.PULLSTORM_CONTROL_TOKEN;
-  if (url === undefined || !/^https?:\/\/[^/]+/.test(url)) {
-    throw new UsageError(
-      `--url: expected the stub's URL such as http://127.0.0.1:5000, got ${url === undefined ? 'none' : `'${url}'`}`,
-    );
-  }
   if (token === undefined || token === '')
     throw new UsageError('--token: expected the control token the stub was started with, got none');
-  return createControlClient({ url, token });
+  // Loaded only for a private CA: node:https and the stub-access module are not needed otherwise.
+  const fetch =
+    target.caPem === undefined
+      ? undefined
+      : (await import('../../backends/remote-stub/access.ts')).directAccess({
+          url: target.url,
+          caPem: target.caPem,
+        }).fetch;
+  return { target, control: createControlClient({ url: target.url, token, ...(fetch && { fetch }) }) };
 }
 
 /** Turns the control API's refusals into usage errors (exit 2); unreachable stubs and 5xx stay harness errors. */
-async function calling<T>(what: string, work: () => Promise<T>): Promise<T> {
+async function calling<T>(what: string, target: FaultTarget, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
+    const untrusted = untrustedHint(err, target);
+    if (untrusted !== undefined) throw untrusted;
     if (err instanceof FaultError) {
       const lines = err.problems.map((p) => (p.path === '' ? p.message : `${p.path}: ${p.message}`));
       throw new UsageError(`${what}: ${lines.length === 1 ? lines[0] : `\n- ${lines.join('\n- ')}`}`);
@@ -147,6 +166,10 @@ const apply: CommandModule<object, ApplyArgs> = {
       .example(
         '$0 fault apply rate-limit -o limit=3 -s route=manifest --url http://127.0.0.1:5000 --token t',
         '',
+      )
+      .example(
+        '$0 fault apply refused --ready ready.json --token t',
+        'a --tls stub: pullstorm serve --tls --control-token t > ready.json; its controlUrl and CA are taken from the file',
       ),
   handler: async (argv) => {
     const entry = catalogueEntry(argv.name);
@@ -162,8 +185,8 @@ const apply: CommandModule<object, ApplyArgs> = {
       scope: parsePairs(argv.scope, 'scope', SCOPE_SPECS),
       ...(argv.id !== undefined && { id: argv.id }),
     };
-    const control = client(argv);
-    const applied = await calling(`fault apply ${argv.name}`, () => control.apply(spec));
+    const { target, control } = await client(argv);
+    const applied = await calling(`fault apply ${argv.name}`, target, () => control.apply(spec));
     process.stdout.write(argv.json ? `${JSON.stringify(applied, null, 2)}\n` : `${applied.id}\n`);
   },
 };
@@ -179,8 +202,8 @@ const clear: CommandModule<object, ClearArgs> = {
     if ((argv.id === undefined) === !argv.all) {
       throw new UsageError(`expected a fault id or --all, got ${argv.all ? 'both' : 'neither'}`);
     }
-    const control = client(argv);
-    const cleared = await calling('fault clear', () =>
+    const { target, control } = await client(argv);
+    const cleared = await calling('fault clear', target, () =>
       argv.all ? control.clearAll() : control.clear(argv.id!),
     );
     process.stdout.write(cleared.map((id) => `${id}\n`).join(''));
@@ -192,8 +215,8 @@ const list: CommandModule<object, ListArgs> = {
   describe: 'List the applied faults with their options, scope and hits',
   builder: (y) => connection(y).option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
   handler: async (argv) => {
-    const control = client(argv);
-    const faults = await calling('fault list', () => control.list());
+    const { target, control } = await client(argv);
+    const faults = await calling('fault list', target, () => control.list());
     process.stdout.write(argv.json ? `${JSON.stringify(faults, null, 2)}\n` : table(faults));
   },
 };
