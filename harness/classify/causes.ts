@@ -70,9 +70,9 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
   },
   unauthorized: {
     id: 'unauthorized',
-    title: 'Registry refused the credentials (401/403)',
+    title: 'Registry wants credentials it did not get or accept (401)',
     signals: [
-      'HTTP 401/403',
+      'HTTP 401',
       '`pull access denied`',
       '`insufficient_scope`',
       '`authorization failed`',

@@ -211,7 +211,10 @@ export const RULES: readonly Rule[] = [
     /requested access to the resource is denied/,
     /invalid username\/password/,
     /\b(?:insufficient_scope|authorization failed)\b/,
-    /(?:^|[\s:])(?:unauthorized|UNAUTHORIZED|denied|DENIED): (?<server_message>[^\n"]+)/,
+    // Also after a literal `\n`: skopeo's logrus line keeps the registry's error list escaped.
+    /(?:^|[\s:]|\\n)(?:unauthorized|UNAUTHORIZED|denied|DENIED): (?<server_message>[^\n"\\]+)/,
+    // containers/image with nothing more to say: `reading manifest 1.0 in <repo>: unauthorized`.
+    /: (?:unauthorized|UNAUTHORIZED)(?=$|["\n])/,
   ]),
   rule('http-401', 'unauthorized', [/\b(?<status>401 Unauthorized)\b/, /\b(?<status>401) \(Unauthorized\)/]),
 

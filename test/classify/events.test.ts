@@ -210,7 +210,7 @@ describe('formatDiagnosis', () => {
   });
 
   it('says so when nothing failed', () => {
-    expect(formatDiagnosis({ pods: [], podsSeen: 2, eventsRead: 5, eventsSkipped: 0 })).toBe(
+    expect(formatDiagnosis({ pods: [], podsSeen: 2, eventsRead: 5, eventsSkipped: 0, imageEvents: {} })).toBe(
       'No image pull failures (2 pod(s) seen, 5 event(s) read, 0 about other objects).',
     );
   });
@@ -219,7 +219,10 @@ describe('formatDiagnosis', () => {
     const one = diagnoseEvents(kubectl).pods[0]!;
     const many = Array.from({ length: 8 }, (_, i) => ({ ...one, pod: `p${i}` }));
     expect(
-      formatDiagnosis({ pods: many, podsSeen: 8, eventsRead: 8, eventsSkipped: 0 }, { podsPerCause: 3 }),
+      formatDiagnosis(
+        { pods: many, podsSeen: 8, eventsRead: 8, eventsSkipped: 0, imageEvents: {} },
+        { podsPerCause: 3 },
+      ),
     ).toContain('… and 5 more');
   });
 });
