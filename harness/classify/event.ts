@@ -53,6 +53,7 @@ const otherImageFailure =
 const imageReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InspectFailed', 'ErrImageNeverPull']);
 const speaksOfImage = /\bimages?\b|\bpull|manifest|registry|\bblob|\blayer/i;
 const storageEviction = /ephemeral-storage|DiskPressure|imagefs|nodefs/;
+const startCauses: ReadonlySet<string> = new Set(['exec-format', 'disk-full', 'image-store']);
 
 /** Whether an event is about a container image: see the reasons above, and evictions for disk. */
 export function isImageEvent(event: EventLike, text: string): boolean {
@@ -105,8 +106,11 @@ export function classifyEvent(event: EventLike): EventClassification {
   m = otherImageFailure.exec(text);
   if (m !== null) return result('failed', m.groups!.image, classify(text));
   if (isImageEvent(event, text)) return result('failed', undefined, classify(text));
-  // A warning that names a known cause (e.g. `exec format error` at container start) is a failure;
-  // any other warning (probes, scheduling) is none of this module's business.
+  // A warning about starting a container is a pull failure only when the image itself is the cause
+  // (`exec format error`, a full or broken image store); a start that timed out, probes and
+  // scheduling are none of this module's business.
   const known = event.type === 'Normal' ? undefined : ifKnown(text);
-  return known === undefined ? result('other', undefined) : result('failed', undefined, known);
+  return known === undefined || !startCauses.has(known.cause)
+    ? result('other', undefined)
+    : result('failed', undefined, known);
 }

@@ -76,16 +76,9 @@ export const RULES: readonly Rule[] = [
     /short-name resolution enforced but cannot prompt without a TTY/,
     /short-name "(?<image>[^"]+)" did not resolve to an alias and no (?:unqualified-search|containers-registries\.conf\(5\)) registries are defined/,
     /no registries configured while trying to pull an unqualified image/,
+    /"(?<image>[^"]+)" did not resolve to an alias and no unqualified-search registries are defined/,
     /short-name "(?<image>[^"]+)" did not resolve to an alias/,
   ]),
-  // An HTML page where a registry answer belongs: a portal, captive proxy or misrouted mirror.
-  rule(
-    'html-instead-of-registry',
-    'unclassified',
-    [/unexpected media type text\/html/, /invalid character '<' looking for beginning of value/],
-    'An HTML page came back where a registry answer belongs: a login portal, a captive or corporate proxy, or a mirror URL that is not a registry. Open the URL with curl from the node to see which.',
-  ),
-
   // Node-local failures, whatever wraps them.
   rule('enospc', 'disk-full', [
     /(?:write|open|mkdir|create|copy) (?<path>\/[^\s:"]+): no space left on device/,
@@ -106,15 +99,19 @@ export const RULES: readonly Rule[] = [
     /(?:processing tar file|register layer|extract layer|applying layer|adding layer)[^\n]*?: (?<detail>(?:[Pp]ermission denied|read-only file system))/,
     /failed to unpack image on snapshotter (?<snapshotter>\S+): content digest (?<digest>sha256:[0-9a-f]{64}): not found/,
     /error creating temporary lease: (?<detail>[^\n"]+)/,
+    // containers/storage (CRI-O, podman) lost track of a layer or image it recorded.
+    /error creating overlay mount to (?<path>\S+): (?<detail>[^\n"]+)/,
+    /locating image with ID "(?<image_id>[^"]+)": image not known/,
   ]),
   rule('enoexec', 'exec-format', [/exec (?<path>\S+): exec format error/, /exec format error/]),
 
   // Content: what arrived was wrong for this node or this digest.
   rule('no-platform-match', 'wrong-platform', [
-    /no match for platform in manifest(?: (?<digest>sha256:[0-9a-f]{64}))?/,
+    /no match for (?:current )?platform(?: (?<platform>[^\s"]+))? in manifest(?: (?<digest>sha256:[0-9a-f]{64}))?/,
+    /could not find platform (?<platform>\S+) for image/,
     /no matching manifest for (?<platform>\S+) in the manifest list entries/,
     /no image found in (?:image index|manifest list) for architecture (?<architecture>[^,\s]+), variant "(?<variant>[^"]*)", OS (?<os>[^\s"]+)/,
-    /image operating system "(?<os>[^"]+)" cannot be used on this platform/,
+    /[Ii]mage operating system "(?<os>[^"]+)" cannot be used on this platform/,
   ]),
   rule(
     'blob-short-read',
@@ -197,10 +194,15 @@ export const RULES: readonly Rule[] = [
     'forbidden',
     [
       /denied: Permission "(?<permission>[^"]+)" denied/,
+      // Container Registry (gcr.io): the project or identity may not read the storage behind it.
+      /Token exchange failed for project '(?<project>[^']+)'/,
       /<Code>(?<code>AccessDenied|AllAccessDisabled)<\/Code>/,
       /\b(?<status>403 Forbidden)\b/,
       /\b(?<status>403) \(Forbidden\)/,
+      /error parsing HTTP (?<status>403) response body/,
       /API error \((?<status>403)\)/,
+      // AWS APIs (ECS pulling registry auth or secrets): the role may not do this.
+      /\bAccessDeniedException\b/,
     ],
     'Some registries (ghcr.io, Harbor) answer 403 rather than 401 to a request without credentials for a private image, so check that the pull has credentials at all.',
     ['unauthorized'],
@@ -224,8 +226,19 @@ export const RULES: readonly Rule[] = [
     /(?:^|[\s:])(?:toomanyrequests|TOOMANYREQUESTS): (?<server_message>[^\n"]+)/,
     /"code":\s*"TOOMANYREQUESTS"/,
     /\bpull rate limit\b/,
+    /\bToo Many Requests\b/,
+    /\bStatus (?<status>429) trying to pull\b/,
     /invalid status code from registry (?<status>429) \(/,
   ]),
+
+  // An HTML page where a registry answer belongs: a portal, captive proxy or misrouted mirror.
+  // After the status rules (a 403 with S3's XML is a 403), before not-found (`text/html …: not found`).
+  rule(
+    'html-instead-of-registry',
+    'unclassified',
+    [/unexpected media type text\/html/, /invalid character '<' looking for beginning of value/],
+    'An HTML page came back where a registry answer belongs: a login portal, a captive or corporate proxy, or a mirror URL that is not a registry. Open the URL with curl from the node to see which.',
+  ),
 
   // The reference does not exist.
   rule(
@@ -249,6 +262,7 @@ export const RULES: readonly Rule[] = [
     /\bimage (?<reference>\S+) not found\b/,
     /repository (?<repository>\S+) not found/,
     /API error \((?<status>404)\)/,
+    /(?:unsupported|unexpected) status code (?<status>404)\b/,
     /\b(?<status>404 Not Found)\b/,
     /\bcode = NotFound\b/,
   ]),
@@ -256,7 +270,7 @@ export const RULES: readonly Rule[] = [
   // The server failed.
   rule('http-5xx', 'server-error', [
     /\b(?<status>50[0-4] (?:Internal Server Error|Not[ ]Implemented|Bad Gateway|Service Unavailable|Gateway Timeout))\b/,
-    /received unexpected HTTP status: (?<status>5\d\d [A-Z][A-Za-z ]*[a-z])/,
+    /received unexpected HTTP status: (?<status>5\d\d(?: [A-Z][A-Za-z -]*[a-z])?)/,
     /invalid status code from registry (?<status>5\d\d) \((?<reason>[^)]+)\)/,
   ]),
 
@@ -281,7 +295,7 @@ export const RULES: readonly Rule[] = [
     // Go's HTTP/1 client when the connection dies inside the response head (containerd 1.6.20, a
     // reset fault cutting at 100 bytes): `… transport connection broken: malformed MIME header …`.
     /net\/http: HTTP\/1\.x transport connection broken: (?<detail>[^\n]+)/,
-    /: EOF(?=$|["\n])/,
+    /: EOF\.?(?=$|["\n])/,
   ]),
   rule(
     'unexpected-eof',
@@ -294,6 +308,8 @@ export const RULES: readonly Rule[] = [
     /dial tcp (?<address>\S+): (?<detail>i\/o timeout|connect: connection timed out)/,
     /i\/o timeout|connection timed out/,
     /Client\.Timeout exceeded|request canceled while waiting for connection/,
+    // The AWS SDK's per-request deadline (ECS fetching registry auth or secrets).
+    /request context canceled caused by: context deadline exceeded/,
     // One HTTP request past its own deadline (a client timeout), not the whole pull.
     /(?:Get|Head|Post) "?https?:\/\/[^"\s]+"?: context deadline exceeded/,
   ]),
@@ -306,7 +322,8 @@ export const RULES: readonly Rule[] = [
       /\bcontext canceled\b/,
       /\bcode = Canceled\b/,
       /net\/http: request canceled/,
-      /Cancel(?:l)?ing pulling image "(?<image>[^"]+)" because of no progress/,
+      // dockershim's --image-pull-progress-deadline, and containerd's log when its own one fires.
+      /[Cc]ancel pulling image "?(?<image>[^"\s]+)"? because of no progress/,
     ],
     'kubelet puts no deadline on a pull itself; containerd cancels one that made no progress for image_pull_progress_timeout, and a CRI call that outlives the runtime request timeout ends in DeadlineExceeded. Look for what stalled the transfer, or whether the runtime restarted.',
   ),

@@ -200,7 +200,7 @@ describe('auth-no-credentials on a registry without auth', () => {
       await fault.clear();
       for (const run of Object.values(refused)) {
         expect(run.ok).toBe(false);
-        expect(run.out).toMatch(/reading manifest 1\.0 in \S+: unauthorized$/);
+        expect(run.out).toMatch(/reading manifest 1\.0 in \S+: unauthorized"?$/);
         expect(classify(run.out).cause).toBe('unauthorized');
       }
       expect((await podmanPull(ref)).ok).toBe(true);
