@@ -78,6 +78,7 @@ export const RULES: readonly Rule[] = [
     /no registries configured while trying to pull an unqualified image/,
     /"(?<image>[^"]+)" did not resolve to an alias and no unqualified-search registries are defined/,
     /short-name "(?<image>[^"]+)" did not resolve to an alias/,
+    /image "(?<image>[^"]+)" not found in (?<file>\S*registries\.conf) registries/,
   ]),
   // Node-local failures, whatever wraps them.
   rule('enospc', 'disk-full', [
@@ -102,6 +103,9 @@ export const RULES: readonly Rule[] = [
     // containers/storage (CRI-O, podman) lost track of a layer or image it recorded.
     /error creating overlay mount to (?<path>\S+): (?<detail>[^\n"]+)/,
     /locating image with ID "(?<image_id>[^"]+)": image not known/,
+    // image-rs (Kata, confidential containers) unpacking into its own store.
+    /Failed to unpack layer(?:: (?<detail>[^\n"]+))?/,
+    /unpack destination "(?<path>[^"]+)" already exists/,
   ]),
   rule('enoexec', 'exec-format', [/exec (?<path>\S+): exec format error/, /exec format error/]),
 
@@ -272,6 +276,7 @@ export const RULES: readonly Rule[] = [
     /\b(?<status>50[0-4] (?:Internal Server Error|Not[ ]Implemented|Bad Gateway|Service Unavailable|Gateway Timeout))\b/,
     /received unexpected HTTP status: (?<status>5\d\d(?: [A-Z][A-Za-z -]*[a-z])?)/,
     /invalid status code from registry (?<status>5\d\d) \((?<reason>[^)]+)\)/,
+    /\b(?<status>50[0-4]) \((?<reason>Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)\)/,
   ]),
 
   // The network, from name to bytes.
