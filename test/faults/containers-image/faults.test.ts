@@ -174,7 +174,7 @@ describe.each(['skopeo', 'podman'] as const)('containers/image client %s', (clie
     { timeout: 120_000 },
     async (c) => {
       const run = await pullUnder(c, client);
-      (recorded[c.fault] ??= {})[client] = run.out === '' ? '(no error)' : run.out;
+      recorded[c.fault] = { ...recorded[c.fault], [client]: run.out === '' ? '(no error)' : run.out };
       if (c.sees === undefined) {
         expect(run, run.out).toMatchObject({ ok: true });
         return;
