@@ -9,7 +9,10 @@
 export const CAUSE_IDS = [
   'not-found',
   'unauthorized',
+  'forbidden',
   'token-endpoint',
+  'short-name',
+  'proxy',
   'rate-limited',
   'tls-unknown-ca',
   'tls-expired',
@@ -19,9 +22,11 @@ export const CAUSE_IDS = [
   'connection-refused',
   'network-unreachable',
   'timeout',
+  'canceled',
   'dns',
   'connection-reset',
   'disk-full',
+  'image-store',
   'wrong-platform',
   'exec-format',
   'digest-mismatch',
@@ -66,9 +71,9 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
   },
   unauthorized: {
     id: 'unauthorized',
-    title: 'Registry refused the credentials (401/403)',
+    title: 'Registry wants credentials it did not get or accept (401)',
     signals: [
-      'HTTP 401/403',
+      'HTTP 401',
       '`pull access denied`',
       '`insufficient_scope`',
       '`authorization failed`',
@@ -77,6 +82,17 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
     ],
     remediation:
       'Give the pod credentials that may pull this repository: `kubectl create secret docker-registry regcred --docker-server=<host> --docker-username=<user> --docker-password=<token>` and reference it in spec.imagePullSecrets (or on the ServiceAccount); check the token has pull scope on the repository and has not expired; on managed clusters check the node role or the kubelet image credential provider. Docker Hub gives the same answer for a repository that does not exist, so check the name too.',
+  },
+  forbidden: {
+    id: 'forbidden',
+    title: 'Registry or its storage refused access (403)',
+    signals: [
+      'HTTP 403 Forbidden on a manifest or blob',
+      '`<Code>AccessDenied</Code>` (S3/GCS behind a registry)',
+      '`denied: Permission "…" denied`',
+    ],
+    remediation:
+      "The request reached the registry (or the object storage its blobs redirect to) and was refused for this identity or network: a 403 is a decision, not missing credentials. Check the pull permission of the identity the node uses (ECR: the node or task role's ecr:BatchGetImage and ecr:GetDownloadUrlForLayer and the repository policy; Artifact Registry: roles/artifactregistry.reader for the node's service account; ACR: AcrPull), then policies on the path: VPC endpoint and S3 bucket policies for blob redirects (ECR layers come from S3 through the S3 gateway endpoint), IP allow lists and registry firewalls. `curl -sI` the blob URL from the node shows whether the 403 comes from the registry or from storage.",
   },
   'token-endpoint': {
     id: 'token-endpoint',
@@ -88,6 +104,24 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
     ],
     remediation:
       "The registry answered with a Bearer challenge but its token service (the realm URL in WWW-Authenticate) failed. From the node run `curl -v '<realm>?service=<service>&scope=repository:<name>:pull'`; allow egress to the realm host (e.g. auth.docker.io) through firewalls and the containerd service's HTTPS_PROXY/NO_PROXY; check the token service's health and logs.",
+  },
+  'short-name': {
+    id: 'short-name',
+    title: 'Short image name could not be resolved to a registry',
+    signals: [
+      '`short-name resolution enforced but cannot prompt without a TTY`',
+      '`short-name "…" did not resolve to an alias and no unqualified-search registries are defined`',
+      '`no registries configured while trying to pull an unqualified image`',
+    ],
+    remediation:
+      'containers/image clients (podman, buildah, skopeo, CRI-O) do not assume docker.io for a name without a registry. Use the fully qualified name (`docker.io/library/nginx:1.27`, `quay.io/org/app:tag`) in spec.containers[].image or the Containerfile; or set `unqualified-search-registries = ["docker.io"]` and `short-name-mode = "permissive"` in /etc/containers/registries.conf (CRI-O: restart crio), or add an alias under /etc/containers/registries.conf.d/. In CI there is no TTY to answer the prompt, so enforcing mode fails outright.',
+  },
+  proxy: {
+    id: 'proxy',
+    title: 'HTTP(S) proxy between the node and the registry failed',
+    signals: ['`proxyconnect tcp: …`', '`error connecting to proxy`', '`407 Proxy Authentication Required`'],
+    remediation:
+      'The client could not use the proxy it was configured with: the proxy address is wrong or down, refuses, or wants credentials. Check HTTP_PROXY/HTTPS_PROXY/NO_PROXY in the environment of the service that pulls (`systemctl show --property=Environment containerd` or docker, crio; /etc/systemd/system/<service>.service.d/http-proxy.conf), test the proxy from the node (`curl -v -x $HTTPS_PROXY https://<registry>/v2/`), and add the registry and cluster-internal names to NO_PROXY when they should not go through it.',
   },
   'rate-limited': {
     id: 'rate-limited',
@@ -152,11 +186,24 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
     signals: [
       '`dial tcp …: i/o timeout`',
       'ETIMEDOUT',
-      '`context deadline exceeded`',
-      '`context canceled` (no-progress cancel)',
+      '`Client.Timeout exceeded while awaiting headers`',
+      '`net/http: request canceled while waiting for connection`',
     ],
     remediation:
-      'Packets to the registry were dropped or a transfer stalled. containerd dials with a 30 s timeout and cancels a pull that made no progress for image_pull_progress_timeout (5 m; 1 m in 1.7.0-1.7.9). Check egress firewalls, security groups and the proxy settings of the containerd service; run `curl -v --max-time 30 https://<host>/v2/` from the node. For big images over slow links raise image_pull_progress_timeout in the CRI plugin config.',
+      'Packets to the registry were dropped or the registry did not answer: containerd dials with a 30 s timeout, Docker waits about 15 s for response headers. Check egress firewalls, security groups, routes to the registry (NAT gateway or VPC endpoints in private subnets) and the proxy settings of the runtime service; run `curl -v --max-time 30 https://<host>/v2/` from the node.',
+  },
+  canceled: {
+    id: 'canceled',
+    title: 'Pull canceled or out of time (context canceled, DeadlineExceeded)',
+    signals: [
+      '`context canceled`',
+      '`code = Canceled`',
+      '`context deadline exceeded` from the runtime call',
+      '`code = DeadlineExceeded`',
+      "kubelet's image-pull progress deadline (dockershim `--image-pull-progress-deadline`)",
+    ],
+    remediation:
+      "The pull was stopped by its caller, not refused by the network: containerd ≥ 1.7 cancels a pull that made no progress for image_pull_progress_timeout (5 m; 1 m in 1.7.0-1.7.9), dockershim-era kubelets did the same after --image-pull-progress-deadline (1 m), and a CRI call that outlives kubelet's --runtime-request-timeout (2 m) ends in DeadlineExceeded. Usually a very large image over a slow or stalled link, or a restart of the runtime or kubelet mid-pull. Pull it by hand on the node (`crictl pull <image>`) and watch whether bytes arrive; raise image_pull_progress_timeout for big images on slow links, pre-pull them, or pull through a nearby mirror.",
   },
   dns: {
     id: 'dns',
@@ -187,6 +234,18 @@ export const CAUSES: Readonly<Record<CauseId, CauseInfo>> = {
     signals: ['ENOSPC `no space left on device`'],
     remediation:
       'The containerd root (usually /var/lib/containerd) ran out of space while downloading (ingest) or unpacking (snapshots). Free space with `crictl rmi --prune`, check `crictl imagefsinfo` and `df -h /var/lib/containerd`; kubelet image GC starts only at imageGCHighThresholdPercent (85), so lower it or enlarge the disk. Unpacking needs room for both the compressed and the extracted layers.',
+  },
+  'image-store': {
+    id: 'image-store',
+    title: "Node's image store failed (I/O error, permissions, corrupt content)",
+    signals: [
+      'EIO `input/output error`',
+      '`failed to register layer`',
+      '`Error processing tar file … Permission denied`',
+      '`failed to unpack image on snapshotter …: content digest …: not found`',
+    ],
+    remediation:
+      "The bytes arrived but the node could not write, read or unpack them in its own store (containerd: /var/lib/containerd; Docker: /var/lib/docker; CRI-O and podman: /var/lib/containers/storage). Check the disk with `dmesg | grep -i -e 'i/o error' -e ext4 -e xfs` and `df -h`/`df -i` of that path, SELinux/AppArmor denials and the storage driver; a half-written or corrupt store is repaired by removing the image (`crictl rmi <image>`, `podman rmi -f`) or, as a last resort, draining the node and resetting the store. A failing disk needs the node replaced.",
   },
   'wrong-platform': {
     id: 'wrong-platform',

@@ -4,6 +4,7 @@
  * virtual puller, or a real cluster's events.
  */
 import { CAUSES, type CauseId } from './causes.ts';
+import { pullEvidence, requestEvidence } from './evidence.ts';
 import { RULES } from './rules.ts';
 
 /** The verdict on one error text. */
@@ -19,35 +20,18 @@ export interface Classification {
   matchedRule: string | null;
   /** What this particular variant adds to the remediation, when the rule has something to add. */
   note?: string;
-}
-
-// Where containerd and Go name the request that failed; the first one in the text is reported.
-const requestPatterns: readonly [RegExp, string | null][] = [
-  [/unexpected status from (HEAD|GET|POST) request to (https?:\/\/\S+?): \d{3}\b/, null],
-  [/\b(Head|Get|Post) "(https?:\/\/[^"]+)"/, null],
-  [/httpReadSeeker: failed open: unexpected status code (https?:\/\/\S+?): \d{3}\b/, 'GET'],
-  [/content at (https?:\/\/\S+) not found/, 'GET'],
-];
-
-/** The failed request's method and URL, plus its host, when the text names one. */
-function requestEvidence(text: string): string[] {
-  for (const [pattern, method] of requestPatterns) {
-    const match = pattern.exec(text);
-    if (match === null) continue;
-    const [verb, url] = method === null ? [match[1]!, match[2]!] : [method, match[1]!];
-    const host = URL.canParse(url) ? new URL(url).host : undefined;
-    return host === undefined
-      ? [`request: ${verb.toUpperCase()} ${url}`]
-      : [`request: ${verb.toUpperCase()} ${url}`, `host: ${host}`];
-  }
-  return [];
+  /** Other causes the same text fits equally; check them too. */
+  alsoPossible?: CauseId[];
 }
 
 /** Named groups of a match as `label: value` lines, in pattern order. */
 function groupEvidence(match: RegExpExecArray): string[] {
-  return Object.entries(match.groups ?? {})
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '')
-    .map(([name, value]) => `${name.replaceAll('_', ' ')}: ${value.trim()}`);
+  return (
+    Object.entries(match.groups ?? {})
+      .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '')
+      // `status2` and the like are a second spelling of the same field in another client's wording.
+      .map(([name, value]) => `${name.replace(/\d+$/, '').replaceAll('_', ' ')}: ${value.trim()}`)
+  );
 }
 
 /** Builds the verdict for a cause, so every result carries the catalogue's title and remediation. */
@@ -56,11 +40,23 @@ function verdict(
   evidence: string[],
   matchedRule: string | null,
   note?: string,
+  also?: readonly CauseId[],
 ): Classification {
   const { title, remediation } = CAUSES[cause];
   const result: Classification = { cause, title, evidence, remediation, matchedRule };
   if (note !== undefined) result.note = note;
+  if (also !== undefined) result.alsoPossible = [...also];
   return result;
+}
+
+/** Evidence lines without repeats: the rule's groups, then the request, then the pull. */
+function evidenceOf(text: string, match?: RegExpExecArray): string[] {
+  const own = match === undefined ? [] : groupEvidence(match);
+  const field = (line: string) => line.slice(0, line.indexOf(':'));
+  // A field the rule itself named (its `status`, its `image`) is not repeated from the generic reading.
+  const named = new Set(own.map(field));
+  const generic = [...requestEvidence(text), ...pullEvidence(text)].filter((line) => !named.has(field(line)));
+  return [...new Set([...own, ...generic])];
 }
 
 /**
@@ -72,14 +68,8 @@ export function classify(text: string): Classification {
     for (const pattern of rule.patterns) {
       const match = pattern.exec(text);
       if (match === null) continue;
-      const seen = new Set<string>();
-      const evidence = [...groupEvidence(match), ...requestEvidence(text)].filter((line) => {
-        if (seen.has(line)) return false;
-        seen.add(line);
-        return true;
-      });
-      return verdict(rule.cause, evidence, rule.id, rule.note);
+      return verdict(rule.cause, evidenceOf(text, match), rule.id, rule.note, rule.also);
     }
   }
-  return verdict('unclassified', requestEvidence(text), null);
+  return verdict('unclassified', evidenceOf(text), null);
 }

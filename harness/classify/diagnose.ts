@@ -40,7 +40,17 @@ export interface Diagnosis {
   eventsRead: number;
   /** Items about other objects (nodes, deployments …). */
   eventsSkipped: number;
+  /**
+   * Every event about an image pull, by what it says (sums of event counts): a cause id,
+   * `unclassified` for failures no rule knows, or `repeat` for kubelet repeating an earlier
+   * failure (`Back-off pulling image`, `Error: ErrImagePull`). Nothing about an image is left out.
+   */
+  imageEvents: Record<string, number>;
 }
+
+// `Error: <waiting reason>`: kubelet repeating the pod's state after a failure it reported already.
+const statusEcho =
+  /^Error: (?:ErrImagePull|ImagePullBackOff|ImageInspectError|ErrImageNeverPull|InvalidImageName)$/;
 
 interface Read {
   event: PodEvent;
@@ -141,5 +151,19 @@ export function diagnoseEvents(input: unknown): Diagnosis {
     if (diagnosis !== undefined) pods.push(diagnosis);
   }
   pods.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod));
-  return { pods, podsSeen: byPod.size, eventsRead: events.length, eventsSkipped: skipped };
+  const imageEvents = countImageEvents([...byPod.values()].flat());
+  return { pods, podsSeen: byPod.size, eventsRead: events.length, eventsSkipped: skipped, imageEvents };
+}
+
+/** Image-pull events by cause, `unclassified` or `repeat`; see {@link Diagnosis.imageEvents}. */
+function countImageEvents(reads: Read[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const { event, verdict } of reads) {
+    let key: string | undefined;
+    if (verdict.role === 'failed') key = verdict.classification?.cause ?? 'unclassified';
+    else if (verdict.role === 'backoff') key = verdict.classification?.cause ?? 'repeat';
+    else if (verdict.role === 'status' && statusEcho.test(event.message)) key = 'repeat';
+    if (key !== undefined) counts[key] = (counts[key] ?? 0) + event.count;
+  }
+  return counts;
 }

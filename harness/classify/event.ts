@@ -46,6 +46,23 @@ const pulled = /^(?:Successfully pulled image|Container image) "(?<image>[^"]*)"
 const otherImageFailure =
   /^(?:Container image|Failed to apply default image tag|Failed to inspect image) "(?<image>[^"]*)"/;
 
+// kubelet's reasons for events about a container image (pkg/kubelet/events/event.go). Every such
+// event is reported, classified or `unclassified`, whatever its wording: a text no rule knows is
+// still a failed pull. `Failed` is also used for container create and start errors, so a Failed
+// event counts only when it speaks of an image.
+const imageReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'InspectFailed', 'ErrImageNeverPull']);
+const speaksOfImage = /\bimages?\b|\bpull|manifest|registry|\bblob|\blayer/i;
+const storageEviction = /ephemeral-storage|DiskPressure|imagefs|nodefs/;
+const startCauses: ReadonlySet<string> = new Set(['exec-format', 'disk-full', 'image-store']);
+
+/** Whether an event is about a container image: see the reasons above, and evictions for disk. */
+export function isImageEvent(event: EventLike, text: string): boolean {
+  const reason = event.reason ?? '';
+  if (imageReasons.has(reason)) return true;
+  if (reason === 'Failed') return speaksOfImage.test(text);
+  return reason === 'Evicted' && storageEviction.test(text);
+}
+
 /** Builds a result, leaving out what is unknown so results compare and serialise cleanly. */
 function result(
   role: EventRole,
@@ -88,8 +105,12 @@ export function classifyEvent(event: EventLike): EventClassification {
   if (m !== null) return result('pulled', m.groups!.image);
   m = otherImageFailure.exec(text);
   if (m !== null) return result('failed', m.groups!.image, classify(text));
-  // A warning that names a known cause (e.g. `exec format error` at container start) is a failure;
-  // any other warning (probes, scheduling) is none of this module's business.
+  if (isImageEvent(event, text)) return result('failed', undefined, classify(text));
+  // A warning about starting a container is a pull failure only when the image itself is the cause
+  // (`exec format error`, a full or broken image store); a start that timed out, probes and
+  // scheduling are none of this module's business.
   const known = event.type === 'Normal' ? undefined : ifKnown(text);
-  return known === undefined ? result('other', undefined) : result('failed', undefined, known);
+  return known === undefined || !startCauses.has(known.cause)
+    ? result('other', undefined)
+    : result('failed', undefined, known);
 }

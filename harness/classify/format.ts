@@ -17,7 +17,7 @@ export interface FormatOptions {
 const noCause = 'back-off';
 
 /** Word-wraps text to `width` columns, every line prefixed by `indent`. */
-function wrap(text: string, width: number, indent: string): string {
+export function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(/\s+/)) {
@@ -49,13 +49,21 @@ function state(p: PodDiagnosis): string {
   return p.cause === undefined ? 'backing off' : 'failing';
 }
 
+/** `Image-pull events: 14 (rate-limited 9, unclassified 1, repeat 4)`, causes in report order. */
+function imageEventLine(result: Diagnosis): string {
+  const order = [...CAUSE_IDS, 'repeat'] as string[];
+  const entries = Object.entries(result.imageEvents).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+  const total = entries.reduce((n, [, count]) => n + count, 0);
+  return `Image-pull events: ${total} (${entries.map(([cause, count]) => `${cause} ${count}`).join(', ')})`;
+}
+
 /** Renders a diagnosis as readable text for a terminal (no colour, no trailing newline). */
 export function formatDiagnosis(result: Diagnosis, options: FormatOptions = {}): string {
   const width = options.width ?? 100;
   const perCause = options.podsPerCause ?? 5;
   const seen = `${result.podsSeen} pod(s) seen, ${result.eventsRead} event(s) read, ${result.eventsSkipped} about other objects`;
   if (result.pods.length === 0) return `No image pull failures (${seen}).`;
-  const out = [`${result.pods.length} pod(s) with image pull failures (${seen})`, ''];
+  const out = [`${result.pods.length} pod(s) with image pull failures (${seen})`, imageEventLine(result), ''];
   const rows = [['POD', 'IMAGE', 'CAUSE', 'COUNT', 'LAST SEEN', 'STATE']];
   for (const p of result.pods) {
     const name = `${p.namespace}/${p.pod}${p.container === undefined ? '' : ` (${p.container})`}`;

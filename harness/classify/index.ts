@@ -8,5 +8,7 @@ export { type Classification, classify } from './classify.ts';
 export { type Diagnosis, diagnoseEvents, type PodDiagnosis } from './diagnose.ts';
 export { classifyEvent, type EventClassification, type EventLike, type EventRole } from './event.ts';
 export { type PodEvent, type ReadEvents, readEventList } from './event-list.ts';
+export { type ExplainResult, type Explanation, explain, records } from './explain.ts';
 export { type FormatOptions, formatDiagnosis } from './format.ts';
+export { formatExplanation } from './format-explain.ts';
 export { RULES, type Rule } from './rules.ts';

@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { cleanCommand } from './commands/clean.ts';
 import { diagnoseCommand } from './commands/diagnose.ts';
 import { doctorCommand } from './commands/doctor.ts';
+import { explainCommand } from './commands/explain.ts';
 import { faultCommand } from './commands/fault.ts';
 import { faultsCommand } from './commands/faults.ts';
 import { imageCommand } from './commands/image.ts';
@@ -30,6 +31,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   k6Command,
   imageCommand,
   diagnoseCommand,
+  explainCommand,
   doctorCommand,
   rbacCommand,
 ];

@@ -37,6 +37,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'The registry starts requiring credentials; anonymous requests get the 401 challenge.',
     options: AUTH_NO_CREDENTIALS_OPTIONS,
     clientSees: `${denied} (token auth), or \`unexpected status from HEAD request to …: 401 Unauthorized\``,
+    clientSeesContainersImage:
+      '`initializing source docker://<ref>: reading manifest <tag> in <repo>: errors: denied: requested access to the resource is denied unauthorized: …` (token auth); with no auth configured, the empty Basic credentials podman and skopeo send after the challenge (`Basic Og==`) are refused: `… reading manifest <tag> in <repo>: unauthorized`',
     expectedCauses: ['unauthorized'],
     factory: http(authNoCredentials),
   }),
@@ -47,6 +49,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: AUTH_BAD_CREDENTIALS_OPTIONS,
     clientSees:
       '`failed to authorize: failed to fetch oauth token: unexpected status: 401 Unauthorized` (containerd 1.6.20; newer: `… from POST request to …/token: 401 Unauthorized`)',
+    clientSeesContainersImage:
+      '`initializing source docker://<ref>: unable to retrieve auth token: invalid username/password: unauthorized: invalid username or password`',
     expectedCauses: ['unauthorized'],
     factory: http(authBadCredentials),
   }),
@@ -58,6 +62,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: AUTH_TOKEN_ENDPOINT_OPTIONS,
     clientSees:
       '`failed to authorize: failed to fetch anonymous token: unexpected status: 503 Service Unavailable` (containerd 1.6.20; newer: `… from GET request to …/token?…`), or `… dial tcp …:2: connect: connection refused`, `… no such host`',
+    clientSeesContainersImage:
+      '`initializing source docker://<ref>: Requesting bearer token: invalid status code from registry 503 (Service Unavailable)`, or `Get "https://<realm>?scope=…&service=…": dial tcp …: connect: connection refused` (podman retries three times first)',
     expectedCauses: ['token-endpoint'],
     factory: http(authTokenEndpoint),
   }),
@@ -68,6 +74,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: AUTH_TOKEN_EXPIRY_OPTIONS,
     clientSees:
       '`failed to copy: httpReadSeeker: failed open: server message: invalid_token: authorization failed` (containerd 1.6.20 keeps using a token past a short expires_in); nothing from a client that renews',
+    clientSeesContainersImage: 'no error: skopeo and podman ask for a new token for every pull',
     expectedCauses: ['unauthorized'],
     factory: http(authTokenExpiry),
   }),
@@ -77,6 +84,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Tokens stop granting the repositories in scope (a robot account lost access).',
     options: AUTH_INSUFFICIENT_SCOPE_OPTIONS,
     clientSees: denied,
+    clientSeesContainersImage:
+      "`reading manifest <tag> in <repo>: errors: denied: requested access to the resource is denied unauthorized: token does not grant pull on repository '<repo>'`",
     expectedCauses: ['unauthorized'],
     factory: http(authInsufficientScope),
   }),
@@ -87,6 +96,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: AUTH_CHALLENGE_ERROR_OPTIONS,
     clientSees:
       '`pull access denied, repository does not exist or may require authorization: server message: invalid_token: authorization failed`',
+    clientSeesContainersImage:
+      '`reading manifest <tag> in <repo>: errors: unauthorized: authentication required unauthorized: bearer token is invalid or expired`',
     expectedCauses: ['unauthorized'],
     factory: http(authChallengeError),
   }),
@@ -98,6 +109,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: RATE_LIMIT_OPTIONS,
     clientSees:
       '`failed to copy: httpReadSeeker: failed open: unexpected status code …: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit…` (generic style, HEAD counted: `pulling from host … failed with status code [manifests 1.0]: 429 Too Many Requests` in containerd 1.6.20, `unexpected status from HEAD request to …: 429 Too Many Requests` from 1.6.25)',
+    clientSeesContainersImage:
+      '`reading manifest <tag> in <repo>: toomanyrequests: You have reached your pull rate limit…` after about 30 s of retries (skopeo); podman 4.3.1 prints it in `Failed, retrying in 1s ... (n/3)` warnings and, with token auth, then exits 0 without the image',
     expectedCauses: ['rate-limited'],
     factory: http(rateLimit),
   }),
@@ -107,6 +120,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'Manifest requests by a matching tag answer 404 MANIFEST_UNKNOWN; digests still resolve.',
     options: UNKNOWN_TAG_OPTIONS,
     clientSees: '`rpc error: code = NotFound desc = failed to pull and unpack image …: <ref>: not found`',
+    clientSeesContainersImage:
+      '`initializing source docker://<ref>: reading manifest <tag> in <repo>: manifest unknown: …`',
     expectedCauses: ['not-found'],
     factory: http(unknownTag),
   }),
@@ -117,6 +132,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: MISSING_BLOB_OPTIONS,
     clientSees:
       '`rpc error: code = NotFound desc = … failed to copy: httpReadSeeker: failed open: could not fetch content descriptor sha256:… (…) from remote: not found` (containerd 1.6.20; other versions: `content at … not found`)',
+    clientSeesContainersImage:
+      '`reading blob sha256:…: Error fetching blob: invalid status code from registry 404 (Not Found)` (podman: `parsing image configuration: Error fetching blob: …`)',
     expectedCauses: ['not-found'],
     factory: http(missingBlob),
   }),
@@ -127,6 +144,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: CORRUPT_BLOB_OPTIONS,
     clientSees:
       '`rpc error: code = FailedPrecondition desc = … failed commit on ref "<config|layer>-sha256:…": unexpected commit digest sha256:A, expected sha256:B: failed precondition`',
+    clientSeesContainersImage:
+      '`writing blob: happened during read: Digest did not match, expected sha256:A, got sha256:B` (skopeo); `parsing image configuration: Download config.json digest sha256:B does not match expected sha256:A` (podman)',
     expectedCauses: ['digest-mismatch'],
     factory: http(corruptBlob),
   }),
@@ -137,6 +156,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: TRUNCATED_BLOB_OPTIONS,
     clientSees:
       '`failed to read expected number of bytes: unexpected EOF` (bare `unexpected EOF` from other clients)',
+    clientSeesContainersImage:
+      '`writing blob: happened during read: unexpected EOF` (skopeo); `parsing image configuration: unexpected EOF` (podman)',
     expectedCauses: ['blob-truncated', 'connection-reset'],
     factory: http(truncatedBlob),
   }),
@@ -147,7 +168,9 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: WRONG_LENGTH_OPTIONS,
     clientSees:
       '`failed to read expected number of bytes: unexpected EOF` (delta < 0); `unexpected EOF` or nothing (delta > 0)',
-    expectedCauses: ['blob-truncated', 'connection-reset'],
+    clientSeesContainersImage:
+      'the short body hashes to another digest: `… Digest did not match, expected sha256:A, got sha256:B` (skopeo), `… digest sha256:B does not match expected sha256:A` (podman)',
+    expectedCauses: ['blob-truncated', 'connection-reset', 'digest-mismatch'],
     factory: http(wrongLength),
   }),
   defineEntry({
@@ -156,6 +179,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'A tag is re-pointed to a new digest mid-run (a fixture, or a rebuild with a changed config).',
     options: TAG_OVERWRITE_OPTIONS,
     clientSees: 'no error; nodes that resolved the tag before and after run different digests (digest drift)',
+    clientSeesContainersImage: 'no error; digest drift, as with containerd',
     expectedCauses: [],
     usualCause: 'A mutable tag (latest, 1.0) pushed again during a rollout',
     remediation:
@@ -170,6 +194,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'The tag is re-pointed at an index without linux/amd64 (the no-amd64 fixture).',
     options: WRONG_PLATFORM_OPTIONS,
     clientSees: '`no match for platform in manifest: not found`',
+    clientSeesContainersImage:
+      '`choosing an image from manifest list docker://<ref>: no image found in image index for architecture amd64, variant "", OS linux`',
     expectedCauses: ['wrong-platform'],
     scopeKeys: storeScope,
     factory: http(wrongPlatform),
@@ -180,6 +206,7 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     summary: 'The tag is re-pointed at a single linux/arm64 manifest (the arm64-only fixture).',
     options: WRONG_ARCH_OPTIONS,
     clientSees: 'no pull error; the container exits at start with `exec format error` (CrashLoopBackOff)',
+    clientSeesContainersImage: 'no pull error (the arm64 image pulls; it fails only when run)',
     expectedCauses: ['exec-format'],
     scopeKeys: storeScope,
     factory: http(wrongArch),
@@ -191,6 +218,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: SERVER_ERROR_OPTIONS,
     clientSees:
       '`pulling from host … failed with status code [manifests 1.0]: 500 Internal Server Error` (containerd 1.6.20; from 1.6.25 `unexpected status from HEAD request to …: 500 Internal Server Error`); containerd tries the next host first',
+    clientSeesContainersImage:
+      '`initializing source docker://<ref>: pinging container registry <host>: invalid status code from registry 500 (Internal Server Error)` (the /v2/ ping fails before any manifest)',
     expectedCauses: ['server-error'],
     factory: http(serverError),
   }),
@@ -201,6 +230,8 @@ export const HTTP_FAULTS: readonly CatalogueEntry[] = [
     options: REGISTRY_DOWN_OPTIONS,
     clientSees:
       'fallback to the next host in hosts.toml, or `… 503 Service Unavailable` (wording as for server-error)',
+    clientSeesContainersImage:
+      '`pinging container registry <host>: invalid status code from registry 503 (Service Unavailable)`',
     expectedCauses: ['server-error'],
     scopeKeys: ['nodes', 'clients'],
     factory: http(registryDown),

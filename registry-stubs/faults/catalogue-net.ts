@@ -130,6 +130,8 @@ export const NET_FAULTS: readonly CatalogueEntry[] = [
     summary: `New connections get a certificate signed by a CA the client does not trust.${certificateNote}`,
     options: {},
     clientSees: '`tls: failed to verify certificate: x509: certificate signed by unknown authority`',
+    clientSeesContainersImage:
+      '`pinging container registry <host>: Get "https://<host>/v2/": x509: certificate signed by unknown authority`',
     expectedCauses: ['tls-unknown-ca'],
     scopeKeys: connectionScope,
     factory: tls(tlsUnknownCa),
@@ -140,6 +142,8 @@ export const NET_FAULTS: readonly CatalogueEntry[] = [
     summary: `New connections get an expired certificate.${certificateNote}`,
     options: {},
     clientSees: '`x509: certificate has expired or is not yet valid: current time … is after …`',
+    clientSeesContainersImage:
+      '`pinging container registry <host>: Get "https://<host>/v2/": x509: certificate has expired or is not yet valid: current time … is after …`',
     expectedCauses: ['tls-expired'],
     scopeKeys: connectionScope,
     factory: tls(tlsExpired),
@@ -150,6 +154,8 @@ export const NET_FAULTS: readonly CatalogueEntry[] = [
     summary: `New connections get a certificate for another host name.${certificateNote}`,
     options: {},
     clientSees: '`x509: certificate is valid for wrong.pullstorm.invalid, not <host>`',
+    clientSeesContainersImage:
+      '`pinging container registry <host>: Get "https://<host>/v2/": x509: certificate is valid for wrong.pullstorm.invalid, not <host>`',
     expectedCauses: ['tls-hostname'],
     scopeKeys: connectionScope,
     factory: tls(tlsWrongHost),
@@ -160,6 +166,8 @@ export const NET_FAULTS: readonly CatalogueEntry[] = [
     summary: `New connections get a certificate with DNS names only; clients connecting by IP reject it.${certificateNote}`,
     options: {},
     clientSees: "`x509: cannot validate certificate for <ip> because it doesn't contain any IP SANs`",
+    clientSeesContainersImage:
+      '`pinging container registry <ip:port>: Get "https://<ip:port>/v2/": x509: cannot validate certificate for <ip> because it doesn\'t contain any IP SANs`',
     expectedCauses: ['tls-hostname'],
     scopeKeys: connectionScope,
     factory: tls(tlsNoIpSan),
@@ -170,6 +178,8 @@ export const NET_FAULTS: readonly CatalogueEntry[] = [
     summary: 'TLS clients are answered in plain HTTP, as by a registry serving http where https is expected.',
     options: {},
     clientSees: '`http: server gave HTTP response to HTTPS client`',
+    clientSeesContainersImage:
+      '`pinging container registry <host>: Get "https://<host>/v2/": http: server gave HTTP response to HTTPS client`',
     expectedCauses: ['http-to-https'],
     scopeKeys: connectionScope,
     factory: net(tlsPlainHttp),
@@ -180,6 +190,8 @@ export const NET_FAULTS: readonly CatalogueEntry[] = [
     summary: 'TCP is accepted and the TLS handshake never starts.',
     options: TLS_STALL,
     clientSees: '`net/http: TLS handshake timeout` (containerd: after 10 s)',
+    clientSeesContainersImage:
+      '`pinging container registry <host>: Get "https://<host>/v2/": net/http: TLS handshake timeout` after 10 s (skopeo); podman retries three times and outlasts a shorter stall',
     expectedCauses: ['tls-handshake-timeout', 'timeout'],
     scopeKeys: connectionScope,
     factory: net(tlsStall),

@@ -29,6 +29,12 @@ export interface CatalogueEntry {
   readonly options: OptionSpecs;
   /** What a client (containerd via kubelet, as `describe pod` shows) sees; FACTS.md wording. */
   readonly clientSees: string;
+  /**
+   * What the second client family sees: containers/image (podman 4.3.1, skopeo 1.9.3; CRI-O and
+   * buildah use the same library), as test/faults/containers-image proves. Absent for faults
+   * proven against containerd only (connection shaping, node faults).
+   */
+  readonly clientSeesContainersImage?: string;
   /** Classifier cause ids that count as detecting this fault; empty when it shows no error. */
   readonly expectedCauses: readonly CauseId[];
   /** The production problem this fault imitates. */

@@ -23,8 +23,12 @@ const tokenRoutes: MethodTable = {
   POST: (c, { auth }) => postToken(c, auth),
 };
 
-/** Throws the spec's error for a malformed name, reference or digest in the path. */
-export function checkTarget(target: Target): void {
+/**
+ * Throws the spec's error for a malformed name, reference or digest in the path. A manifest read
+ * (GET/HEAD, `method` given) by a reference that cannot exist is MANIFEST_UNKNOWN (404), as the
+ * distribution-spec conformance suite expects for `.INVALID_MANIFEST_NAME`; a PUT keeps 400.
+ */
+export function checkTarget(target: Target, method?: string): void {
   if (target.repository !== undefined) {
     const problem = nameProblem(target.repository);
     if (problem !== undefined) {
@@ -35,6 +39,9 @@ export function checkTarget(target: Target): void {
   if (reference === undefined) return;
   if (target.route === 'manifest') {
     const parsed = parseReference(reference);
+    if (typeof parsed === 'string' && (method === 'GET' || method === 'HEAD')) {
+      throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${parsed}`, { detail: { reference } });
+    }
     if (typeof parsed === 'string') {
       throw new RegistryError(reference.includes(':') ? 'DIGEST_INVALID' : 'TAG_INVALID', parsed, {
         detail: { reference: clip(reference) },
@@ -53,7 +60,7 @@ export function checkTarget(target: Target): void {
 
 /** Middleware running `checkTarget` on the request's target. */
 export const validateTarget: RegistryMiddleware = async function validateTarget(c, next) {
-  checkTarget(c.get('target'));
+  checkTarget(c.get('target'), c.req.method);
   await next();
 };
 

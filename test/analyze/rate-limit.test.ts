@@ -88,6 +88,8 @@ describe('a rate-limit fault, three pods failing with 429 then recovering', () =
         'status: 429 Too Many Requests',
         'request: HEAD http://127.0.0.1:5000/v2/pullstorm/tiny/manifests/1.0',
         'host: 127.0.0.1:5000',
+        'image: 127.0.0.1:5000/pullstorm/tiny:1.0',
+        'registry: 127.0.0.1:5000',
       ],
     });
     expect(a.failures[0]!.remediation).toContain('pull-through cache');

@@ -58,6 +58,8 @@ describe('a TLS fault never detected', () => {
     expect(a.failures[1]!.evidence).toEqual([
       'request: HEAD https://registry.pullstorm.test:5443/v2/pullstorm/tiny/manifests/1.0',
       'host: registry.pullstorm.test:5443',
+      'image: registry.pullstorm.test:5443/pullstorm/tiny:1.0',
+      'registry: registry.pullstorm.test:5443',
     ]);
   });
 });

@@ -210,7 +210,7 @@ describe('formatDiagnosis', () => {
   });
 
   it('says so when nothing failed', () => {
-    expect(formatDiagnosis({ pods: [], podsSeen: 2, eventsRead: 5, eventsSkipped: 0 })).toBe(
+    expect(formatDiagnosis({ pods: [], podsSeen: 2, eventsRead: 5, eventsSkipped: 0, imageEvents: {} })).toBe(
       'No image pull failures (2 pod(s) seen, 5 event(s) read, 0 about other objects).',
     );
   });
@@ -219,7 +219,10 @@ describe('formatDiagnosis', () => {
     const one = diagnoseEvents(kubectl).pods[0]!;
     const many = Array.from({ length: 8 }, (_, i) => ({ ...one, pod: `p${i}` }));
     expect(
-      formatDiagnosis({ pods: many, podsSeen: 8, eventsRead: 8, eventsSkipped: 0 }, { podsPerCause: 3 }),
+      formatDiagnosis(
+        { pods: many, podsSeen: 8, eventsRead: 8, eventsSkipped: 0, imageEvents: {} },
+        { podsPerCause: 3 },
+      ),
     ).toContain('… and 5 more');
   });
 });
@@ -231,5 +234,72 @@ describe('CAUSES', () => {
       expect(CAUSES[id]).toMatchObject({ id, title: expect.any(String), remediation: expect.any(String) });
       expect(CAUSES[id].remediation.length).toBeGreaterThan(60);
     }
+  });
+});
+
+describe('diagnose leaves nothing about an image out', () => {
+  const event = (pod: string, reason: string, message: string, count = 1) => ({
+    kind: 'Event',
+    type: reason === 'Pulling' ? 'Normal' : 'Warning',
+    reason,
+    message,
+    count,
+    involvedObject: { kind: 'Pod', name: pod, namespace: 'shop' },
+    lastTimestamp: '2026-12-01T10:00:00Z',
+  });
+  const list = {
+    kind: 'List',
+    items: [
+      // CRI-O's wording of a vanished image, which no rule knows.
+      event('web-1', 'Failed', 'Error: image not known', 3),
+      event(
+        'web-2',
+        'InspectFailed',
+        'Failed to inspect image "nginx": rpc error: code = Unknown desc = no registries configured while trying to pull an unqualified image',
+      ),
+      event(
+        'web-3',
+        'Evicted',
+        'The node was low on resource: ephemeral-storage. Container app was using 34260Ki, which exceeds its request of 0.',
+      ),
+      event(
+        'web-4',
+        'Failed',
+        'Failed to pull image "a:1": rpc error: code = Unknown desc = context canceled',
+        2,
+      ),
+      event('web-4', 'Failed', 'Error: ErrImagePull', 2),
+      event('web-4', 'BackOff', 'Back-off pulling image "a:1"', 5),
+      // Not about an image: a container that would not start.
+      event(
+        'web-5',
+        'Failed',
+        'Error: failed to create containerd task: failed to start shim: context deadline exceeded',
+      ),
+    ],
+  };
+
+  it('reports every image event as a pod diagnosis, classified or unclassified', () => {
+    const pods = diagnoseEvents(list).pods.map((p) => [p.pod, p.cause, p.count]);
+    expect(pods).toEqual([
+      ['web-1', 'unclassified', 3],
+      ['web-2', 'short-name', 1],
+      ['web-3', 'disk-full', 1],
+      ['web-4', 'canceled', 2],
+    ]);
+  });
+
+  it('counts each image event by cause in the summary, kubelet repeats apart', () => {
+    const result = diagnoseEvents(list);
+    expect(result.imageEvents).toEqual({
+      unclassified: 3,
+      'short-name': 1,
+      'disk-full': 1,
+      canceled: 2,
+      repeat: 7,
+    });
+    expect(formatDiagnosis(result)).toContain(
+      'Image-pull events: 14 (short-name 1, canceled 2, disk-full 1, unclassified 3, repeat 7)',
+    );
   });
 });

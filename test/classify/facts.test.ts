@@ -178,7 +178,7 @@ const rows: { fact: string; text: string; cause: CauseId }[] = [
   {
     fact: 'no pull timeout: containerd no-progress cancel',
     text: `Failed to pull image "${img}": rpc error: code = Canceled desc = failed to pull and unpack image "${img}": context canceled`,
-    cause: 'timeout',
+    cause: 'canceled',
   },
   {
     fact: 'gRPC prefix: code Unknown shown bare (≥ 1.28)',

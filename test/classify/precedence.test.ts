@@ -80,6 +80,13 @@ const samples: Record<Exclude<CauseId, 'unclassified'>, string> = {
   'never-pull': `Container image "${img}" is not present with pull policy of Never`,
   'invalid-name': `couldn't parse image reference "Team/App:2.0": invalid reference format: repository name must be lowercase`,
   'pod-refused': `Error creating: pods "web-6d9f7c5b8-x2x4q" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false)`,
+  forbidden: fetch(`unexpected status code ${blob}: 403 Forbidden`),
+  'short-name': `short-name "app:2.0" did not resolve to an alias and no unqualified-search registries are defined in "/etc/containers/registries.conf"`,
+  proxy: resolve(
+    `failed to do request: ${head}: proxyconnect tcp: dial tcp 10.0.0.1:3128: connect: connection refused`,
+  ),
+  canceled: `rpc error: code = Canceled desc = failed to pull and unpack image "${img}": context canceled`,
+  'image-store': `failed to pull and unpack image "${img}": failed to extract layer sha256:${'f'.repeat(64)}: failed to mount /var/lib/containerd/tmpmounts/containerd-mount1: input/output error: unknown`,
 };
 
 describe('every cause in every wrapper', () => {
@@ -102,6 +109,8 @@ describe('precedence', () => {
     expect(verdict.evidence).toEqual([
       'request: HEAD https://registry.example.com/v2/team/app/manifests/2.0',
       'host: registry.example.com',
+      `image: ${img}`,
+      'registry: registry.example.com',
     ]);
   });
 

@@ -112,7 +112,7 @@ const rows: { source: string; text: string; cause: CauseId; evidence?: string }[
   {
     source: 'github.com/LeoMartinDev/voy/issues/3 (dockerd with containerd store; private ghcr package)',
     text: 'Error response from daemon: unknown: failed to resolve reference "ghcr.io/leomartindev/voy:latest": unexpected status from HEAD request to https://ghcr.io/v2/leomartindev/voy/manifests/latest: 403 Forbidden',
-    cause: 'unauthorized',
+    cause: 'forbidden',
     evidence: 'request: HEAD https://ghcr.io/v2/leomartindev/voy/manifests/latest',
   },
   {
@@ -194,17 +194,17 @@ const rows: { source: string; text: string; cause: CauseId; evidence?: string }[
   {
     source: 'github.com/kubernetes/kubernetes/issues/131521 (containerd log; no-progress cancel after 1m0s)',
     text: 'PullImage "private_registery.mydomain/csg/idrac_to_kafka:20250429T0012" failed error="rpc error: code = Canceled desc = failed to pull and unpack image \\"private_registery.mydomain/csg/idrac_to_kafka:20250429T0012\\": context canceled"',
-    cause: 'timeout',
+    cause: 'canceled',
   },
   {
     source: 'github.com/kubernetes/test-infra/issues/15102 (kubelet, GKE, 6 GB image)',
     text: 'Failed to pull image "gcr.io/istio-testing/prowbazel:0.5.14": rpc error: code = Unknown desc = context canceled',
-    cause: 'timeout',
+    cause: 'canceled',
   },
   {
     source: 'github.com/cri-o/cri-o/pull/189 (kubelet)',
     text: 'Failed to pull image "nginx": rpc error: code = 4 desc = context deadline exceeded',
-    cause: 'timeout',
+    cause: 'canceled',
   },
   {
     source: 'github.com/bodastage/bts-ce/issues/45',

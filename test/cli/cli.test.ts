@@ -171,6 +171,35 @@ describe('pullstorm clean --context', () => {
   });
 });
 
+describe('pullstorm explain and faults', () => {
+  it('explains a pasted error with cause, rule, evidence and fix, and as JSON', async () => {
+    const message =
+      'Failed to pull image "ghcr.io/a/b:1": failed to pull and unpack image "ghcr.io/a/b:1": failed to resolve reference "ghcr.io/a/b:1": failed to do request: Head "https://ghcr.io/v2/a/b/manifests/1": proxyconnect tcp: dial tcp 10.0.0.1:3128: connect: connection refused';
+    const text = await cli('explain', message);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      /^1\. proxy: HTTP\(S\) proxy between the node and the registry failed\n {3}rule: proxy-connect/,
+    );
+    expect(text.stdout).toContain('     image: ghcr.io/a/b:1');
+    const json = JSON.parse((await cli('explain', '--json', message)).stdout);
+    expect(json.diagnoses[0]).toMatchObject({ cause: 'proxy', matchedRule: 'proxy-connect', count: 1 });
+  });
+
+  it('lists what both client families see in the fault catalogue', async () => {
+    const { code, stdout } = await cli('faults');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/client sees \(containerd\): .*x509: certificate signed by unknown authority/);
+    expect(stdout).toMatch(
+      /client sees \(podman\/skopeo\): .*pinging container registry .*x509: certificate signed by unknown authority/,
+    );
+    const json = JSON.parse((await cli('faults', '--json')).stdout) as {
+      name: string;
+      clientSeesContainersImage?: string;
+    }[];
+    expect(json.find((f) => f.name === 'rate-limit')?.clientSeesContainersImage).toMatch(/toomanyrequests/);
+  });
+});
+
 /** Runs `body` with a kubeconfig whose only context's API server is a closed loopback port. */
 async function withRefusedCluster(body: (file: string) => Promise<void>): Promise<void> {
   const { dir, file } = await stagingKubeconfig();

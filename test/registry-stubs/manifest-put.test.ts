@@ -173,6 +173,17 @@ describe('manifest PUT', () => {
     expect(await errorCode(res)).toBe('SIZE_INVALID');
   });
 
+  test.each(['GET', 'HEAD'])(
+    '%s of a manifest by a reference that is not a valid tag is 404 MANIFEST_UNKNOWN (conformance)',
+    async (method) => {
+      const app = createRegistryApp();
+      await pushImage(app, 'a', 'v1');
+      const res = await app.request('/v2/a/manifests/.INVALID_MANIFEST_NAME', { method });
+      expect(res.status).toBe(404);
+      if (method === 'GET') expect(await errorCode(res)).toBe('MANIFEST_UNKNOWN');
+    },
+  );
+
   test('a malformed tag in the path is TAG_INVALID', async () => {
     const app = createRegistryApp();
     const res = await app.request('/v2/a/manifests/-bad', { method: 'PUT', body: '{}' });

@@ -1,4 +1,7 @@
-/** `pullstorm faults`: the fault catalogue — where each fault acts, its options, what a client sees. */
+/**
+ * `pullstorm faults`: the fault catalogue — where each fault acts, its options, and what each client
+ * family sees: containerd (via kubelet) and containers/image (podman, skopeo, CRI-O).
+ */
 import type { CommandModule } from 'yargs';
 import { CATALOGUE, type CatalogueEntry } from '../../../registry-stubs/faults/catalogue.ts';
 
@@ -22,6 +25,9 @@ export function describeEntry(entry: CatalogueEntry) {
     })),
     scope: entry.scopeKeys,
     clientSees: entry.clientSees,
+    ...(entry.clientSeesContainersImage !== undefined && {
+      clientSeesContainersImage: entry.clientSeesContainersImage,
+    }),
     expectedCauses: entry.expectedCauses,
     usualCause: entry.usualCause,
     remediation: entry.remediation,
@@ -50,7 +56,8 @@ export function formatCatalogue(entries: readonly CatalogueEntry[] = CATALOGUE):
         `  ${e.summary}`,
         ...options,
         `  scope: ${e.scope.join(', ') || 'none'}`,
-        `  client sees: ${e.clientSees}`,
+        `  client sees (containerd): ${e.clientSees}`,
+        `  client sees (podman/skopeo): ${e.clientSeesContainersImage ?? 'not proven against containers/image'}`,
         `  expected causes: ${e.expectedCauses.join(', ') || 'none (no error; seen by its effect)'}`,
         `  usual cause: ${e.usualCause}`,
         `  remediation: ${e.remediation}`,

@@ -6,8 +6,11 @@
  *   not exist or may require authorization: server message: insufficient_scope: authorization failed`;
  * - basic: anonymous rules stop applying, so requests get the Basic challenge;
  * - none: requests without an Authorization header get `401` with a Basic challenge (the registry
- *   has no users, so any credentials a client then sends are accepted).
+ *   has no users, so any credentials a client then sends are accepted). Empty credentials
+ *   (`Basic Og==`, which containers/image clients — podman, skopeo, CRI-O — send after a Basic
+ *   challenge when they have none) are anonymous, not credentials.
  */
+import { basicCredentials } from '../../auth/guard.ts';
 import { RegistryError } from '../../errors.ts';
 import { basicChallenge, denyPrincipal } from '../challenge.ts';
 import type { OptionSpecs } from '../options.ts';
@@ -20,6 +23,13 @@ export type AuthNoCredentialsOptions = Record<string, never>;
 /** No options. */
 export const AUTH_NO_CREDENTIALS_OPTIONS: OptionSpecs = {};
 
+/** No Authorization header, or Basic credentials with an empty user and password. */
+function anonymous(authorization: string | undefined): boolean {
+  if (authorization === undefined) return true;
+  const credentials = basicCredentials(authorization);
+  return credentials !== undefined && credentials.username === '' && credentials.password === '';
+}
+
 /** Requests without a user are refused. */
 export function authNoCredentials(options: AuthNoCredentialsOptions = {}): HttpFault {
   resolveOptions('auth-no-credentials', AUTH_NO_CREDENTIALS_OPTIONS, options);
@@ -30,9 +40,7 @@ export function authNoCredentials(options: AuthNoCredentialsOptions = {}): HttpF
       wants: (c) => {
         const route = c.get('route');
         if (route === 'token' || route === 'unknown') return false;
-        return auth.mode === 'none'
-          ? c.req.header('Authorization') === undefined
-          : c.get('user') === undefined;
+        return auth.mode === 'none' ? anonymous(c.req.header('Authorization')) : c.get('user') === undefined;
       },
       handle: async function authNoCredentials(c, next) {
         if (auth.mode === 'none') {

@@ -35,6 +35,12 @@ const design = [
 ];
 
 describe('fault catalogue', () => {
+  it('records what containers/image clients see for every HTTP and TLS fault', () => {
+    const http = CATALOGUE.filter((e) => e.factory.kind === 'http' || e.name.startsWith('tls-'));
+    expect(http.length).toBeGreaterThan(20);
+    for (const entry of http) expect(entry.clientSeesContainersImage, entry.name).toMatch(/\S/);
+  });
+
   it('has a row for every fault of the design, each complete', () => {
     const names = CATALOGUE.map((e) => e.name);
     expect(names).toEqual(expect.arrayContaining(design));

@@ -56,6 +56,17 @@ describe('auth-no-credentials', () => {
     );
   });
 
+  it('no auth: empty Basic credentials (`Og==`, what podman and skopeo send) are anonymous and refused', async () => {
+    await using s = await stub();
+    await s.registry.faults.apply({ fault: 'auth-no-credentials' });
+    const empty = await s.call(manifest, { headers: { Authorization: 'Basic Og==' } });
+    expect([empty.res.status, empty.res.headers.get('www-authenticate')]).toEqual([
+      401,
+      'Basic realm="pullstorm"',
+    ]);
+    expect((await s.call(manifest, { headers: { Authorization: basic('', 'x') } })).res.status).toBe(200);
+  });
+
   it('takes no options', async () => {
     await using s = await stub();
     await expect(
