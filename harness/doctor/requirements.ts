@@ -50,6 +50,13 @@ export const REQUIREMENTS: readonly Requirement[] = [
     essential: false,
   },
   {
+    bin: 'podman',
+    versionArgs: ['--version'],
+    apt: 'podman',
+    disables: 'the containers/image client family (podman; skopeo covers the same library) in the fault tests',
+    essential: false,
+  },
+  {
     bin: 'dockerd',
     versionArgs: ['--version'],
     apt: 'docker.io',
