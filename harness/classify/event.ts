@@ -108,9 +108,10 @@ export function classifyEvent(event: EventLike): EventClassification {
   if (isImageEvent(event, text)) return result('failed', undefined, classify(text));
   // A warning about starting a container is a pull failure only when the image itself is the cause
   // (`exec format error`, a full or broken image store); a start that timed out, probes and
-  // scheduling are none of this module's business.
+  // scheduling are none of this module's business. A pod the API server refused (a controller's
+  // FailedCreate) never got as far as a pull, and is the only trace of why no pod appeared.
   const known = event.type === 'Normal' ? undefined : ifKnown(text);
-  return known === undefined || !startCauses.has(known.cause)
+  return known === undefined || !(startCauses.has(known.cause) || known.cause === 'pod-refused')
     ? result('other', undefined)
     : result('failed', undefined, known);
 }

@@ -53,7 +53,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
     bin: 'podman',
     versionArgs: ['--version'],
     apt: 'podman',
-    disables: 'the containers/image client family (podman; skopeo covers the same library) in the fault tests',
+    disables:
+      'the containers/image client family (podman; skopeo covers the same library) in the fault tests',
     essential: false,
   },
   {

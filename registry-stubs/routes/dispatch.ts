@@ -40,7 +40,9 @@ export function checkTarget(target: Target, method?: string): void {
   if (target.route === 'manifest') {
     const parsed = parseReference(reference);
     if (typeof parsed === 'string' && (method === 'GET' || method === 'HEAD')) {
-      throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${parsed}`, { detail: { reference } });
+      throw new RegistryError('MANIFEST_UNKNOWN', `manifest unknown: ${parsed}`, {
+        detail: { reference: clip(reference) },
+      });
     }
     if (typeof parsed === 'string') {
       throw new RegistryError(reference.includes(':') ? 'DIGEST_INVALID' : 'TAG_INVALID', parsed, {
