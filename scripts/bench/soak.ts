@@ -6,9 +6,9 @@
  * leak or a crash a short test would miss shows here.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { type FuzzTally, hostileRequests, sendAll } from './hostile-requests.ts';
+import { rssBytes } from './processes.ts';
 
 const TOTAL = 100_000;
 const BATCH = 1_000;
@@ -26,10 +26,8 @@ export interface SoakResult {
   rssFifthsMiB: number[];
 }
 
-const rssMiB = async (pid: number) => {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-};
+/** RSS in MiB; 0 once the process is gone (a crash is counted elsewhere). */
+const rssMiB = async (pid: number) => (await rssBytes(pid).catch(() => 0)) / 2 ** 20;
 
 /** Runs the soak; `total` requests (default 100,000). */
 export async function soak(total = TOTAL): Promise<SoakResult> {

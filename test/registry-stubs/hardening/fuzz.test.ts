@@ -4,14 +4,13 @@
  * in count and time, asserting no 5xx, no crash and RSS growth bounded. The 100,000-request soak is
  * a benchmark (`npm run bench -- --only soak`), never a timed test.
  */
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { type FuzzTally, hostileRequests, sendAll } from '../../../scripts/bench/hostile-requests.ts';
+import { rssBytes } from '../../../scripts/bench/processes.ts';
 import { startServeProcess } from '../../helpers/serve-process.ts';
 
 const REQUESTS = 3_000;
-const rssMiB = async (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const rssMiB = async (pid: number) => (await rssBytes(pid)) / 2 ** 20;
 
 describe('pullstorm serve under fuzzed requests', () => {
   it(`answers ${REQUESTS} hostile requests without a 5xx or a crash, RSS growing less than 128 MiB`, async () => {
