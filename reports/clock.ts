@@ -11,8 +11,13 @@ import { formatCount, formatMs } from './format.ts';
 /** Event-loop p99 above which the timing is worth a warning even without late timers, ms. */
 export const EVENT_LOOP_P99_WARN_MS = 100;
 
-/** `clock warp (idle 41m skipped)`, `clock real`, or `clock scaled ×10 (legacy log)`. */
+/** `clock warp (idle 41m skipped), seed 7`, `clock real`, or `clock scaled ×10 (legacy log)`. */
 export function clockText(analysis: Analysis): string {
+  const { seed } = analysis.run;
+  return seed === undefined ? clockOnly(analysis) : `${clockOnly(analysis)}, seed ${seed}`;
+}
+
+function clockOnly(analysis: Analysis): string {
   const { clock, legacyTimeScale, timing } = analysis.run;
   if (clock === 'scaled') return `clock scaled ×${legacyTimeScale ?? '?'} (legacy log)`;
   if (clock === 'warp' && timing !== null) return `clock warp (idle ${formatMs(timing.skippedMs)} skipped)`;

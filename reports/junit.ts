@@ -69,6 +69,7 @@ function properties(a: Analysis, generator: string): string {
     ['run.id', a.run.id],
     ['backend', a.run.backend],
     ['clock', a.run.clock],
+    ...(a.run.seed === undefined ? [] : [['seed', String(a.run.seed)] as [string, string]]),
     ...(a.run.legacyTimeScale === undefined
       ? []
       : [['legacyTimeScale', String(a.run.legacyTimeScale)] as [string, string]]),

@@ -61,6 +61,7 @@ function runInfo(ctx: RunContext): Analysis['run'] {
     finishedAt: finished?.time ?? null,
     durationMs: ctx.endMs,
     clock: ctx.clock,
+    ...(typeof scenario?.backend?.seed === 'number' ? { seed: scenario.backend.seed } : {}),
     ...(ctx.legacyTimeScale === undefined ? {} : { legacyTimeScale: ctx.legacyTimeScale }),
     timing: finished?.timing === undefined ? null : structuredClone(finished.timing),
     // No run.finished: the harness was killed, or the log is still being written.

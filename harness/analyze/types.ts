@@ -168,6 +168,8 @@ export interface Analysis {
      * durations are compressed by `legacyTimeScale` and are not real-time equivalents).
      */
     clock: 'warp' | 'real' | 'scaled';
+    /** The kubelet model's seed (`backend.seed`): `--seed` with it replays the run's draws. */
+    seed?: number;
     /** The old time scale N of a `scaled` log (optional; only then). */
     legacyTimeScale?: number;
     /** How faithfully the run clock kept time (`run.finished.timing`); null when the log lacks it. */

@@ -6,6 +6,7 @@
  */
 
 import { credentialHash, type PullCredential } from '../kubelet/credentials.ts';
+import { seededRandom } from '../kubelet/seeded-random.ts';
 import { createDeployments, type DeploymentSpec, type ScaleOptions } from './deployments.ts';
 import * as msg from './messages.ts';
 import { NodeAgent } from './node-agent.ts';
@@ -86,6 +87,16 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   for (const agent of agents.values()) agent.start();
   let stopping: Promise<void> | undefined;
 
+  // A deployment's pods get random names; their ordinal within the deployment is what repeats.
+  const ordinals = new Map<string, number>();
+  const jitterKey = (namespace: string, name: string, deployment?: string): string => {
+    if (!deployment) return `${namespace}/${name}`;
+    const owner = `${namespace}/${deployment}`;
+    const n = ordinals.get(owner) ?? 0;
+    ordinals.set(owner, n + 1);
+    return `${owner}#${n}`;
+  };
+
   function createPod(spec: PodSpec, deployment?: string): PodStatus {
     if (stopping) throw new Error('the cluster is stopped');
     const namespace = spec.namespace ?? 'default';
@@ -118,6 +129,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     const worker = new PodWorker(spec, ref, status, {
       agent: agents.get(node)!,
       options: o,
+      random: seededRandom(o.seed, jitterKey(namespace, spec.name, deployment)),
       credentials,
       onChange: changed,
     });

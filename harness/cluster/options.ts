@@ -7,6 +7,7 @@
 import type { RunEvent } from '../events/types.ts';
 import { type Clock, systemClock } from '../kubelet/clock.ts';
 import { type KubeletImageOptions, resolveKubeletImageConfig } from '../kubelet/config.ts';
+import { randomSeed } from '../kubelet/seeded-random.ts';
 import type { ClusterNode } from './types.ts';
 
 /** Registry credentials of an image pull secret. */
@@ -38,6 +39,11 @@ export interface ClusterOptions extends KubeletImageOptions {
   imageMinimumGCAgeMs?: number;
   /** Run image GC on each node every 5 min; default true. */
   imageGC?: boolean;
+  /**
+   * Seed of the pods' requeue jitter (`harness/kubelet/seeded-random.ts`); default a random one.
+   * The same seed gives every pod the same draws, whatever the clock.
+   */
+  seed?: number;
 }
 
 /** Options after defaulting. */
@@ -77,6 +83,12 @@ export function resolveClusterOptions(options: ClusterOptions): ResolvedClusterO
   }
   const minAge = options.imageMinimumGCAgeMs ?? 120_000;
   if (!(minAge >= 0)) problems.push(`imageMinimumGCAgeMs must be >= 0, got ${minAge}`);
+  if (
+    options.seed !== undefined &&
+    !(Number.isInteger(options.seed) && options.seed >= 0 && options.seed < 2 ** 32)
+  ) {
+    problems.push(`seed must be an integer from 0 to 4294967295, got ${options.seed}`);
+  }
   if (problems.length > 0 || !kubelet) {
     throw new RangeError(`invalid cluster options:\n- ${problems.join('\n- ')}`);
   }
@@ -91,6 +103,7 @@ export function resolveClusterOptions(options: ClusterOptions): ResolvedClusterO
     imageGCLowThresholdPercent: low,
     imageMinimumGCAgeMs: minAge,
     imageGC: options.imageGC ?? true,
+    seed: options.seed ?? randomSeed(),
   };
 }
 

@@ -31,6 +31,8 @@ export type SyncOutcome = { ok: true } | { ok: false; retryAtMs?: number };
 export interface PodWorkerContext {
   agent: NodeAgent;
   options: ResolvedClusterOptions;
+  /** This pod's own stream of draws for kubelet's requeue jitter (seeded per run and pod). */
+  random: () => number;
   credentials: PullCredential[];
   /** Called after every status change (already emitted as pod.state). */
   onChange: (status: PodStatus) => void;
@@ -179,12 +181,13 @@ export class PodWorker {
 
   #requeueMs(outcome: SyncOutcome): number {
     const { minor, clock } = this.ctx.options;
-    if (outcome.ok) return resyncRequeueMs();
+    const { random } = this.ctx;
+    if (outcome.ok) return resyncRequeueMs(random);
     if (outcome.retryAtMs !== undefined && minor >= 35) {
       const until = Math.min(Math.max(0, outcome.retryAtMs - clock.now()), podResyncIntervalMs);
-      return jitter(until, 0.5);
+      return jitter(until, 0.5, random);
     }
-    return syncErrorRequeueMs();
+    return syncErrorRequeueMs(random);
   }
 
   /** Waits until the requeue, polling the container like PLEG so an exit triggers a sync at once. */

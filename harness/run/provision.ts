@@ -110,6 +110,7 @@ export function cluster(ctx: RunContext, provisioned: ProvisionedNode[]): Action
         nodes: provisioned.map((n) => n.cluster),
         emit: ctx.emit,
         clock: ctx.clock,
+        ...(backend.seed === undefined ? {} : { seed: backend.seed }),
         kubernetesVersion: backend.kubernetesVersion,
         registryPullQPS: k.registryPullQPS,
         registryBurst: k.registryBurst,

@@ -9,6 +9,7 @@
  * while provisioning and after observation, and may warp over idle time only while the scenario
  * plays; `run.finished` records how it kept time and how late the event loop fired timers.
  */
+
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatTerminalSummary } from '../../reports/terminal.ts';
@@ -21,6 +22,7 @@ import type { Backend } from '../backends/provider.ts';
 import { causeChain, EXIT, UsageError } from '../cli/exit.ts';
 import type { RunEvent } from '../events/types.ts';
 import { createRunClock } from '../kubelet/run-clock.ts';
+import { randomSeed } from '../kubelet/seeded-random.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { ActionStack } from './actions.ts';
 import { type BackendOptions, chooseBackend } from './backend.ts';
@@ -88,7 +90,7 @@ export async function renderRun(dir: string, analysis: Analysis) {
 
 /** Runs one scenario; throws ScenarioError (2) or EnvironmentError (3) before provisioning anything. */
 export async function runScenario(given: Scenario, options: RunScenarioOptions = {}): Promise<RunResult> {
-  const scenario = realTime(given);
+  const scenario = seeded(realTime(given));
   checkRunnable(scenario, options.file);
   await checkEnvironment(scenario);
   const runId = newRunId(scenario.name);
@@ -103,7 +105,7 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
     throw new UsageError(`--out ${outDir} already holds a run (events.jsonl); choose another directory`);
   }
   const progress = options.progress ?? createProgress({ scenario: scenario.name });
-  if (scenario !== given) {
+  if (scenario.backend.clock !== given.backend.clock) {
     progress.note(
       `${scenario.name}: clock warp ignored: a real kubelet (${scenario.backend.type}) runs in real time`,
     );
@@ -307,6 +309,12 @@ function realTime(scenario: Scenario): Scenario {
   const { type, clock } = scenario.backend;
   if (type === 'containerd' || clock === 'real') return scenario;
   return { ...scenario, backend: { ...scenario.backend, clock: 'real' } };
+}
+
+/** The scenario with its run's seed: its own, or a new one, recorded in run.started for a replay. */
+function seeded(scenario: Scenario): Scenario {
+  if (scenario.backend.seed !== undefined || scenario.backend.type !== 'containerd') return scenario;
+  return { ...scenario, backend: { ...scenario.backend, seed: randomSeed() } };
 }
 
 /** The event-loop figures of a run that never reached its timeline. */

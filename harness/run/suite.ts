@@ -28,6 +28,8 @@ export interface ScenarioOverrides {
   clock?: 'warp' | 'real';
   /** `--backend`; default the scenario's `backend.type`. */
   backend?: BackendType;
+  /** `--seed`; default the scenario's `backend.seed`, else a new one per run. */
+  seed?: number;
 }
 
 /** Loads and checks every file; throws one UsageError listing every problem of every file. */
@@ -35,7 +37,7 @@ export async function loadScenarios(
   files: readonly string[],
   overrides: ScenarioOverrides = {},
 ): Promise<LoadedScenario[]> {
-  const { clock, backend } = overrides;
+  const { clock, backend, seed } = overrides;
   const context = scenarioContext();
   const loaded: LoadedScenario[] = [];
   const errors: string[] = [];
@@ -46,6 +48,7 @@ export async function loadScenarios(
       if (backend !== undefined) scenario.backend.type = backend;
       if (clock !== undefined) scenario.backend.clock = clock;
       else if (backend !== undefined) scenario.backend.clock = backend === 'containerd' ? 'warp' : 'real';
+      if (seed !== undefined) scenario.backend.seed = seed;
       checkRunnable(scenario, file);
       loaded.push({ file, scenario });
     } catch (error) {

@@ -92,6 +92,7 @@ function backend(input: ScenarioInput, nodes: Node[]): Backend {
     kubernetesVersion: b.kubernetesVersion ?? DEFAULTS.kubernetesVersion,
     // A real kubelet (kind, an existing cluster) cannot be warped.
     clock: b.clock ?? ((b.type ?? DEFAULTS.backendType) === 'containerd' ? DEFAULTS.clock : 'real'),
+    ...(b.seed === undefined ? {} : { seed: b.seed }),
     kubelet: {
       // kubelet's own rule (v1beta1 defaults.go): parallel pulls asked for means not serialized.
       serializeImagePulls: k.serializeImagePulls ?? (parallel === undefined || parallel < 2),

@@ -59,6 +59,12 @@ export interface BackendInput {
    * in flight), `real` runs 1:1 throughout; default `warp` (kind and kubeconfig always run `real`).
    */
   clock?: 'warp' | 'real';
+  /**
+   * Seed of the kubelet model's random draws (each pod's requeue jitter), 0 to 4294967295; default a
+   * new one per run, recorded in the run's log so the run can be replayed with the same draws.
+   * Embedded backend only: a real kubelet draws its own.
+   */
+  seed?: number;
   /** Kubelet image settings; defaults are kubelet's. */
   kubelet?: KubeletInput;
   /** Node groups; default one real node named `node`. */

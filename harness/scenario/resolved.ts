@@ -28,6 +28,8 @@ export interface Backend {
   kubernetesVersion: string;
   /** `warp` or `real`; see the model. */
   clock: 'warp' | 'real';
+  /** The kubelet model's seed when set; the runner picks one for a run otherwise. */
+  seed?: number;
   kubelet: KubeletSettings;
   /** Every node, groups expanded, in declaration order. */
   nodes: Node[];

@@ -8,7 +8,7 @@ import { DEFAULTS, nodeNames } from './defaults.ts';
 import { at } from './problem.ts';
 import { DNS_LABEL, DNS_LABEL_EXPECTS, PLATFORM_EXPECTS, platformProblem } from './refs.ts';
 
-const BACKEND_FIELDS = ['type', 'kubernetesVersion', 'clock', 'timeScale', 'kubelet', 'nodes'];
+const BACKEND_FIELDS = ['type', 'kubernetesVersion', 'clock', 'seed', 'timeScale', 'kubelet', 'nodes'];
 /** Why `backend.timeScale` is refused: it was accepted before the run clock replaced it. */
 export const TIME_SCALE_REMOVED =
   'was removed: the run clock now skips idle time instead of scaling it, so runs are fast and every duration is what a real cluster would show; delete the field (or set backend.clock: real to run 1:1)';
@@ -59,6 +59,7 @@ export function checkBackend(ck: Checker, value: unknown, known: Known): void {
   const type = ck.field(b, 'backend', 'type', oneOf(['containerd', 'kind', 'kubeconfig']));
   ck.field(b, 'backend', 'kubernetesVersion', kubernetesVersion);
   ck.field(b, 'backend', 'clock', oneOf(['warp', 'real']));
+  ck.field(b, 'backend', 'seed', num({ min: 0, max: 2 ** 32 - 1, integer: true }));
   if (b.timeScale !== undefined) ck.add('backend.timeScale', TIME_SCALE_REMOVED);
   if (b.kubelet !== undefined && b.kubelet !== null) checkKubelet(ck, b.kubelet);
   if (b.nodes === undefined || b.nodes === null) {

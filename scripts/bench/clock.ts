@@ -6,6 +6,9 @@
  * The scenarios the issue names run three times in each mode and are compared by their medians.
  * Target: every difference within max(15 %, 500 ms), identical verdicts.
  *
+ * Run i of a scenario gets the same `--seed` in both modes, so the kubelet model draws the same
+ * requeue jitter under both clocks: the comparison measures the clock, not the dice.
+ *
  * Real-clock runs are mostly idle (kubelet's backoff), so they run a few at a time; warp runs run
  * one at a time, since how fast they go depends on the machine being free.
  */
@@ -31,6 +34,8 @@ export const REAL_SKIPPED: Record<string, string> = {
   'rate-limit-window': 'its window is 6 h of real time',
 };
 const REAL_CONCURRENCY = 3;
+/** The seed of run i of every scenario, in both modes. */
+export const SEEDS = [1_001, 2_002, 3_003];
 const FAILING = /ErrImagePull|ImagePullBackOff|CrashLoopBackOff|ErrImageNeverPull|InvalidImageName|Error/;
 
 type Mode = 'warp' | 'real';
@@ -52,13 +57,23 @@ interface ReportJson {
   }[];
 }
 
-async function runOnce(name: string, mode: Mode): Promise<RunMeasures> {
+async function runOnce(name: string, mode: Mode, seed: number): Promise<RunMeasures> {
   const dir = await mkdtemp(join(tmpdir(), `pullstorm-clock-${name}-`));
   const started = performance.now();
   try {
     await execa(
       process.execPath,
-      ['harness/cli/main.ts', 'run', name, '--clock', mode, '--out', join(dir, 'run')],
+      [
+        'harness/cli/main.ts',
+        'run',
+        name,
+        '--clock',
+        mode,
+        '--seed',
+        String(seed),
+        '--out',
+        join(dir, 'run'),
+      ],
       {
         reject: false,
         env: { PULLSTORM_STATE_DIR: join(dir, 'state') },
@@ -123,9 +138,14 @@ export interface ClockComparison {
   skipped?: string;
 }
 
-/** Runs every built-in in both modes. */
-export async function clockBench(log: (line: string) => void = () => undefined): Promise<ClockComparison[]> {
-  const names = BUILTINS.map((b) => b.name);
+/** Runs every built-in (or those of `only`) in both modes. */
+export async function clockBench(
+  log: (line: string) => void = () => undefined,
+  only: readonly string[] = [],
+): Promise<ClockComparison[]> {
+  const names = BUILTINS.map((b) => b.name).filter((n) => only.length === 0 || only.includes(n));
+  const unknown = only.filter((n) => !BUILTINS.some((b) => b.name === n));
+  if (unknown.length) throw new Error(`clock: unknown scenarios ${unknown.join(', ')}; see pullstorm list`);
   const rows = new Map<string, ClockComparison>(
     names.map((name) => [
       name,
@@ -140,16 +160,16 @@ export async function clockBench(log: (line: string) => void = () => undefined):
   );
   const jobs = (mode: Mode) =>
     [...rows.values()].flatMap((r) =>
-      mode === 'real' && r.skipped ? [] : Array.from({ length: r.runs }, () => r.name),
+      mode === 'real' && r.skipped ? [] : Array.from({ length: r.runs }, (_, i) => ({ name: r.name, i })),
     );
-  for (const name of jobs('warp')) {
-    const m = await runOnce(name, 'warp');
-    rows.get(name)!.warp.push(m);
+  for (const { name, i } of jobs('warp')) {
+    const m = await runOnce(name, 'warp', SEEDS[i]!);
+    rows.get(name)!.warp[i] = m;
     log(`clock: ${name} warp ${m.verdict} in ${(m.wallMs / 1000).toFixed(1)} s`);
   }
-  await pool(jobs('real'), REAL_CONCURRENCY, async (name) => {
-    const m = await runOnce(name, 'real');
-    rows.get(name)!.real.push(m);
+  await pool(jobs('real'), REAL_CONCURRENCY, async ({ name, i }) => {
+    const m = await runOnce(name, 'real', SEEDS[i]!);
+    rows.get(name)!.real[i] = m;
     log(`clock: ${name} real ${m.verdict} in ${(m.wallMs / 1000).toFixed(1)} s`);
   });
   return [...rows.values()];

@@ -2,7 +2,7 @@
  * `npm run bench`: runs the benchmarks, prints Markdown tables and writes them to bench/RESULTS.md.
  * `--only registry`, `--only cluster`, `--only faults`, `--only soak` or `--only clock` runs one (its tables replace its own
  * section; the others'
- * last results stay). Speed targets live here, never in timed tests.
+ * last results stay). `--only clock --scenario a,b` compares only those built-ins. Speed targets live here, never in timed tests.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -24,20 +24,26 @@ const benchmarks = {
     [...(await faultLayerMarkdown()), `${footer}; the client is curl.`].join('\n'),
   soak: async (footer: string) => soakMarkdown(await soak(), footer),
   clock: async (footer: string) =>
-    clockMarkdown(await clockBench((line) => process.stderr.write(`${line}\n`)), footer),
+    clockMarkdown(await clockBench((line) => process.stderr.write(`${line}\n`), scenarios), footer),
 };
 type Name = keyof typeof benchmarks;
 const names = Object.keys(benchmarks) as Name[];
 
-const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } });
+const { values } = parseArgs({
+  options: { only: { type: 'string', multiple: true }, scenario: { type: 'string', multiple: true } },
+});
 const only = (values.only ?? []).flatMap((v) => v.split(','));
+/** `--scenario a,b`: the clock bench compares only these built-ins. */
+const scenarios = (values.scenario ?? []).flatMap((v) => v.split(','));
 const unknown = only.filter((n) => !names.includes(n as Name));
 if (unknown.length) {
   process.stderr.write(`bench: unknown --only ${unknown.join(', ')}; expected ${names.join(', ')}\n`);
   process.exit(2);
 }
 const selected = only.length ? names.filter((n) => only.includes(n)) : names;
-const command = only.length ? `node scripts/bench/run.ts --only ${selected.join(',')}` : 'npm run bench';
+const command =
+  (only.length ? `node scripts/bench/run.ts --only ${selected.join(',')}` : 'npm run bench') +
+  (scenarios.length ? ` --scenario ${scenarios.join(',')}` : '');
 
 const updates = new Map<string, string>();
 for (const name of selected) {

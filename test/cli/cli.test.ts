@@ -53,6 +53,11 @@ describe('pullstorm CLI', () => {
       /--time-scale was removed, got --time-scale 10: .*--clock real/,
     ],
     [['run', 'refused', '--clock', 'fast'], /--clock: expected warp or real, got 'fast'/],
+    [['run', 'refused', '--seed', '-3'], /--seed: expected an integer from 0 to 4294967295, got '-3'/],
+    [
+      ['run', 'refused', '--seed', '4294967296'],
+      /--seed: expected an integer from 0 to 4294967295, got '4294967296'/,
+    ],
     [
       ['serve', '--auth', 'token'],
       /--auth token: expected --users-file <htpasswd> or at least one --user <name>:<password>, got neither/,

@@ -123,6 +123,39 @@ describe('a cluster of nodes without a container runtime', () => {
     expect(out.lines()).toContain('BackOff Normal Back-off pulling image "reg.example/app:1.0"');
   });
 
+  it("replays each pod's requeue jitter from the run's seed, whatever the pods are named", async () => {
+    // Retry times of three deployment pods whose pulls fail four times in all, relative to the start.
+    const retries = async (seed: number) => {
+      const clock = new ManualClock();
+      const t0 = clock.now();
+      const node = fakeNode('v-0', clock);
+      node.svc.failures.set('reg.example/app:1.0', ['boom', 'boom', 'boom', 'boom']);
+      const out = sink();
+      await using cluster = await createCluster({
+        runId: 'unit',
+        nodes: [node],
+        emit: out.emit,
+        clock,
+        seed,
+      });
+      await cluster.createDeployment({ name: 'd', template: { image: 'reg.example/app:1.0' }, replicas: 3 });
+      await clock.advance(180_000);
+      expect(cluster.pods().every((p) => p.phase === 'Running')).toBe(true);
+      const pulling = out.kube().filter((e) => e.reason === 'Pulling');
+      return pulling.map((e) => Date.parse(e.time) - t0).sort((a, b) => a - b);
+    };
+    const first = await retries(7);
+    expect(first.length).toBeGreaterThan(3); // retries happened: the jitter was drawn
+    expect(await retries(7)).toEqual(first);
+    expect(await retries(8)).not.toEqual(first);
+  });
+
+  it('refuses a seed that is not a 32-bit unsigned integer', () => {
+    const node = fakeNode('v-0', new ManualClock());
+    const bad = { runId: 'unit', nodes: [node], emit: () => {}, seed: -1 };
+    expect(() => resolveClusterOptions(bad)).toThrow('seed must be an integer from 0 to 4294967295, got -1');
+  });
+
   it('spreads a ramped scale-up evenly in time and over nodes', async () => {
     const clock = new ManualClock();
     const nodes = ['v-0', 'v-1', 'v-2'].map((n) => fakeNode(n, clock));

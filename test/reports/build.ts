@@ -4,6 +4,7 @@
  */
 import type { Analysis, PodTimeline } from '../../harness/analyze/types.ts';
 import type { KubeEvent } from '../../harness/events/types.ts';
+import { mulberry32 } from '../../harness/kubelet/seeded-random.ts';
 
 /** The fixed start of every fixture run. */
 export const START = Date.parse('2026-11-26T19:00:00.000Z');
@@ -104,12 +105,5 @@ export function percentiles(samples: readonly number[]): Analysis['pulls']['late
 
 /** A deterministic pseudo-random generator (mulberry32) for generated fixtures. */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }

@@ -163,6 +163,16 @@ describe('validate', () => {
     },
   );
 
+  it('takes backend.seed as a 32-bit unsigned integer and says what it got otherwise', () => {
+    expect(problems({ ...base, backend: { seed: 4294967295 } })).toEqual([]);
+    for (const seed of [-1, 1.5, 2 ** 32, 'seven']) {
+      const found = problems({ ...base, backend: { seed } });
+      expect(found).toHaveLength(1);
+      expect(found[0]?.path).toBe('backend.seed');
+      expect(found[0]?.message).toMatch(/^expected .*integer.*, got /);
+    }
+  });
+
   it('asks for faults when a fault expectation has none to apply to', () => {
     expect(problems({ ...base, expectations: [{ type: 'detectedWithin', within: '10s' }] })).toEqual([
       { path: 'expectations[0]', message: 'expected faults for this expectation to apply to, got none' },

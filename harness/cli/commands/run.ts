@@ -17,6 +17,7 @@ interface RunArgs {
   scenarios: string[];
   suite?: string;
   clock?: string;
+  seed?: string;
   'time-scale'?: number;
   out?: string;
   retain: boolean;
@@ -92,6 +93,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe:
           'how scenario time passes on the embedded backend: warp (default: 1:1 while real work is in flight, idle time skipped) or real (1:1 throughout, for calibration); kind and kubeconfig always run real',
       })
+      .option('seed', {
+        type: 'string',
+        describe:
+          "seed of the kubelet model's random draws (requeue jitter), 0-4294967295: replays a run's draws (its seed is in report.json); default the scenario's backend.seed, else a new one per run",
+      })
       .option('time-scale', {
         type: 'number',
         hidden: true,
@@ -161,6 +167,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (clock !== undefined && clock !== 'warp' && clock !== 'real') {
       throw new UsageError(`--clock: expected warp or real, got '${clock}'`);
     }
+    const seed = parseSeed(argv.seed);
     if (argv.suite !== undefined && argv.scenarios.length > 0) {
       throw new UsageError('expected scenarios or --suite, got both');
     }
@@ -168,6 +175,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       argv.scenarios.length > 0 ? scenarioFiles(argv.scenarios) : suiteFiles(argv.suite ?? 'default');
     const loaded = await loadScenarios(files, {
       ...(clock !== undefined ? { clock } : {}),
+      ...(seed !== undefined ? { seed } : {}),
       ...(argv.backend !== undefined ? { backend: argv.backend } : {}),
     });
     if (argv.retain && loaded.length > 1) {
@@ -200,3 +208,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     process.exitCode = exitCode;
   },
 };
+
+/** `--seed`: an integer from 0 to 4294967295, or absent. */
+function parseSeed(given: string | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  const seed = /^\d+$/.test(given) ? Number(given) : Number.NaN;
+  if (!(Number.isInteger(seed) && seed <= 2 ** 32 - 1)) {
+    throw new UsageError(`--seed: expected an integer from 0 to 4294967295, got '${given}'`);
+  }
+  return seed;
+}
