@@ -39,20 +39,29 @@ describe('README shell blocks', () => {
 
   it('reads skip reasons, expected texts, exit codes and servers from the comment above a block', () => {
     const [kind, list, serve, plain] = shellBlocks(doc, 'R.md').map((b) => b.directive);
-    expect(kind).toEqual({ skip: 'needs kind', expect: [], exit: 0 });
-    expect(list).toEqual({ expect: ['refused-1', 'no "faults"'], exit: 2 });
-    expect(serve).toEqual({ expect: [], exit: 0, servers: '"ready":true' });
-    expect(plain).toEqual({ expect: [], exit: 0 });
+    expect(kind).toEqual({ skip: 'needs kind', needs: [], expect: [], exit: 0 });
+    expect(list).toEqual({ needs: [], expect: ['refused-1', 'no "faults"'], exit: 2 });
+    expect(serve).toEqual({ needs: [], expect: [], exit: 0, servers: '"ready":true' });
+    expect(plain).toEqual({ needs: [], expect: [], exit: 0 });
+  });
+
+  it('reads the binaries a block needs, space-separated, from one or more needs keys', () => {
+    expect(parseDirective(' needs="kind  docker" needs=k6 ', 'x').needs).toEqual(['kind', 'docker', 'k6']);
   });
 
   it('a ready text of its own replaces the ready line, for servers and for a background block', () => {
     expect(parseDirective(` servers ready='listening on' `, 'x').servers).toBe('listening on');
-    expect(parseDirective(` background ready="up" `, 'x')).toEqual({ expect: [], exit: 0, background: 'up' });
+    expect(parseDirective(` background ready="up" `, 'x')).toEqual({
+      needs: [],
+      expect: [],
+      exit: 0,
+      background: 'up',
+    });
   });
 
   it('refuses an unknown key, naming the place and what it accepts', () => {
     expect(() => parseDirective(' skipp="x"', 'R.md:4')).toThrow(
-      /R\.md:4: readme-test: expected skip="reason", expect="text", exit=N, servers, background or ready="text" after either, got 'skipp="x"'/,
+      /R\.md:4: readme-test: expected skip="reason", needs="binaries", expect="text", exit=N, servers, background or ready="text" after either, got 'skipp="x"'/,
     );
   });
 

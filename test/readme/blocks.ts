@@ -3,7 +3,8 @@
  * fenced ```sh / ```bash / ```shell block; the HTML comment right above it (blank lines allowed,
  * invisible on GitHub) tells the test how to treat it:
  *
- *   <!-- readme-test: skip="needs kind, which cannot be installed here" -->
+ *   <!-- readme-test: skip="needs a cluster with a context named staging" -->
+ *   <!-- readme-test: needs="kind docker" -->     runs where every listed binary is on PATH, else skipped
  *   <!-- readme-test: expect="refused-1" expect="no faults applied" -->   key lines of the output
  *   <!-- readme-test: exit=2 -->                                            the exit code (default 0)
  *   <!-- readme-test: servers -->                                           each line is a server
@@ -22,6 +23,8 @@
 export interface Directive {
   /** Why the block is not run; undefined when it runs. */
   skip?: string;
+  /** Binaries the block runs (on PATH); where one is missing the block is skipped, saying which. */
+  needs: string[];
   /** Texts the block's output (stdout and stderr) must contain. */
   expect: string[];
   /** The exit code the block must end with. */
@@ -48,12 +51,13 @@ const COMMENT = /<!--\s*readme-test:(.*?)-->/s;
 
 /** Parses `key=value` pairs (values bare, "double" or 'single' quoted); an unknown key is an error. */
 export function parseDirective(text: string, where: string): Directive {
-  const directive: Directive = { expect: [], exit: 0 };
+  const directive: Directive = { needs: [], expect: [], exit: 0 };
   const pair = /([a-z-]+)(?:=(?:"([^"]*)"|'([^']*)'|(\S+)))?/g;
   for (const m of text.matchAll(pair)) {
     const [, key, ...values] = m;
     const value = values.find((v) => v !== undefined);
     if (key === 'skip' && value) directive.skip = value;
+    else if (key === 'needs' && value) directive.needs.push(...value.split(/\s+/).filter(Boolean));
     else if (key === 'expect' && value) directive.expect.push(value);
     else if (key === 'exit' && value !== undefined && /^\d+$/.test(value)) directive.exit = Number(value);
     else if (key === 'servers' && value === undefined) directive.servers = READY;
@@ -62,7 +66,7 @@ export function parseDirective(text: string, where: string): Directive {
     else if (key === 'ready' && value) directive.servers = value;
     else
       throw new SyntaxError(
-        `${where}: readme-test: expected skip="reason", expect="text", exit=N, servers, background or ready="text" after either, got '${m[0]}'`,
+        `${where}: readme-test: expected skip="reason", needs="binaries", expect="text", exit=N, servers, background or ready="text" after either, got '${m[0]}'`,
       );
   }
   return directive;
@@ -92,7 +96,7 @@ export function shellBlocks(markdown: string, file: string): ShellBlock[] {
           file,
           line: start + 1,
           code: `${body.join('\n')}\n`,
-          directive: pending ? parseDirective(pending.text, where) : { expect: [], exit: 0 },
+          directive: pending ? parseDirective(pending.text, where) : { needs: [], expect: [], exit: 0 },
         });
       } else if (pending) {
         throw new SyntaxError(

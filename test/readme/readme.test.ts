@@ -3,10 +3,11 @@
  * written, in order, on this machine, and must end with its exit code (0 unless its comment says
  * otherwise) and show its key lines. Blocks that need what this machine lacks (kind, k6, a cluster)
  * or that must not run inside `npm test` (`npm start` takes minutes; `npm test` would recurse) carry
- * a `skip` comment with the reason. The conventions are in test/readme/blocks.ts.
+ * a `skip` comment with the reason; a block that needs only binaries (kind, k6) says `needs`, and runs
+ * wherever they are on PATH. The conventions are in test/readme/blocks.ts.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { delimiter, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShellBlock, shellBlocks } from './blocks.ts';
 import { type Background, openSession, REPO, type Session } from './session.ts';
@@ -30,6 +31,18 @@ const documents = markdownFiles(REPO)
 const BLOCK_TIMEOUT_MS = 240_000;
 let ran = 0;
 const skipped: string[] = [];
+
+/** Whether an executable `bin` is in one of PATH's directories. */
+function onPath(bin: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, bin), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
 
 function title(block: ShellBlock): string {
   const first = block.code.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '';
@@ -68,9 +81,12 @@ for (const doc of documents) {
 
     for (const block of doc.blocks) {
       const { directive } = block;
-      if (directive.skip !== undefined) {
-        skipped.push(`${doc.file}:${block.line}: ${directive.skip}`);
-        it.skip(`${title(block)} (skipped: ${directive.skip})`, () => {});
+      const missing = directive.needs.filter((bin) => !onPath(bin));
+      const skip =
+        directive.skip ?? (missing.length > 0 ? `needs ${missing.join(', ')}, not on PATH` : undefined);
+      if (skip !== undefined) {
+        skipped.push(`${doc.file}:${block.line}: ${skip}`);
+        it.skip(`${title(block)} (skipped: ${skip})`, () => {});
         continue;
       }
       it(
