@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UsageError } from './exit.ts';
+import { UsageError } from '../../vocab/errors.ts';
 import type { ServeReady } from './serve-registry.ts';
 
 /** The flags and environment that locate a stub. */

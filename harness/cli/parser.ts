@@ -3,7 +3,7 @@
  * clear message on a usage error, and the error's own exit code (default 3) when a command fails.
  */
 import yargs, { type Argv, type CommandModule } from 'yargs';
-import { EXIT } from './exit.ts';
+import { EXIT } from '../../vocab/errors.ts';
 
 /** A command module of any argument shape. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types.

@@ -18,7 +18,7 @@ import {
   type RunningRegistry,
   startRegistry,
 } from '../../registry-stubs/index.ts';
-import { UsageError } from './exit.ts';
+import { UsageError } from '../../vocab/errors.ts';
 import { serveCertificates } from './serve-certificates.ts';
 import type { ServeUser } from './serve-secrets.ts';
 import type { TlsFileOptions } from './serve-tls.ts';

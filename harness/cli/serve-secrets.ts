@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { BCRYPT_HASH } from '../../registry-stubs/auth/bcrypt.ts';
-import { UsageError } from './exit.ts';
+import { UsageError } from '../../vocab/errors.ts';
 
 /** The environment variable `serve` reads the control token from when no flag gives one. */
 export const CONTROL_TOKEN_ENV = 'PULLSTORM_CONTROL_TOKEN';

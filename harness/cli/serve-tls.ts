@@ -8,7 +8,7 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from './exit.ts';
+import { UsageError } from '../../vocab/errors.ts';
 
 /** The files of `--tls-cert`, `--tls-key` and `--tls-ca`. */
 export interface TlsFileOptions {

@@ -16,8 +16,8 @@ import { endpointOf, socketAddress, startRegistry } from '../../registry-stubs/i
 import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
 import type { Store } from '../../registry-stubs/storage/types.ts';
 import type { CertificateVariants } from '../../registry-stubs/tls/variants.ts';
+import type { ScenarioContext } from '../../vocab/context.ts';
 import type { FaultChange, FaultHit } from '../events/types.ts';
-import type { ScenarioContext } from '../scenario/context.ts';
 import type { FaultScope } from '../scenario/resolved.ts';
 
 /** One front door of a stub: the address one node reaches it at. */

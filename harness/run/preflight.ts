@@ -7,14 +7,14 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { EXIT } from '../../vocab/errors.ts';
+import { type Problem, ScenarioError } from '../../vocab/problem.ts';
 import { hostPlatform } from '../backends/containerd/options.ts';
 import { EMBEDDED_INFO } from '../backends/embedded.ts';
 import { KIND_INFO } from '../backends/kind/backend.ts';
 import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
 import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';
-import { EXIT } from '../cli/exit.ts';
 import type { BackendType } from '../scenario/model.ts';
-import { type Problem, ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 
 /** The machine cannot run the scenario's backend; the CLI exits 3 with this message. */

@@ -5,11 +5,11 @@
  * the suite early: the remaining scenarios would only fail the same way.
  */
 import { textTable } from '../../reports/terminal.ts';
+import { EXIT, UsageError } from '../../vocab/errors.ts';
+import { ScenarioError } from '../../vocab/problem.ts';
 import { human } from '../analyze/time.ts';
-import { EXIT, UsageError } from '../cli/exit.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { BackendType } from '../scenario/model.ts';
-import { ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { scenarioContext } from './engine.ts';
 import { checkRunnable, EnvironmentError } from './preflight.ts';

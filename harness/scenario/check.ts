@@ -4,8 +4,9 @@
  * so every message has the form "expected X, got Y". `null` is treated as absent (Kubernetes does
  * the same), so an optional key left empty in YAML takes its default.
  */
+
+import { at, type Problem, shown } from '../../vocab/problem.ts';
 import { DURATION_EXAMPLES, durationProblem } from './duration.ts';
-import { at, type Problem, shown } from './problem.ts';
 import { SIZE_EXAMPLES, sizeProblem } from './quantity.ts';
 
 /** A check of one value: what it expects (for messages) and the test, returning the value or undefined. */

@@ -4,7 +4,7 @@
  * over HTTP. Errors the API answers come back as `FaultError`s (their problems kept); a stub that
  * cannot be reached gives an error naming the URL that was tried.
  */
-import type { Problem } from '../../harness/scenario/problem.ts';
+import type { Problem } from '../../vocab/problem.ts';
 import { CONTROL_PATH, CONTROL_TOKEN_HEADER } from './control.ts';
 import { FaultError, type FaultErrorCode, faultErrorStatus } from './errors.ts';
 import type { FaultSpec, FaultSummary } from './spec.ts';

@@ -5,7 +5,7 @@
  */
 import type { RunTiming } from '../../harness/analyze/run-events.ts';
 import type { Analysis, ExpectationResult, PodTimeline } from '../../harness/analyze/types.ts';
-import { CAUSES } from '../../harness/classify/causes.ts';
+import { CAUSES } from '../../vocab/causes.ts';
 import { emptyRegistry, event, failedToPull, healthyPod, iso, percentiles } from './build.ts';
 
 /** The image every small fixture pulls. */

@@ -12,13 +12,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../harness/analyze/run-events.ts';
 import { embeddedBackend } from '../../harness/backends/embedded.ts';
 import type { BackendCandidate } from '../../harness/backends/provider.ts';
-import { UsageError } from '../../harness/cli/exit.ts';
 import { chooseBackend } from '../../harness/run/backend.ts';
 import { scenarioContext } from '../../harness/run/engine.ts';
 import { EnvironmentError } from '../../harness/run/preflight.ts';
 import type { Progress } from '../../harness/run/progress.ts';
 import { runScenario } from '../../harness/run/runner.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
+import { UsageError } from '../../vocab/errors.ts';
 import { removeTempDirs, tempDir } from './helpers.ts';
 
 afterAll(removeTempDirs);

@@ -4,6 +4,7 @@
  * kubeconfig run's namespace in that cluster.
  */
 import type { CommandModule } from 'yargs';
+import { causeChain, EXIT, UsageError } from '../../../vocab/errors.ts';
 import { cleanKindClusters } from '../../backends/kind/clean.ts';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
 import { cleanClusterRuns, formatClusterClean } from '../../backends/kubeconfig/clean.ts';
@@ -11,7 +12,6 @@ import { loadContext } from '../../backends/kubeconfig/context.ts';
 import { assertRunId } from '../../containers/labels.ts';
 import { cleanRuns } from '../../run/clean.ts';
 import { stateRoot } from '../../run/names.ts';
-import { causeChain, EXIT, UsageError } from '../exit.ts';
 
 interface CleanArgs {
   'run-id'?: string;

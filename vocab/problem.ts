@@ -3,7 +3,7 @@
  * `faults[2].options.limit`, and the one error the CLI catches to exit 2. Paths are plain strings
  * so fault validators owned elsewhere can build them without importing anything but `at()`.
  */
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from './errors.ts';
 
 /** One thing wrong with a scenario; `line`/`column` (1-based) are set when it came from a file. */
 export interface Problem {
