@@ -11,8 +11,8 @@
  */
 import { type ControlClient, createControlClient } from '../../registry-stubs/faults/client.ts';
 import type { FeedEvent } from '../../registry-stubs/feed.ts';
+import { faultEventLog } from '../events/fault-events.ts';
 import type { RunEvent } from '../events/types.ts';
-import { faultEventLog } from '../run/fault-events.ts';
 import type { Fault } from '../scenario/resolved.ts';
 import type { StubAccess } from './remote-stub/access.ts';
 import { type Follower, followFeed } from './remote-stub/follow.ts';

@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServeReady } from '../../registry-stubs/serve/serve-registry.ts';
 import { UsageError } from '../../vocab/errors.ts';
-import type { ServeReady } from './serve-registry.ts';
 
 /** The flags and environment that locate a stub. */
 export interface FaultTargetInput {

@@ -3,26 +3,9 @@
  * (`loadScenarios` + `runScenarios`), the built-in library (`BUILTINS`), and `cleanRuns` for what
  * killed runs left. See README.md for the data flow of one run and the choices made.
  */
-export { type Action, ActionStack, type Undo } from './actions.ts';
-export {
-  BUILTINS,
-  type BuiltinScenario,
-  builtinFile,
-  SCENARIOS_DIR,
-  type SuiteName,
-  scenarioFiles,
-  suiteFiles,
-} from './builtin.ts';
-export { type CleanOptions, type CleanReport, cleanRuns } from './clean.ts';
-export {
-  expectedCausesOf,
-  faultPlace,
-  type Stub,
-  type StubOptions,
-  scenarioContext,
-  startStub,
-} from './engine.ts';
-export { environmentOf } from './environment.ts';
+export { type Action, ActionStack, type Undo } from '../backends/actions.ts';
+export { BALLAST, nodeFaultTargets } from '../backends/embedded/node-faults.ts';
+export { SANDBOX_HOST, SANDBOX_IMAGE, sandboxImage } from '../backends/embedded/nodes.ts';
 export {
   DEFAULT_RUNS_DIR,
   newRunId,
@@ -34,9 +17,26 @@ export {
   registryHost,
   runOutDir,
   stateRoot,
-} from './names.ts';
-export { BALLAST, nodeFaultTargets } from './node-faults.ts';
-export { SANDBOX_HOST, SANDBOX_IMAGE, sandboxImage } from './nodes.ts';
+} from '../backends/names.ts';
+export {
+  expectedCausesOf,
+  faultPlace,
+  type Stub,
+  type StubOptions,
+  scenarioContext,
+  startStub,
+} from '../backends/stub-engine.ts';
+export {
+  BUILTINS,
+  type BuiltinScenario,
+  builtinFile,
+  SCENARIOS_DIR,
+  type SuiteName,
+  scenarioFiles,
+  suiteFiles,
+} from './builtin.ts';
+export { type CleanOptions, type CleanReport, cleanRuns } from './clean.ts';
+export { environmentOf } from './environment.ts';
 export { type ObserveEnd, RECOVERY_LAG_MS, SETTLE_MS, STABLE_MS, settleWindowMs } from './observe.ts';
 export { checkEnvironment, checkRunnable, EnvironmentError, onPath } from './preflight.ts';
 export { createProgress, type Progress, type ProgressOptions } from './progress.ts';

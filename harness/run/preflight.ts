@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { EXIT } from '../../vocab/errors.ts';
 import { type Problem, ScenarioError } from '../../vocab/problem.ts';
 import { hostPlatform } from '../backends/containerd/options.ts';
-import { EMBEDDED_INFO } from '../backends/embedded.ts';
+import { EMBEDDED_INFO } from '../backends/embedded/backend.ts';
 import { KIND_INFO } from '../backends/kind/backend.ts';
 import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
 import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlTokenFrom, parseHtpasswd } from '../../harness/cli/serve-secrets.ts';
+import { controlTokenFrom, parseHtpasswd } from '../../registry-stubs/serve/serve-secrets.ts';
 import { startServeProcess } from '../helpers/serve-process.ts';
 
 const basic = (user: string, password: string) => ({ Authorization: `Basic ${btoa(`${user}:${password}`)}` });

@@ -5,12 +5,12 @@
  */
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { fromVirtualNode } from '../../harness/backends/virtual/cluster-node.ts';
 import {
   createVirtualNode,
   loopbackAddress,
   type VirtualNode,
 } from '../../harness/backends/virtual/index.ts';
-import { fromVirtualNode } from '../../harness/cluster/index.ts';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../registry-stubs/index.ts';
 import { clusterOver, disposeAll, hostOf } from './helpers.ts';

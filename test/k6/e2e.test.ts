@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runK6 } from '../../harness/cli/commands/k6.ts';
-import { startServe } from '../../harness/cli/serve-registry.ts';
+import { startServe } from '../../registry-stubs/serve/serve-registry.ts';
 
 const probe = await execa('k6', ['version'], { reject: false });
 const hasK6 = probe.exitCode === 0;

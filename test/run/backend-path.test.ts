@@ -9,11 +9,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../harness/analyze/run-events.ts';
-import { embeddedBackend } from '../../harness/backends/embedded.ts';
+import { embeddedBackend } from '../../harness/backends/embedded/backend.ts';
 import type { BackendCandidate } from '../../harness/backends/provider.ts';
+import { scenarioContext } from '../../harness/backends/stub-engine.ts';
+import type { LogEvent } from '../../harness/events/run-events.ts';
 import { chooseBackend } from '../../harness/run/backend.ts';
-import { scenarioContext } from '../../harness/run/engine.ts';
 import { EnvironmentError } from '../../harness/run/preflight.ts';
 import type { Progress } from '../../harness/run/progress.ts';
 import { runScenario } from '../../harness/run/runner.ts';

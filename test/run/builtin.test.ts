@@ -4,8 +4,8 @@
  */
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { scenarioContext } from '../../harness/backends/stub-engine.ts';
 import { BUILTINS, builtinFile, builtinFilesOnDisk, suiteFiles } from '../../harness/run/builtin.ts';
-import { scenarioContext } from '../../harness/run/engine.ts';
 import { checkRunnable } from '../../harness/run/preflight.ts';
 import { loadScenarioFile } from '../../harness/scenario/index.ts';
 import { cli } from './helpers.ts';

@@ -7,7 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../harness/analyze/run-events.ts';
+import type { LogEvent } from '../../harness/events/run-events.ts';
 import type { FaultChange, PullAttempt, RegistryRequest } from '../../harness/events/types.ts';
 import { type CliResult, cli, events, removeTempDirs, tempDir } from './helpers.ts';
 

@@ -9,9 +9,9 @@ import { cleanKindClusters } from '../../backends/kind/clean.ts';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
 import { cleanClusterRuns, formatClusterClean } from '../../backends/kubeconfig/clean.ts';
 import { loadContext } from '../../backends/kubeconfig/context.ts';
+import { stateRoot } from '../../backends/names.ts';
 import { assertRunId } from '../../containers/labels.ts';
 import { cleanRuns } from '../../run/clean.ts';
-import { stateRoot } from '../../run/names.ts';
 
 interface CleanArgs {
   'run-id'?: string;

@@ -11,8 +11,8 @@ import { causeChain, EXIT } from '../../../vocab/errors.ts';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
 import { loadContext } from '../../backends/kubeconfig/context.ts';
 import { doctorForContext, formatContextReport } from '../../backends/kubeconfig/doctor.ts';
+import { scenarioContext } from '../../backends/stub-engine.ts';
 import { doctor, formatDoctor } from '../../doctor/check.ts';
-import { scenarioContext } from '../../run/engine.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
 
 interface DoctorArgs {

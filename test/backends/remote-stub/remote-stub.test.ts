@@ -21,9 +21,9 @@ import {
   remoteStubs,
   serviceProxyUrl,
 } from '../../../harness/backends/remote-stub.ts';
-import { startServe } from '../../../harness/cli/serve-registry.ts';
 import type { FaultChange, FaultHit, RegistryRequest, RunEvent } from '../../../harness/events/types.ts';
 import type { Fault } from '../../../harness/scenario/resolved.ts';
+import { startServe } from '../../../registry-stubs/serve/serve-registry.ts';
 import { type ServeProcess, startServeProcess } from '../../helpers/serve-process.ts';
 import { kubeconfigYaml, type ServiceProxyServer, startServiceProxy } from './service-proxy.ts';
 

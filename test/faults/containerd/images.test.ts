@@ -11,8 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPod } from '../../../harness/backends/containerd/run.ts';
+import { sandboxImage } from '../../../harness/backends/embedded/nodes.ts';
 import { classify } from '../../../harness/classify/classify.ts';
-import { sandboxImage } from '../../../harness/run/nodes.ts';
 import { catalogueEntry } from '../../../registry-stubs/faults/catalogue.ts';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
 import {

@@ -7,8 +7,8 @@
  * still work, for throwaway tokens on a laptop.
  */
 import { readFileSync } from 'node:fs';
-import { BCRYPT_HASH } from '../../registry-stubs/auth/bcrypt.ts';
 import { UsageError } from '../../vocab/errors.ts';
+import { BCRYPT_HASH } from '../auth/bcrypt.ts';
 
 /** The environment variable `serve` reads the control token from when no flag gives one. */
 export const CONTROL_TOKEN_ENV = 'PULLSTORM_CONTROL_TOKEN';

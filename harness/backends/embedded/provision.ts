@@ -5,17 +5,17 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunningRegistry } from '../../registry-stubs/index.ts';
-import { loopbackAddress } from '../backends/virtual/options.ts';
-import { type Cluster, createCluster } from '../cluster/index.ts';
-import type { RunEvent } from '../events/types.ts';
-import type { RunClock } from '../kubelet/run-clock.ts';
-import type { Fault, Scenario } from '../scenario/resolved.ts';
-import type { Action } from './actions.ts';
-import { RUN_MARKER, type RunMarker, stateRoot } from './names.ts';
+import type { RunningRegistry } from '../../../registry-stubs/index.ts';
+import { type Cluster, createCluster } from '../../cluster/index.ts';
+import type { RunEvent } from '../../events/types.ts';
+import type { RunClock } from '../../kubelet/run-clock.ts';
+import { pullSecrets } from '../../run/timeline.ts';
+import type { Fault, Scenario } from '../../scenario/resolved.ts';
+import type { Action } from '../actions.ts';
+import { RUN_MARKER, type RunMarker, stateRoot } from '../names.ts';
+import { loopbackAddress } from '../virtual/options.ts';
 import { type ProvisionedNode, provisionNodes, startSandboxRegistry, stopNodes } from './nodes.ts';
 import { closeStubs, provisionRegistries, type Stubs } from './registries.ts';
-import { pullSecrets } from './timeline.ts';
 
 /** A run's identity and plumbing, shared by its actions. */
 export interface RunContext {

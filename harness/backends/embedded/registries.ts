@@ -6,16 +6,16 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AuthOptions } from '../../registry-stubs/auth/options.ts';
-import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
-import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
-import { certificateVariants, createCertificateAuthority } from '../../registry-stubs/tls/index.ts';
-import type { RunEvent } from '../events/types.ts';
-import type { RunClock } from '../kubelet/run-clock.ts';
-import type { Access, Registry, Scenario } from '../scenario/resolved.ts';
-import { type Stub, startStub } from './engine.ts';
-import { faultEventLog } from './fault-events.ts';
-import { REGISTRY_DOMAIN } from './names.ts';
+import type { AuthOptions } from '../../../registry-stubs/auth/options.ts';
+import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import type { ImageBundle } from '../../../registry-stubs/oci/types.ts';
+import { certificateVariants, createCertificateAuthority } from '../../../registry-stubs/tls/index.ts';
+import { faultEventLog } from '../../events/fault-events.ts';
+import type { RunEvent } from '../../events/types.ts';
+import type { RunClock } from '../../kubelet/run-clock.ts';
+import type { Access, Registry, Scenario } from '../../scenario/resolved.ts';
+import { REGISTRY_DOMAIN } from '../names.ts';
+import { type Stub, startStub } from '../stub-engine.ts';
 
 /** One provisioned stub: a scenario registry or one of its mirrors. */
 export interface ProvisionedStub {

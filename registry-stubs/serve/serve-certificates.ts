@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { TlsOptions } from '../../registry-stubs/index.ts';
+import type { TlsOptions } from '../index.ts';
 import {
   type CertificateVariants,
   certificateAuthorityFromPem,
@@ -17,7 +17,7 @@ import {
   createCertificateAuthority,
   untrustedVariant,
   writeTlsFiles,
-} from '../../registry-stubs/tls/index.ts';
+} from '../tls/index.ts';
 import { loadTlsFiles, type TlsFileOptions } from './serve-tls.ts';
 
 /** The TLS flags of `pullstorm serve`, as `ServeOptions` has them. */

@@ -5,7 +5,7 @@
  * logged again, and stubs whose reports arrive interleaved (relayed feeds, harness/backends/
  * remote-stub/) still give one line per change. `fault.hit`s are per stub and all pass.
  */
-import type { FaultChange, FaultHit } from '../events/types.ts';
+import type { FaultChange, FaultHit } from './types.ts';
 
 /** Where each stub's fault events go; `from(stub)` is that stub's listener. */
 export interface FaultEventLog {

@@ -8,15 +8,20 @@
 
 import { mkdir, readdir, readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isCriError } from '../backends/containerd/cri/errors.ts';
-import type { ContainerState, NamespaceOption, PodSandboxConfig } from '../backends/containerd/cri/types.ts';
-import type { ContainerdNode } from '../backends/containerd/node.ts';
-import { parseCriLog } from '../backends/containerd/run.ts';
-import { mountsUnder } from '../backends/containerd/system.ts';
-import { type ImageService, imageServiceFromCri } from '../kubelet/image-service.ts';
-import type { PodRef } from '../kubelet/manager.ts';
+import type {
+  ClusterNode,
+  ContainerRuntime,
+  NodeFsStats,
+  RuntimeContainerStatus,
+} from '../../cluster/types.ts';
+import { type ImageService, imageServiceFromCri } from '../../kubelet/image-service.ts';
+import type { PodRef } from '../../kubelet/manager.ts';
+import { isCriError } from './cri/errors.ts';
+import type { ContainerState, NamespaceOption, PodSandboxConfig } from './cri/types.ts';
 import { withKubeletPullErrors } from './kubelet-errors.ts';
-import type { ClusterNode, ContainerRuntime, NodeFsStats, RuntimeContainerStatus } from './types.ts';
+import type { ContainerdNode } from './node.ts';
+import { parseCriLog } from './run.ts';
+import { mountsUnder } from './system.ts';
 
 const hostNetwork: NamespaceOption = { network: 'NODE', pid: 'CONTAINER', ipc: 'POD' };
 

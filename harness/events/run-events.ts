@@ -3,8 +3,9 @@
  * scenario, so a log is analysable on its own), `run.phase` and `run.finished`. They live here until
  * `harness/events/types.ts` carries them; `LogEvent` is what an event log holds.
  */
-import type { RunEvent } from '../events/types.ts';
+
 import type { Scenario } from '../scenario/resolved.ts';
+import type { RunEvent } from './types.ts';
 
 /** The first line of a run's log. */
 export interface RunStarted {

@@ -11,14 +11,9 @@
  * control listener existed, but there they go through the door like any request.
  */
 import { resolve } from 'node:path';
-import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
-import {
-  ControlListenError,
-  type RegistryLimits,
-  type RunningRegistry,
-  startRegistry,
-} from '../../registry-stubs/index.ts';
 import { UsageError } from '../../vocab/errors.ts';
+import { fixtureImages } from '../fixtures/catalogue.ts';
+import { ControlListenError, type RegistryLimits, type RunningRegistry, startRegistry } from '../index.ts';
 import { serveCertificates } from './serve-certificates.ts';
 import type { ServeUser } from './serve-secrets.ts';
 import type { TlsFileOptions } from './serve-tls.ts';

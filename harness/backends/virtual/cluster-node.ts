@@ -4,9 +4,9 @@
  * once its image is present. Its image store has no size limit, so disk faults and GC do not apply.
  */
 
-import type { VirtualNode } from '../backends/virtual/node.ts';
-import { withKubeletPullErrors } from './kubelet-errors.ts';
-import type { ClusterNode } from './types.ts';
+import type { ClusterNode } from '../../cluster/types.ts';
+import { withKubeletPullErrors } from '../containerd/kubelet-errors.ts';
+import type { VirtualNode } from './node.ts';
 
 /** Adapts a virtual node; the node stays the caller's to close. */
 export function fromVirtualNode(node: VirtualNode): ClusterNode {

@@ -5,8 +5,8 @@
  * the rendering is applied once here, on the way into the image manager.
  */
 
-import { CriError, formatKubeletPullError } from '../backends/containerd/cri/errors.ts';
-import type { ImageService } from '../kubelet/image-service.ts';
+import type { ImageService } from '../../kubelet/image-service.ts';
+import { CriError, formatKubeletPullError } from './cri/errors.ts';
 
 /** Wraps `service.pullImage` so a CriError becomes an Error with kubelet's text (the CriError as cause). */
 export function withKubeletPullErrors(service: ImageService): ImageService {

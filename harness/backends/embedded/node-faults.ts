@@ -5,12 +5,12 @@
  * name that never resolves (containerd re-reads hosts.toml on each pull); clearing restores it.
  * Each writes its own `fault.applied` / `fault.cleared`, as the registry's engine does for its faults.
  */
-import { unresolvableHost } from '../../registry-stubs/faults/net/dns.ts';
-import type { NodeRegistry } from '../backends/containerd/node.ts';
-import { fillRoot } from '../backends/disk-ballast.ts';
-import type { RunEvent } from '../events/types.ts';
-import type { Fault } from '../scenario/resolved.ts';
-import { registryHost } from './names.ts';
+import { unresolvableHost } from '../../../registry-stubs/faults/net/dns.ts';
+import type { RunEvent } from '../../events/types.ts';
+import type { Fault } from '../../scenario/resolved.ts';
+import type { NodeRegistry } from '../containerd/node.ts';
+import { fillRoot } from '../disk-ballast.ts';
+import { registryHost } from '../names.ts';
 import type { ProvisionedNode } from './nodes.ts';
 import type { Stubs } from './registries.ts';
 
@@ -23,7 +23,7 @@ export interface NodeFaultContext {
   now?: () => number;
 }
 
-export { BALLAST } from '../backends/disk-ballast.ts';
+export { BALLAST } from '../disk-ballast.ts';
 
 /** Nodes a node fault may touch: those in its scope (all when unscoped) that can take it. */
 export function nodeFaultTargets(fault: Pick<Fault, 'fault' | 'scope'>, nodes: ProvisionedNode[]) {

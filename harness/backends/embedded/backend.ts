@@ -5,22 +5,22 @@
  * the run's action list (run/provision.ts) on a stack of its own, undone in reverse at teardown, so
  * the runner drives it through the same `Backend` verbs as kind and an existing cluster.
  */
-import type { RunningRegistry } from '../../registry-stubs/index.ts';
-import { createRunClock } from '../kubelet/run-clock.ts';
-import { ActionStack } from '../run/actions.ts';
-import { applyNodeFault } from '../run/node-faults.ts';
-import type { ProvisionedNode } from '../run/nodes.ts';
-import * as act from '../run/provision.ts';
-import type { Stubs } from '../run/registries.ts';
-import { retainedInfo } from '../run/retain.ts';
-import type { Fault, Scenario } from '../scenario/resolved.ts';
+import type { RunningRegistry } from '../../../registry-stubs/index.ts';
+import { createRunClock } from '../../kubelet/run-clock.ts';
+import type { Fault, Scenario } from '../../scenario/resolved.ts';
+import { ActionStack } from '../actions.ts';
 import {
   type Backend,
   type BackendCluster,
   type BackendInfo,
   failProvision,
   type ProvisionContext,
-} from './provider.ts';
+} from '../provider.ts';
+import { applyNodeFault } from './node-faults.ts';
+import type { ProvisionedNode } from './nodes.ts';
+import * as act from './provision.ts';
+import type { Stubs } from './registries.ts';
+import { retainedInfo } from './retain.ts';
 
 /** What the embedded backend can do: everything, each node having its own door to every stub. */
 export const EMBEDDED_INFO: BackendInfo = {

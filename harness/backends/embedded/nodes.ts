@@ -8,17 +8,19 @@
  */
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fixtureProgram } from '../../registry-stubs/fixtures/elf.ts';
-import { buildImage, buildLayer, manifestBundle } from '../../registry-stubs/fixtures/image.ts';
-import { type RunningRegistry, startRegistry } from '../../registry-stubs/index.ts';
-import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
-import { type ContainerdNode, type NodeRegistry, startContainerdNode } from '../backends/containerd/node.ts';
-import { hostPlatform } from '../backends/containerd/options.ts';
-import type { VirtualHostsConfig } from '../backends/virtual/hosts.ts';
-import { createVirtualNode, type VirtualNode } from '../backends/virtual/index.ts';
-import { type ClusterNode, fromContainerdNode, fromVirtualNode } from '../cluster/index.ts';
-import type { Node, Scenario } from '../scenario/resolved.ts';
-import { registryHost } from './names.ts';
+import { fixtureProgram } from '../../../registry-stubs/fixtures/elf.ts';
+import { buildImage, buildLayer, manifestBundle } from '../../../registry-stubs/fixtures/image.ts';
+import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
+import type { ImageBundle } from '../../../registry-stubs/oci/types.ts';
+import type { ClusterNode } from '../../cluster/index.ts';
+import type { Node, Scenario } from '../../scenario/resolved.ts';
+import { fromContainerdNode } from '../containerd/cluster-node.ts';
+import { type ContainerdNode, type NodeRegistry, startContainerdNode } from '../containerd/node.ts';
+import { hostPlatform } from '../containerd/options.ts';
+import { registryHost } from '../names.ts';
+import { fromVirtualNode } from '../virtual/cluster-node.ts';
+import type { VirtualHostsConfig } from '../virtual/hosts.ts';
+import { createVirtualNode, type VirtualNode } from '../virtual/index.ts';
 import type { Stubs } from './registries.ts';
 
 /** The sandbox image's host: outside `pullstorm.test`, so no scenario registry can shadow it. */
