@@ -6,6 +6,7 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ImageRef } from '../scenario/refs.ts';
+import type { Scenario } from '../scenario/resolved.ts';
 
 /**
  * Registry host names pods use: `<registry>.pullstorm.test:5000`. `.test` is reserved (RFC 6761)
@@ -67,4 +68,20 @@ export interface RunMarker {
   pid: number;
   startedAt: string;
   outDir: string;
+}
+
+/** The name of the pull secret for `user` of `registry` (one per registry user). */
+export function pullSecretName(registry: string, user: string): string {
+  return `${registry}-${user}`;
+}
+
+/** Every registry user as a cluster pull secret. */
+export function pullSecrets(scenario: Scenario): Record<string, { username: string; password: string }> {
+  const secrets: Record<string, { username: string; password: string }> = {};
+  for (const r of scenario.registries) {
+    for (const u of r.auth?.users ?? []) {
+      secrets[pullSecretName(r.name, u.username)] = { username: u.username, password: u.password };
+    }
+  }
+  return secrets;
 }

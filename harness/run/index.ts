@@ -10,6 +10,8 @@ export {
   DEFAULT_RUNS_DIR,
   newRunId,
   podImage,
+  pullSecretName,
+  pullSecrets,
   REGISTRY_DOMAIN,
   REGISTRY_PORT,
   RUN_MARKER,
@@ -57,4 +59,4 @@ export {
   suiteTable,
   worstExitCode,
 } from './suite.ts';
-export { podTemplate, pullSecretName, pullSecrets } from './timeline.ts';
+export { podTemplate } from './timeline.ts';

@@ -6,8 +6,8 @@
  * analysis (`expectedCausesByFault()`) and `pullstorm faults`.
  */
 
-import { closest } from '../../harness/scenario/check.ts';
 import { CAUSE_IDS, type CauseId } from '../../vocab/causes.ts';
+import { closest } from '../../vocab/closest.ts';
 import type { ScenarioContext } from '../../vocab/context.ts';
 import type { AuthChallengeErrorOptions } from './auth-challenge-error/index.ts';
 import type { AuthTokenEndpointOptions } from './auth-token-endpoint/index.ts';

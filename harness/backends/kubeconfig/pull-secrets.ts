@@ -4,8 +4,9 @@
  * from — which differs by backend (kind: `<registry>.pullstorm.test:5000`; an existing cluster:
  * `localhost:<nodePort>`), so the caller says where each registry is.
  */
-import { pullSecretName } from '../../run/timeline.ts';
+
 import type { Registry } from '../../scenario/resolved.ts';
+import { pullSecretName } from '../names.ts';
 import type { KubeApi } from './api.ts';
 import { type ManifestContext, pullSecretManifest } from './manifests.ts';
 
