@@ -44,13 +44,12 @@ export { checkEnvironment, checkRunnable, EnvironmentError, onPath } from './pre
 export { createProgress, type Progress, type ProgressOptions } from './progress.ts';
 export {
   analyzeEvents,
-  describe,
   type RunResult,
   type RunScenarioOptions,
   renderRun,
   runScenario,
 } from './runner.ts';
-export { EXIT_INTERRUPTED, Interrupted, runSignal } from './signals.ts';
+export { Interrupted, runSignal } from './signals.ts';
 export {
   type LoadedScenario,
   loadScenarios,

@@ -7,7 +7,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { EXIT } from '../../vocab/errors.ts';
+import { EXIT, type ExitCode, PullstormError } from '../../vocab/errors.ts';
 import { type Problem, ScenarioError } from '../../vocab/problem.ts';
 import { hostPlatform } from '../backends/containerd/options.ts';
 import { EMBEDDED_INFO } from '../backends/embedded/backend.ts';
@@ -18,11 +18,11 @@ import type { BackendType } from '../scenario/model.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 
 /** The machine cannot run the scenario's backend; the CLI exits 3 with this message. */
-export class EnvironmentError extends Error {
+export class EnvironmentError extends PullstormError {
   override name = 'EnvironmentError';
   /** Stable code for callers that catch it. */
   readonly code = 'ENVIRONMENT_BROKEN';
-  readonly exitCode = EXIT.harness;
+  override readonly exitCode: ExitCode = EXIT.harness;
 }
 
 /** The smallest tmpfs root the containerd backend accepts. */

@@ -14,7 +14,6 @@ import type { BackendType } from '../scenario/model.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { checkRunnable, EnvironmentError } from './preflight.ts';
 import { type RunResult, type RunScenarioOptions, runScenario } from './runner.ts';
-import { EXIT_INTERRUPTED } from './signals.ts';
 
 /** A scenario ready to run, with the file it came from. */
 export interface LoadedScenario {
@@ -75,7 +74,7 @@ export function worstExitCode(codes: readonly number[]): number {
 }
 
 function rank(code: number): number {
-  return code === EXIT_INTERRUPTED ? 10 : code;
+  return code === EXIT.interrupted ? 10 : code;
 }
 
 /** Runs `loaded` in order; `each` sees every result as it comes (to print its summary). */
@@ -97,7 +96,7 @@ export async function runScenarios(
     }
     entries.push(entry);
     each(entry);
-    if (entry.exitCode === EXIT_INTERRUPTED || entry.error !== undefined) break;
+    if (entry.exitCode === EXIT.interrupted || entry.error !== undefined) break;
   }
   return entries;
 }

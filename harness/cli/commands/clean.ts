@@ -4,7 +4,7 @@
  * kubeconfig run's namespace in that cluster.
  */
 import type { CommandModule } from 'yargs';
-import { causeChain, EXIT, UsageError } from '../../../vocab/errors.ts';
+import { describeError, EXIT, UsageError } from '../../../vocab/errors.ts';
 import { cleanKindClusters } from '../../backends/kind/clean.ts';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
 import { cleanClusterRuns, formatClusterClean } from '../../backends/kubeconfig/clean.ts';
@@ -70,7 +70,7 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
         const done = await cleanClusterRuns(clientNodeApi(loaded.kc), runId ? { runId } : {});
         cluster = { context, ...done, lines: formatClusterClean(context, done, runId) };
       } catch (error) {
-        cluster = { context, lines: [`cluster ${context}: clean failed: ${causeChain(error)}`] };
+        cluster = { context, lines: [`cluster ${context}: clean failed: ${describeError(error)}`] };
         process.exitCode = EXIT.harness;
       }
     }

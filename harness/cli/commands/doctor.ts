@@ -7,7 +7,7 @@
  * that cannot apply there. Exit 3 when a permission is missing.
  */
 import type { CommandModule } from 'yargs';
-import { causeChain, EXIT } from '../../../vocab/errors.ts';
+import { describeError, EXIT } from '../../../vocab/errors.ts';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
 import { loadContext } from '../../backends/kubeconfig/context.ts';
 import { doctorForContext, formatContextReport } from '../../backends/kubeconfig/doctor.ts';
@@ -68,7 +68,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
           ...(argv.namespace ? { namespace: argv.namespace } : {}),
         });
       } catch (error) {
-        cluster = { error: `cluster check failed: ${causeChain(error)}` };
+        cluster = { error: `cluster check failed: ${describeError(error)}` };
       }
     }
     if (argv.json) {
