@@ -115,11 +115,8 @@ export async function onPath(bin: string, path = process.env.PATH ?? ''): Promis
   return false;
 }
 
-/** Throws an EnvironmentError when the machine lacks what the scenario's nodes need. */
-export async function checkEnvironment(scenario: Scenario): Promise<void> {
-  // kind and kubeconfig say what they lack through detection (run/backend.ts).
-  if (scenario.backend.type !== 'containerd') return;
-  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
+/** What this machine lacks to run real containerd nodes (containerd, runc, root); empty when nothing. */
+export async function containerdMissing(): Promise<string[]> {
   const missing: string[] = [];
   if (!(await onPath('containerd'))) {
     missing.push('the containerd backend needs containerd: apt-get install containerd');
@@ -131,6 +128,15 @@ export async function checkEnvironment(scenario: Scenario): Promise<void> {
       'the containerd backend needs root (it mounts filesystems and creates cgroups): run pullstorm as root',
     );
   }
+  return missing;
+}
+
+/** Throws an EnvironmentError when the machine lacks what the scenario's nodes need. */
+export async function checkEnvironment(scenario: Scenario): Promise<void> {
+  // kind and kubeconfig say what they lack through detection (run/backend.ts).
+  if (scenario.backend.type !== 'containerd') return;
+  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
+  const missing = await containerdMissing();
   if (missing.length > 0) {
     throw new EnvironmentError(`${missing.join('; ')} (or run \`pullstorm doctor\`)`);
   }

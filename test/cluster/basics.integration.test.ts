@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerdNode } from '../../harness/backends/containerd/node.ts';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import type { RunningRegistry } from '../../registry-stubs/index.ts';
+import { containerdStatus, skipNote } from '../helpers/containerd-status.ts';
 import {
   clusterOver,
   disposeAll,
@@ -17,6 +18,8 @@ import {
   startNode,
   type TestCluster,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 const images = fixtureImages({ include: ['tiny', 'arm64-only'] });
 let registry: RunningRegistry | undefined;
@@ -37,7 +40,7 @@ const tiny = () => `${host}/pullstorm/tiny:1.0`;
 const running = (pod: string) => (pods: { name: string; phase: string; reason?: string }[]) =>
   pods.some((p) => p.name === pod && p.phase === 'Running' && p.reason === undefined);
 
-describe('a pod on a real node', () => {
+describe.skipIf(!containerd.available)(`a pod on a real node${skipNote(containerd)}`, () => {
   it('pulls pullstorm/tiny and runs it: Scheduled, Pulling, Pulled, Created, Started', async () => {
     const pod = c!.cluster.createPod({ name: 'web', image: tiny() });
     await c!.cluster.waitFor(running('web'), 20_000);

@@ -10,7 +10,10 @@ import type { ContainerdNode } from '../../harness/backends/containerd/node.ts';
 import type { NodeDisk } from '../../harness/events/types.ts';
 import { largeImage } from '../../registry-stubs/fixtures/catalogue.ts';
 import type { RunningRegistry } from '../../registry-stubs/index.ts';
+import { containerdStatus, skipNote } from '../helpers/containerd-status.ts';
 import { clusterOver, disposeAll, hostOf, startFixtureRegistry, startNode } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 const MiB = 1024 * 1024;
 const large = largeImage({ sizeBytes: 20 * MiB, layers: 4 });
@@ -34,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(() => disposeAll(registry, full, gc));
 
-describe('node disk', () => {
+describe.skipIf(!containerd.available)(`node disk${skipNote(containerd)}`, () => {
   it('a pull larger than the tmpfs root fails with "no space left on device"', async () => {
     await using c = await clusterOver([full!]);
     const image = `${host}/pullstorm/large:1.0`;

@@ -9,7 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerdNode } from '../../harness/backends/containerd/node.ts';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, seed } from '../../registry-stubs/index.ts';
+import { containerdStatus, skipNote } from '../helpers/containerd-status.ts';
 import { clusterOver, disposeAll, hostOf, retagged, startFixtureRegistry, startNode } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 const [tinyBundle] = fixtureImages({ include: ['tiny'] });
 let registry: RunningRegistry | undefined;
@@ -26,7 +29,7 @@ afterAll(() => disposeAll(registry, node));
 
 const timeOf = (e: { time: string }) => Date.parse(e.time);
 
-describe('pull failures', () => {
+describe.skipIf(!containerd.available)(`pull failures${skipNote(containerd)}`, () => {
   it('unknown tag: Failed / BackOff cycles with growing backoff and kubelet waiting reasons', async () => {
     await using c = await clusterOver([node!]);
     const image = `${host}/pullstorm/tiny:no-such-tag`;

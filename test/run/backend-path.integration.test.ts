@@ -19,7 +19,10 @@ import type { Progress } from '../../harness/run/progress.ts';
 import { runScenario } from '../../harness/run/runner.ts';
 import { loadScenarioFile } from '../../harness/scenario/load.ts';
 import { UsageError } from '../../vocab/errors.ts';
+import { containerdStatus, skipNote } from '../helpers/containerd-status.ts';
 import { removeTempDirs, tempDir } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 afterAll(removeTempDirs);
 
@@ -44,7 +47,7 @@ const embeddedAsKind: BackendCandidate = {
   probe: async () => ({ status: 'ready', detail: 'test candidate', create: () => embeddedBackend() }),
 };
 
-describe('the runner on a detected backend', () => {
+describe.skipIf(!containerd.available)(`the runner on a detected backend${skipNote(containerd)}`, () => {
   it('plays a kind scenario through the Backend verbs in real time, then tears everything down', async () => {
     const out = await tempDir('backend-path');
     process.env.PULLSTORM_STATE_DIR = join(out, 'state');

@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { isCriError } from '../../../harness/backends/containerd/cri/errors.ts';
 import { startContainerdNode, startNodes } from '../../../harness/backends/containerd/node.ts';
 import { mountsUnder, shimPidsFor } from '../../../harness/backends/containerd/system.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
+
+const containerd = await containerdStatus();
 
 /** A real HTTP endpoint that answers 404 to everything and records what it was asked. */
 async function recorder(label: string, log: string[]): Promise<Server & AsyncDisposable & { host: string }> {
@@ -23,7 +26,7 @@ async function recorder(label: string, log: string[]): Promise<Server & AsyncDis
   });
 }
 
-describe('containerd node', () => {
+describe.skipIf(!containerd.available)(`containerd node${skipNote(containerd)}`, () => {
   it('starts, answers CRI Version, and leaves nothing behind when stopped', async () => {
     const node = await startContainerdNode({ name: 'solo' });
     try {

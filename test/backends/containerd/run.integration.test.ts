@@ -19,6 +19,9 @@ import { mountsUnder, pidsInCgroup, shimPidsFor } from '../../../harness/backend
 import { shimSocketPath } from '../../../harness/backends/containerd/teardown.ts';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
+
+const containerd = await containerdStatus();
 
 let registry: RunningRegistry | undefined;
 let node: ContainerdNode | undefined;
@@ -38,7 +41,7 @@ afterAll(async () => {
   await Promise.allSettled([node?.stop(), registry?.close()]);
 });
 
-describe('runPod', () => {
+describe.skipIf(!containerd.available)(`runPod${skipNote(containerd)}`, () => {
   it('runs pullstorm/tiny: it prints its line and keeps running', async () => {
     await using pod = await runPod(node!, { name: 'tiny', image: `${host}/pullstorm/tiny:1.0` });
     expect(pod.state).toBe('CONTAINER_RUNNING');
@@ -70,7 +73,7 @@ describe('runPod', () => {
   });
 });
 
-describe('stopping a node with a running pod', () => {
+describe.skipIf(!containerd.available)(`stopping a node with a running pod${skipNote(containerd)}`, () => {
   it('leaves no process, shim socket, cgroup, mount or directory behind', async () => {
     const victim = await startContainerdNode({
       name: 'victim',

@@ -15,6 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import { tokenAuth } from '../http/helpers.ts';
 import {
   type Bench,
@@ -24,6 +25,8 @@ import {
   startBench,
   withFault,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 const ci = { username: 'ci', password: 'pw' };
@@ -47,7 +50,7 @@ const denied = (error: string) =>
 const seen = () => bench.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
 const manifest = '/v2/pullstorm/tiny/manifests/1.0';
 
-describe('auth faults through containerd', () => {
+describe.skipIf(!containerd.available)(`auth faults through containerd${skipNote(containerd)}`, () => {
   it('auth-no-credentials: anonymous pulls are denied after one token round; ci/pw still pulls', async () => {
     const a = bench.node('auth-a');
     const ref = a.ref();

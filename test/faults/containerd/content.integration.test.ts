@@ -20,6 +20,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import {
   type Bench,
   escapeRegExp,
@@ -31,6 +32,8 @@ import {
   statuses,
   withFault,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 const images = fixtureImages({ include: ['tiny'] });
@@ -48,7 +51,7 @@ afterAll(() => bench?.close());
 
 const failed = (ref: string) => `failed to pull and unpack image "${ref}": `;
 
-describe('content faults through containerd', () => {
+describe.skipIf(!containerd.available)(`content faults through containerd${skipNote(containerd)}`, () => {
   it('missing-blob: NotFound for the config, which is fetched first', async () => {
     const a = bench.node('content-a');
     const ref = a.ref();

@@ -18,6 +18,7 @@ import { open, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import {
   type Bench,
   escapeRegExp,
@@ -27,6 +28,8 @@ import {
   pullFailure,
   startBench,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 
@@ -69,7 +72,7 @@ async function withBallast<T>(root: string, freeBytes: number, body: () => Promi
   }
 }
 
-describe('disk-full at a containerd node', () => {
+describe.skipIf(!containerd.available)(`disk-full at a containerd node${skipNote(containerd)}`, () => {
   it('disk-full (freeBytes 0): the metadata database cannot grow', async () => {
     const a = bench.node('disk-a');
     const ref = a.ref();

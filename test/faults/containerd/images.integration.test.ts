@@ -15,6 +15,7 @@ import { sandboxImage } from '../../../harness/backends/embedded/nodes.ts';
 import { classify } from '../../../harness/classify/classify.ts';
 import { catalogueEntry } from '../../../registry-stubs/faults/catalogue.ts';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import {
   type Bench,
   expectClassified,
@@ -23,6 +24,8 @@ import {
   startBench,
   withFault,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 const images = fixtureImages({ include: ['tiny', 'arm64-only', 'no-amd64'] });
@@ -37,7 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => bench?.close());
 
-describe('image faults through containerd', () => {
+describe.skipIf(!containerd.available)(`image faults through containerd${skipNote(containerd)}`, () => {
   it('tag-overwrite: nodes pulling before and after run different digests, with no error', async () => {
     const a = bench.node('images-a');
     const b = bench.node('images-b');

@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import {
   type Bench,
   escapeRegExp,
@@ -21,6 +22,8 @@ import {
   startBench,
   withFault,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 const LARGE = 2 * MiB;
@@ -45,7 +48,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
-describe('connection faults through containerd', () => {
+describe.skipIf(!containerd.available)(`connection faults through containerd${skipNote(containerd)}`, () => {
   it('refused: "dial tcp …: connect: connection refused"', async () => {
     const a = bench.node('net-a');
     const ref = a.ref();

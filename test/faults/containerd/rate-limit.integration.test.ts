@@ -13,6 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import {
   type Bench,
   expectClassified,
@@ -22,6 +23,8 @@ import {
   statuses,
   withFault,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 const images = fixtureImages({ include: ['tiny'] });
@@ -34,7 +37,7 @@ beforeAll(async () => {
 });
 afterAll(() => bench?.close());
 
-describe('rate-limit through containerd', () => {
+describe.skipIf(!containerd.available)(`rate-limit through containerd${skipNote(containerd)}`, () => {
   it('rate-limit (Docker Hub style): exactly N pulls, then one HEAD and 6 manifest GETs answered 429', async () => {
     const a = bench.node('quota-a');
     const ref = a.ref();

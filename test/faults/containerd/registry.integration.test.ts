@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import {
   type Bench,
   expectClassified,
@@ -19,6 +20,8 @@ import {
   statuses,
   withFault,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 
@@ -34,7 +37,7 @@ afterAll(() => bench?.close());
 const resolveFailed = (ref: string) =>
   `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": `;
 
-describe('registry faults through containerd', () => {
+describe.skipIf(!containerd.available)(`registry faults through containerd${skipNote(containerd)}`, () => {
   it('unknown-tag: NotFound "<ref>: not found" after one HEAD 404, then the tag pulls again', async () => {
     const a = bench.node('registry-a');
     const ref = a.ref();

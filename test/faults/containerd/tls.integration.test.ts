@@ -25,6 +25,7 @@ import {
   certificateVariants,
   createCertificateAuthority,
 } from '../../../registry-stubs/tls/index.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
 import {
   type Bench,
   expectClassified,
@@ -33,6 +34,8 @@ import {
   startBench,
   withFault,
 } from './helpers.ts';
+
+const containerd = await containerdStatus();
 
 let bench: Bench;
 let variants: CertificateVariants;
@@ -74,7 +77,7 @@ async function proves(fault: FaultName, ref: string, expected: string | RegExp, 
   await pullAndRemove(a, ref);
 }
 
-describe('TLS faults through containerd', () => {
+describe.skipIf(!containerd.available)(`TLS faults through containerd${skipNote(containerd)}`, () => {
   it('the node trusts the valid certificate by IP and by name', async () => {
     const a = bench.node('tls-a');
     await pullAndRemove(a, a.ref());
