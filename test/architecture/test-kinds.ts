@@ -9,8 +9,9 @@ export const STARTS_SOMETHING: readonly RegExp[] = [
   /^(node:)?child_process$/,
   /^zx$/,
   /^testcontainers$/,
-  /^harness\/backends\/containerd\/node\.ts$/,
-  /^harness\/containers\/docker\.ts$/,
+  /^harness\/backends\/containerd\/(index|node)\.ts$/,
+  /^harness\/backends\/container-node\//,
+  /^harness\/containers\/(index|docker)\.ts$/,
 ];
 
 /** Unit test files whose own imports, or their test helpers' imports, start something. */
