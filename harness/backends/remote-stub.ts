@@ -4,7 +4,7 @@
  * ones: faults are applied and cleared through each stub's control API, and each stub's event feed
  * is followed from the start until `stop()`, its events relayed to the run's event log — requests
  * with `registry: <stub name>` added, fault changes once per fault id across stubs (as
- * harness/run/registries.ts does in-process), hits as they come.
+ * harness/backends/embedded/registries.ts does in-process), hits as they come.
  *
  * The transports are in remote-stub/access.ts (direct http(s), or through the Kubernetes API
  * server's service proxy); following is remote-stub/follow.ts.

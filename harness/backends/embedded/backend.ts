@@ -2,7 +2,7 @@
  * The embedded backend (`backend.type: containerd`, the default): real containerd nodes run by this
  * process, the scenario's registry stubs in-process with one front door per node, virtual nodes, and
  * the embedded cluster (harness/cluster) with kubelet's image manager rebuilt. Its provisioning is
- * the run's action list (run/provision.ts) on a stack of its own, undone in reverse at teardown, so
+ * the run's action list (embedded/provision.ts) on a stack of its own, undone in reverse at teardown, so
  * the runner drives it through the same `Backend` verbs as kind and an existing cluster.
  */
 import type { RunningRegistry } from '../../../registry-stubs/index.ts';

@@ -1,6 +1,6 @@
 /**
  * disk-full at a real node: the node's containerd root is a 16 MiB tmpfs, and the test fills it
- * with a ballast file the way the runner does (harness/run/node-faults.ts), never touching the
+ * with a ballast file the way the runner does (harness/backends/embedded/node-faults.ts), never touching the
  * host's disk. Observed with containerd 1.6.20, all gRPC Unknown (kubelet shows them bare):
  *
  * - root completely full (the catalogue's default, freeBytes 0): the pull fails before any
