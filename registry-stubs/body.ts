@@ -3,10 +3,11 @@
  * read, and a body without one (chunked) is counted while it streams, so a client cannot make the
  * server buffer more than `limit` bytes by leaving the length out.
  */
+import { PullstormError } from '../vocab/errors.ts';
 import { chunksOf } from './streams.ts';
 
 /** A body longer than the limit: `size` is the declared length, or the bytes read when it passed the limit. */
-export class BodyTooLarge extends Error {
+export class BodyTooLarge extends PullstormError {
   override readonly name = 'BodyTooLarge';
   readonly size: number;
   readonly limit: number;

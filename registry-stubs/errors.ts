@@ -2,6 +2,7 @@
  * Registry errors that render themselves (like Hono's `HTTPException`): a thrown `RegistryError`
  * carries its status, headers and OCI error body, so the app's one `onError` has no special cases.
  */
+import { PullstormError } from '../vocab/errors.ts';
 
 /** Status of every OCI Distribution error code, plus the few distribution-only codes the stub uses. */
 export const errorStatus = {
@@ -47,7 +48,7 @@ export interface ErrorBody {
 }
 
 /** A registry error with a stable OCI `code`; `getResponse()` renders status, headers and JSON body. */
-export class RegistryError extends Error {
+export class RegistryError extends PullstormError {
   override readonly name = 'RegistryError';
   readonly code: ErrorCode;
   readonly status: number;

@@ -2,7 +2,9 @@
  * The registry stub's entry point: `startRegistry(options)` seeds a store, builds the app and
  * listens; the returned handle is `AsyncDisposable` (`await using registry = await startRegistry()`).
  */
+
 import type { Hono } from 'hono';
+import { PullstormError } from '../vocab/errors.ts';
 import { createRegistryApp, type RegistryAppOptions } from './app.ts';
 import type { RegistryEnv } from './context.ts';
 import type { RegistryRequestEvent } from './events.ts';
@@ -212,7 +214,7 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
  * The control listener could not listen (its port in use, …): told apart from the registry's own
  * listen error, which stays the socket's. `code` is the socket error's (`EADDRINUSE`, …), `cause` it.
  */
-export class ControlListenError extends Error {
+export class ControlListenError extends PullstormError {
   override readonly name = 'ControlListenError';
   readonly code: string | undefined;
   constructor(cause: unknown) {

@@ -4,6 +4,8 @@
  * `run.finished`, so any past log can be re-analysed; a log without them is still analysed, with
  * clock `real` and no expectations.
  */
+
+import type { LogEvent } from '../events/run-events.ts';
 import { indexEvents, type RunContext } from './context.ts';
 import { digestDrift } from './drift.ts';
 import { judgeExpectations } from './expectations.ts';
@@ -13,7 +15,6 @@ import { analyzeFaults } from './faults.ts';
 import { podTimelines } from './pods.ts';
 import { analyzePulls } from './pulls.ts';
 import { registryLoad } from './registry.ts';
-import type { LogEvent } from './run-events.ts';
 import { withTolerance } from './tolerance.ts';
 import { ANALYSIS_SCHEMA_VERSION, type Analysis } from './types.ts';
 import { reportedExpectations, verdictOf } from './verdict.ts';

@@ -5,9 +5,9 @@
  * it is counted once, as the event, because that is the text an operator sees in `describe pod`.
  */
 import { type CauseId, classify, classifyEvent } from '../classify/index.ts';
+import type { LogEvent, RunFinished, RunStarted } from '../events/run-events.ts';
 import type { KubeEvent, PodState, PullAttempt, RegistryRequest } from '../events/types.ts';
 import type { Scenario } from '../scenario/resolved.ts';
-import type { LogEvent, RunFinished, RunStarted } from './run-events.ts';
 import { epochMs } from './time.ts';
 
 /** One classified failure of one pod. */

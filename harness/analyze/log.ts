@@ -6,9 +6,9 @@
  * scrubbed from every later line too. `node:fs` is the one Node API here; Deno provides it as well.
  */
 import { open, readFile } from 'node:fs/promises';
+import type { LogEvent } from '../events/run-events.ts';
 import { type ParseOptions, parseEventLog } from './parse.ts';
 import { knownSecretsPattern, redact } from './redact.ts';
-import type { LogEvent } from './run-events.ts';
 
 export { EventLogError, type ParseOptions, parseEventLog } from './parse.ts';
 

@@ -4,7 +4,7 @@
  * silently lost events would give wrong measures. Kinds this version does not know are kept, so an
  * older analyser reads a newer log; analysis ignores them.
  */
-import type { LogEvent } from './run-events.ts';
+import type { LogEvent } from '../events/run-events.ts';
 
 /** Options of {@link parseEventLog}. */
 export interface ParseOptions {

@@ -5,8 +5,9 @@
  * to the next timer), not scaled, so a 5 min backoff reads 5 min. Only a legacy log written under the
  * old `timeScale` N holds compressed durations; `run.legacyTimeScale` says so and reports warn.
  */
+
+import type { RunTiming } from '../events/run-events.ts';
 import type { KubeEvent } from '../events/types.ts';
-import type { RunTiming } from './run-events.ts';
 
 /** Version of this shape; bumped on any incompatible change (report.json carries it). */
 export const ANALYSIS_SCHEMA_VERSION = 2;

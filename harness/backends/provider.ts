@@ -5,7 +5,9 @@
  * testcontainers' runtime strategies do: each answers "not applicable" (skip quietly), "broken" (it
  * applies but does not work: remembered and logged) or ready; the final error names every one tried.
  */
+
 import { catalogueEntry } from '../../registry-stubs/faults/catalogue.ts';
+import { PullstormError } from '../../vocab/errors.ts';
 import type { DeploymentSpec, ScaleOptions } from '../cluster/deployments.ts';
 import type { PodSpec, PodStatus } from '../cluster/types.ts';
 import type { RunEvent } from '../events/types.ts';
@@ -167,7 +169,7 @@ export interface BackendCandidate {
 }
 
 /** Thrown when no candidate is ready; `attempts` has every candidate's answer. Stable `code`: `BACKEND_UNAVAILABLE`. */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends PullstormError {
   readonly code = 'BACKEND_UNAVAILABLE';
   readonly attempts: { name: string; status: 'not-applicable' | 'broken'; reason: string }[];
   constructor(type: string, attempts: BackendUnavailableError['attempts'], causes: unknown[]) {

@@ -4,15 +4,15 @@
  * ones: faults are applied and cleared through each stub's control API, and each stub's event feed
  * is followed from the start until `stop()`, its events relayed to the run's event log — requests
  * with `registry: <stub name>` added, fault changes once per fault id across stubs (as
- * harness/run/registries.ts does in-process), hits as they come.
+ * harness/backends/embedded/registries.ts does in-process), hits as they come.
  *
  * The transports are in remote-stub/access.ts (direct http(s), or through the Kubernetes API
  * server's service proxy); following is remote-stub/follow.ts.
  */
 import { type ControlClient, createControlClient } from '../../registry-stubs/faults/client.ts';
 import type { FeedEvent } from '../../registry-stubs/feed.ts';
+import { faultEventLog } from '../events/fault-events.ts';
 import type { RunEvent } from '../events/types.ts';
-import { faultEventLog } from '../run/fault-events.ts';
 import type { Fault } from '../scenario/resolved.ts';
 import type { StubAccess } from './remote-stub/access.ts';
 import { type Follower, followFeed } from './remote-stub/follow.ts';

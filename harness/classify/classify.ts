@@ -3,7 +3,7 @@
  * that identified it, and what to do. Works on text from any backend: a containerd node, a
  * virtual puller, or a real cluster's events.
  */
-import { CAUSES, type CauseId } from './causes.ts';
+import { CAUSES, type CauseId } from '../../vocab/causes.ts';
 import { pullEvidence, requestEvidence } from './evidence.ts';
 import { RULES } from './rules.ts';
 

@@ -3,7 +3,7 @@
  * pull failure per pod. Pure: the CLI (`pullstorm diagnose`) reads the input and prints
  * {@link formatDiagnosis}'s rendering of the result.
  */
-import type { CauseId } from './causes.ts';
+import type { CauseId } from '../../vocab/causes.ts';
 import { classifyEvent, type EventClassification } from './event.ts';
 import { type PodEvent, readEventList, timeOf } from './event-list.ts';
 

@@ -3,7 +3,7 @@
  * section per cause with each pod's evidence and the remediation once, so a storm of a thousand
  * pods with one cause reads as one problem. Prose wraps at `width`; evidence lines do not.
  */
-import { CAUSE_IDS } from './causes.ts';
+import { CAUSE_IDS } from '../../vocab/causes.ts';
 import type { Diagnosis, PodDiagnosis } from './diagnose.ts';
 
 /** Options for {@link formatDiagnosis}. */

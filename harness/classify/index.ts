@@ -3,7 +3,7 @@
  * (`rules.ts`) from real error text to a cause and a remediation, for any backend, plus the
  * reading of a real cluster's `kubectl get events -o json` (`pullstorm diagnose`).
  */
-export { CAUSE_IDS, CAUSES, type CauseId, type CauseInfo } from './causes.ts';
+export { CAUSE_IDS, CAUSES, type CauseId, type CauseInfo } from '../../vocab/causes.ts';
 export { type Classification, classify } from './classify.ts';
 export { type Diagnosis, diagnoseEvents, type PodDiagnosis } from './diagnose.ts';
 export { classifyEvent, type EventClassification, type EventLike, type EventRole } from './event.ts';

@@ -28,7 +28,7 @@
  * or URL path cannot contain, so a repository named `denied` or a tag `v429` cannot match.
  * Named groups become evidence (`valid_for` is shown as `valid for`).
  */
-import type { CauseId } from './causes.ts';
+import type { CauseId } from '../../vocab/causes.ts';
 
 /** One row of the decision tree. */
 export interface Rule {

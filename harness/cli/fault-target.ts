@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UsageError } from './exit.ts';
-import type { ServeReady } from './serve-registry.ts';
+import type { ServeReady } from '../../registry-stubs/serve/serve-registry.ts';
+import { UsageError } from '../../vocab/errors.ts';
 
 /** The flags and environment that locate a stub. */
 export interface FaultTargetInput {

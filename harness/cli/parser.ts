@@ -3,7 +3,7 @@
  * clear message on a usage error, and the error's own exit code (default 3) when a command fails.
  */
 import yargs, { type Argv, type CommandModule } from 'yargs';
-import { EXIT } from './exit.ts';
+import { EXIT, exitCodeOf } from '../../vocab/errors.ts';
 
 /** A command module of any argument shape. */
 // biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types.
@@ -30,13 +30,12 @@ export function buildParser(args: string[], commands: readonly AnyCommand[]): Ar
     });
 }
 
-/** Parses and runs; a thrown error exits with its `exitCode` (default 3, the harness failed). */
+/** Parses and runs; a thrown PullstormError exits with its `exitCode`, anything else with 3 (the harness failed). */
 export async function runCli(commands: readonly AnyCommand[], argv: string[]): Promise<void> {
   try {
     await buildParser(argv, commands).parseAsync();
   } catch (error) {
-    const code = (error as { exitCode?: number }).exitCode ?? EXIT.harness;
-    process.stderr.write(`pullstorm: ${(error as Error).message}\n`);
-    process.exit(code);
+    process.stderr.write(`pullstorm: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(exitCodeOf(error));
   }
 }

@@ -10,7 +10,7 @@ import {
   type ResolvedLimits,
   resolveLimits,
 } from '../../registry-stubs/index.ts';
-import { UsageError } from './exit.ts';
+import { UsageError } from '../../vocab/errors.ts';
 
 /** Flag name → limit, with what it says in `--help`. */
 const flags: Record<string, { limit: keyof ResolvedLimits; describe: string }> = {

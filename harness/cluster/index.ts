@@ -5,13 +5,10 @@
  */
 
 export { type Cluster, createCluster } from './cluster.ts';
-export { type FromContainerdOptions, fromContainerdNode } from './containerd.ts';
 export type { DeploymentSpec, ScaleOptions } from './deployments.ts';
-export { withKubeletPullErrors } from './kubelet-errors.ts';
 export * from './messages.ts';
 export { NodeAgent } from './node-agent.ts';
 export { type ClusterOptions, type PullSecret, resolveClusterOptions } from './options.ts';
 export { pickNode, type SchedulableNode } from './scheduler.ts';
 export * from './timing.ts';
 export type * from './types.ts';
-export { fromVirtualNode } from './virtual.ts';

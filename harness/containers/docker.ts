@@ -3,7 +3,9 @@
  * clear error when there is no engine. Every other module in this folder gets its client from here, so
  * the environment is in place before testcontainers reads it.
  */
+
 import { type ContainerRuntimeClient, getContainerRuntimeClient } from 'testcontainers';
+import { PullstormError } from '../../vocab/errors.ts';
 
 // No registry is reachable, so Ryuk (an image testcontainers pulls) cannot run; pullstorm removes its
 // own containers by label instead (cleanup.ts). Docker publishes ports on the local engine, so the
@@ -12,7 +14,7 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
 
 /** Thrown when no Docker engine answers; callers catch it by `code` to skip or explain. */
-export class DockerUnavailableError extends Error {
+export class DockerUnavailableError extends PullstormError {
   /** Stable code: `DOCKER_UNAVAILABLE`. */
   readonly code = 'DOCKER_UNAVAILABLE';
   constructor(cause: unknown) {

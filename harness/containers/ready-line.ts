@@ -3,7 +3,7 @@
  * the last lines, so a stub that dies at start explains itself in the error.
  */
 import type { Readable } from 'node:stream';
-import type { ServeReady } from '../cli/serve-registry.ts';
+import type { ServeReady } from '../../registry-stubs/serve/serve-registry.ts';
 
 /** How long `ready()` waits after the wait strategy saw the line: 10 s (two log streams, same text). */
 const READY_GRACE_MS = 10_000;

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GenericContainer, type StartedNetwork, type StartedTestContainer, Wait } from 'testcontainers';
-import type { ServeReady } from '../cli/serve-registry.ts';
+import type { ServeReady } from '../../registry-stubs/serve/serve-registry.ts';
 import { runLabels } from './labels.ts';
 import { readyLineWatcher } from './ready-line.ts';
 import { STUB_CONTAINER_PORT, type StubImage, stubImage } from './stub-image.ts';

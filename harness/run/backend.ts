@@ -4,7 +4,7 @@
  * `detectBackend` (provider.ts), whose final error names every candidate tried and why; a machine
  * without kind, Docker or a reachable cluster is an environment error (exit 3), never a failed run.
  */
-import { embeddedBackend } from '../backends/embedded.ts';
+import { embeddedBackend } from '../backends/embedded/backend.ts';
 import { type KindBackendOptions, kindCandidate } from '../backends/kind/backend.ts';
 import { type KubeconfigBackendOptions, kubeconfigCandidate } from '../backends/kubeconfig/backend.ts';
 import {

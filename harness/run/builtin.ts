@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../cli/exit.ts';
+import { UsageError } from '../../vocab/errors.ts';
 
 /** The directory of the built-in scenarios. */
 export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));

@@ -9,8 +9,8 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { teardownNode } from '../backends/containerd/teardown.ts';
+import { RUN_MARKER, type RunMarker, stateRoot } from '../backends/names.ts';
 import { cleanupContainers, cleanupImages } from '../containers/cleanup.ts';
-import { RUN_MARKER, type RunMarker, stateRoot } from './names.ts';
 
 /** What a clean did. */
 export interface CleanReport {

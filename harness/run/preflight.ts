@@ -7,22 +7,22 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { EXIT, type ExitCode, PullstormError } from '../../vocab/errors.ts';
+import { type Problem, ScenarioError } from '../../vocab/problem.ts';
 import { hostPlatform } from '../backends/containerd/options.ts';
-import { EMBEDDED_INFO } from '../backends/embedded.ts';
+import { EMBEDDED_INFO } from '../backends/embedded/backend.ts';
 import { KIND_INFO } from '../backends/kind/backend.ts';
 import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
 import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';
-import { EXIT } from '../cli/exit.ts';
 import type { BackendType } from '../scenario/model.ts';
-import { type Problem, ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 
 /** The machine cannot run the scenario's backend; the CLI exits 3 with this message. */
-export class EnvironmentError extends Error {
+export class EnvironmentError extends PullstormError {
   override name = 'EnvironmentError';
   /** Stable code for callers that catch it. */
   readonly code = 'ENVIRONMENT_BROKEN';
-  readonly exitCode = EXIT.harness;
+  override readonly exitCode: ExitCode = EXIT.harness;
 }
 
 /** The smallest tmpfs root the containerd backend accepts. */
@@ -115,11 +115,8 @@ export async function onPath(bin: string, path = process.env.PATH ?? ''): Promis
   return false;
 }
 
-/** Throws an EnvironmentError when the machine lacks what the scenario's nodes need. */
-export async function checkEnvironment(scenario: Scenario): Promise<void> {
-  // kind and kubeconfig say what they lack through detection (run/backend.ts).
-  if (scenario.backend.type !== 'containerd') return;
-  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
+/** What this machine lacks to run real containerd nodes (containerd, runc, root); empty when nothing. */
+export async function containerdMissing(): Promise<string[]> {
   const missing: string[] = [];
   if (!(await onPath('containerd'))) {
     missing.push('the containerd backend needs containerd: apt-get install containerd');
@@ -131,6 +128,15 @@ export async function checkEnvironment(scenario: Scenario): Promise<void> {
       'the containerd backend needs root (it mounts filesystems and creates cgroups): run pullstorm as root',
     );
   }
+  return missing;
+}
+
+/** Throws an EnvironmentError when the machine lacks what the scenario's nodes need. */
+export async function checkEnvironment(scenario: Scenario): Promise<void> {
+  // kind and kubeconfig say what they lack through detection (run/backend.ts).
+  if (scenario.backend.type !== 'containerd') return;
+  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
+  const missing = await containerdMissing();
   if (missing.length > 0) {
     throw new EnvironmentError(`${missing.join('; ')} (or run \`pullstorm doctor\`)`);
   }

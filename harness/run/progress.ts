@@ -3,8 +3,9 @@
  * terminal the block is redrawn in place at most 5 times a second; elsewhere (a pipe, a file, `CI`
  * set) it is plain lines, one per change and at most one pod summary a second, so CI logs stay short.
  */
-import type { LogEvent } from '../analyze/run-events.ts';
+
 import { human } from '../analyze/time.ts';
+import type { LogEvent } from '../events/run-events.ts';
 
 /** Receives the run's progress. */
 export interface Progress {

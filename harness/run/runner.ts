@@ -14,27 +14,27 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatTerminalSummary } from '../../reports/terminal.ts';
 import { type ReportPaths, writeReports } from '../../reports/write.ts';
+import { describeError, EXIT, PullstormError, UsageError } from '../../vocab/errors.ts';
 import { analyze } from '../analyze/analyze.ts';
 import { EventLog, readEventLog } from '../analyze/log.ts';
-import type { LogEvent } from '../analyze/run-events.ts';
 import type { Analysis } from '../analyze/types.ts';
+import { ActionStack } from '../backends/actions.ts';
+import { untilAborted } from '../backends/embedded/retain.ts';
+import { newRunId, runOutDir } from '../backends/names.ts';
 import type { Backend } from '../backends/provider.ts';
-import { causeChain, EXIT, UsageError } from '../cli/exit.ts';
+import { expectedCausesOf } from '../backends/stub-engine.ts';
+import type { LogEvent } from '../events/run-events.ts';
 import type { RunEvent } from '../events/types.ts';
 import { createRunClock } from '../kubelet/run-clock.ts';
 import { randomSeed } from '../kubelet/seeded-random.ts';
 import type { Scenario } from '../scenario/resolved.ts';
-import { ActionStack } from './actions.ts';
 import { type BackendOptions, chooseBackend } from './backend.ts';
-import { expectedCausesOf } from './engine.ts';
 import { environmentOf } from './environment.ts';
 import { type LoopDelaySampler, sampleLoopDelay } from './loop-delay.ts';
-import { newRunId, runOutDir } from './names.ts';
 import { type ObserveEnd, observe } from './observe.ts';
 import { checkEnvironment, checkRunnable, EnvironmentError } from './preflight.ts';
 import { createProgress, type Progress } from './progress.ts';
-import { untilAborted } from './retain.ts';
-import { EXIT_INTERRUPTED, Interrupted } from './signals.ts';
+import { Interrupted } from './signals.ts';
 import { startTimeline } from './timeline.ts';
 
 /** Options of {@link runScenario}. */
@@ -203,7 +203,7 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
     stopTimeline.abort();
     const reason = signal.aborted ? signal.reason : thrown;
     outcome = reason instanceof Interrupted ? 'interrupted' : 'error';
-    if (outcome === 'error') error = describe(reason);
+    if (outcome === 'error') error = describeError(reason);
     progress.note(
       `${scenario.name}: ${outcome === 'error' ? `harness error: ${error}` : String(reason.message)}`,
     );
@@ -220,7 +220,7 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
   const teardown = async () => {
     phase('teardown');
     await stack.undoAll({ onStep: (name) => progress.note(`teardown: undo ${name}`) }).catch((e: unknown) => {
-      teardownError = describe(e);
+      teardownError = describeError(e);
       progress.note(`teardown failed: ${teardownError} (run pullstorm clean --run-id ${runId})`);
     });
   };
@@ -261,7 +261,7 @@ export async function runScenario(given: Scenario, options: RunScenarioOptions =
 
 /** 130 interrupted; 3 harness error or failed teardown; else 0 pass / 1 fail. */
 function exitCodeOf(analysis: Analysis, outcome: string, teardownError: string | undefined): number {
-  if (outcome === 'interrupted') return EXIT_INTERRUPTED;
+  if (outcome === 'interrupted') return EXIT.interrupted;
   if (analysis.verdict === 'error' || teardownError) return EXIT.harness;
   return analysis.verdict === 'pass' ? EXIT.ok : EXIT.failed;
 }
@@ -274,10 +274,10 @@ async function checkBackend(backend: Backend, scenario: Scenario): Promise<void>
     if (
       error instanceof RangeError ||
       error instanceof TypeError ||
-      (error as { exitCode?: number }).exitCode === 2
+      (error instanceof PullstormError && error.exitCode === EXIT.usage)
     )
       throw new UsageError((error as Error).message);
-    throw new EnvironmentError(`backend ${backend.info().name}: ${causeChain(error)}`, { cause: error });
+    throw new EnvironmentError(`backend ${backend.info().name}: ${describeError(error)}`, { cause: error });
   }
 }
 
@@ -296,7 +296,7 @@ async function quiesce(backend: Backend, note: (line: string) => void): Promise<
   await Promise.race([
     backend
       .quiesce()
-      .catch((e: unknown) => note(`the last drain of the stubs' events failed: ${describe(e)}`)),
+      .catch((e: unknown) => note(`the last drain of the stubs' events failed: ${describeError(e)}`)),
     expired,
   ]).finally(() => clearTimeout(timer));
 }
@@ -319,11 +319,3 @@ function seeded(scenario: Scenario): Scenario {
 
 /** The event-loop figures of a run that never reached its timeline. */
 const noDelay = { p50Ms: 0, p99Ms: 0, maxMs: 0 };
-
-/** An error's message, with the messages of an AggregateError's parts. */
-export function describe(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) {
-    return `${error.message}: ${error.errors.map(describe).join('; ')}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}

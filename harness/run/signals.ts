@@ -5,12 +5,12 @@
  * that error: the run ends as a harness error, torn down like any other.
  */
 
-/** Exit code of a run ended by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it). */
-export const EXIT_INTERRUPTED = 130;
+import { EXIT, type ExitCode, PullstormError } from '../../vocab/errors.ts';
 
-/** The abort reason of a run the user interrupted. */
-export class Interrupted extends Error {
+/** The abort reason of a run the user interrupted (exit 130). */
+export class Interrupted extends PullstormError {
   override name = 'Interrupted';
+  override readonly exitCode: ExitCode = EXIT.interrupted;
   /** `SIGINT` or `SIGTERM`. */
   readonly signal: string;
   constructor(signal: string) {
@@ -37,7 +37,7 @@ export function runSignal(onInterrupt: (reason: Error) => void = () => {}): RunS
       process.stderr.write(
         `pullstorm: ${name} again: exiting without finishing teardown; run pullstorm clean\n`,
       );
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(EXIT.interrupted);
     }
     stop(new Interrupted(name));
   };

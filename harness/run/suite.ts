@@ -5,16 +5,15 @@
  * the suite early: the remaining scenarios would only fail the same way.
  */
 import { textTable } from '../../reports/terminal.ts';
+import { EXIT, UsageError } from '../../vocab/errors.ts';
+import { ScenarioError } from '../../vocab/problem.ts';
 import { human } from '../analyze/time.ts';
-import { EXIT, UsageError } from '../cli/exit.ts';
+import { scenarioContext } from '../backends/stub-engine.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { BackendType } from '../scenario/model.ts';
-import { ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
-import { scenarioContext } from './engine.ts';
 import { checkRunnable, EnvironmentError } from './preflight.ts';
 import { type RunResult, type RunScenarioOptions, runScenario } from './runner.ts';
-import { EXIT_INTERRUPTED } from './signals.ts';
 
 /** A scenario ready to run, with the file it came from. */
 export interface LoadedScenario {
@@ -78,7 +77,7 @@ export function worstExitCode(codes: readonly number[]): number {
 }
 
 function rank(code: number): number {
-  return code === EXIT_INTERRUPTED ? 10 : code;
+  return code === EXIT.interrupted ? 10 : code;
 }
 
 /** Runs `loaded` in order; `each` sees every result as it comes (to print its summary). */
@@ -100,7 +99,7 @@ export async function runScenarios(
     }
     entries.push(entry);
     each(entry);
-    if (entry.exitCode === EXIT_INTERRUPTED || entry.error !== undefined) break;
+    if (entry.exitCode === EXIT.interrupted || entry.error !== undefined) break;
   }
   return entries;
 }

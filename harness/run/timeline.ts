@@ -5,29 +5,14 @@
  * the clock and time does not skip past it. A fault that never clears stays until teardown and is
  * never reported as cleared, so the analysis sees it active to the end.
  */
+
+import { podImage, pullSecretName } from '../backends/names.ts';
 import type { BackendCluster } from '../backends/provider.ts';
+import { faultPlace } from '../backends/stub-engine.ts';
 import type { PodSpec, PodStatus } from '../cluster/index.ts';
 import { sleepUntil } from '../cluster/timing.ts';
 import type { RunClock } from '../kubelet/run-clock.ts';
 import type { Fault, Scenario, Workload } from '../scenario/resolved.ts';
-import { faultPlace } from './engine.ts';
-import { podImage } from './names.ts';
-
-/** The name of the pull secret for `user` of `registry` (one per registry user). */
-export function pullSecretName(registry: string, user: string): string {
-  return `${registry}-${user}`;
-}
-
-/** Every registry user as a cluster pull secret. */
-export function pullSecrets(scenario: Scenario): Record<string, { username: string; password: string }> {
-  const secrets: Record<string, { username: string; password: string }> = {};
-  for (const r of scenario.registries) {
-    for (const u of r.auth?.users ?? []) {
-      secrets[pullSecretName(r.name, u.username)] = { username: u.username, password: u.password };
-    }
-  }
-  return secrets;
-}
 
 /** The pod spec (without a name) of a workload entry. */
 export function podTemplate(w: Workload): Omit<PodSpec, 'name'> {

@@ -4,9 +4,14 @@
  * so every message has the form "expected X, got Y". `null` is treated as absent (Kubernetes does
  * the same), so an optional key left empty in YAML takes its default.
  */
+
+import { closest } from '../../vocab/closest.ts';
+import { at, type Problem, shown } from '../../vocab/problem.ts';
 import { DURATION_EXAMPLES, durationProblem } from './duration.ts';
-import { at, type Problem, shown } from './problem.ts';
 import { SIZE_EXAMPLES, sizeProblem } from './quantity.ts';
+
+/** Re-exported: the validators ask for their "did you mean" here with the rest of the rules. */
+export { closest };
 
 /** A check of one value: what it expects (for messages) and the test, returning the value or undefined. */
 export interface Rule<T> {
@@ -69,31 +74,6 @@ export class Checker {
     }
     return rule.check(value, at(path, key), this);
   }
-}
-
-/** The candidate within a small edit distance of `word`, for "did you mean". */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  // Allow about one edit per three letters, so short words are not "corrected" into other words.
-  let bestDistance = Math.max(1, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [c, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + cost);
-    }
-    row = next;
-  }
-  return row[b.length] as number;
 }
 
 /** A string; `test` returns false (standard message) or a note saying what is wrong. */

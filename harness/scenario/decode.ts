@@ -15,7 +15,7 @@ import {
   parseDocument,
   type YAMLError,
 } from 'yaml';
-import { at, type Problem, shown, splitPath } from './problem.ts';
+import { at, type Problem, shown, splitPath } from '../../vocab/problem.ts';
 
 /** A 1-based line and column in the source text. */
 export interface Position {

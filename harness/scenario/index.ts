@@ -3,7 +3,8 @@
  * YAML/JSON with `apiVersion: pullstorm.dev/v1alpha1`, decoded strictly, validated with every
  * problem reported at once, then defaulted into a `Scenario` the runner consumes.
  */
-export type { FaultDefinition, ScenarioContext, ValidateOptions } from './context.ts';
+export type { FaultDefinition, ScenarioContext, ValidateOptions } from '../../vocab/context.ts';
+export { at, type Problem, renderProblems, ScenarioError } from '../../vocab/problem.ts';
 export { type DecodeResult, decodeScenario, type Position } from './decode.ts';
 export { applyDefaults, DEFAULTS, defaultFaultId, nodeNames } from './defaults.ts';
 export { DURATION_EXAMPLES, formatDuration, parseDuration } from './duration.ts';
@@ -45,7 +46,6 @@ export {
   type UserInput,
   type WorkloadInput,
 } from './model.ts';
-export { at, type Problem, renderProblems, ScenarioError } from './problem.ts';
 export { parseSize } from './quantity.ts';
 export { defaultPullPolicy, type ImageRef, parseImageRef } from './refs.ts';
 export type {

@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import type { ScenarioContext } from './context.ts';
+import type { ScenarioContext } from '../../vocab/context.ts';
+import { type Problem, ScenarioError } from '../../vocab/problem.ts';
 import { decodeScenario } from './decode.ts';
 import { applyDefaults } from './defaults.ts';
-import { type Problem, ScenarioError } from './problem.ts';
 import type { Scenario } from './resolved.ts';
 import { validate } from './validate.ts';
 

@@ -2,10 +2,11 @@
  * Checks `backend`: the backend type, kubelet settings (kubelet's own validation rules, phrased as
  * "expected …, got …") and the node groups, whose names the workload and faults refer to.
  */
+
+import type { Known } from '../../vocab/context.ts';
+import { at } from '../../vocab/problem.ts';
 import { bool, type Checker, duration, num, oneOf, type Rule, size, str } from './check.ts';
-import type { Known } from './context.ts';
 import { DEFAULTS, nodeNames } from './defaults.ts';
-import { at } from './problem.ts';
 import { DNS_LABEL, DNS_LABEL_EXPECTS, PLATFORM_EXPECTS, platformProblem } from './refs.ts';
 
 const BACKEND_FIELDS = ['type', 'kubernetesVersion', 'clock', 'seed', 'timeScale', 'kubelet', 'nodes'];

@@ -3,10 +3,11 @@
  * ids must name a fault, causes must be the classifier's, and a recovery can only be measured for
  * a fault that is cleared.
  */
+
+import type { Known, ScenarioContext } from '../../vocab/context.ts';
+import { at } from '../../vocab/problem.ts';
 import { bool, type Checker, closest, duration, num, oneOf, type Rule, str } from './check.ts';
-import type { Known, ScenarioContext } from './context.ts';
 import { EXPECTATION_FIELDS, EXPECTATION_TYPES, PERCENTILES, WAITING_REASONS } from './expectations.ts';
-import { at } from './problem.ts';
 
 const percentile: Rule<number> = {
   expects: `one of ${PERCENTILES.join(', ')}`,

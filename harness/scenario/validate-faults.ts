@@ -4,11 +4,12 @@
  * timeline: every fault starts before the timeout and, if it is cleared, clears after it starts
  * and within the timeout.
  */
+
+import type { Known, ScenarioContext } from '../../vocab/context.ts';
+import { at } from '../../vocab/problem.ts';
 import { type Checker, duration, eachOf, num, oneOf, str } from './check.ts';
-import type { Known, ScenarioContext } from './context.ts';
 import { defaultFaultId } from './defaults.ts';
 import { formatDuration } from './duration.ts';
-import { at } from './problem.ts';
 import { REPOSITORY_GLOB, REPOSITORY_GLOB_EXPECTS } from './refs.ts';
 import { label } from './validate-backend.ts';
 import { checkStart, nodeName } from './validate-workload.ts';

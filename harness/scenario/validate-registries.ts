@@ -3,10 +3,10 @@
  * registry, user, mirror and alias names the workload and faults refer to.
  */
 import { FIXTURE_NAMES } from '../../registry-stubs/fixtures/catalogue.ts';
+import type { Known } from '../../vocab/context.ts';
+import { at } from '../../vocab/problem.ts';
 import { bool, type Checker, closest, eachOf, num, oneOf, type Rule, size, str } from './check.ts';
-import type { Known } from './context.ts';
 import { DEFAULTS } from './defaults.ts';
-import { at } from './problem.ts';
 import {
   IMAGE_REF_EXPECTS,
   type ImageRef,

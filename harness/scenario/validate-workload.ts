@@ -3,10 +3,11 @@
  * registry's users, replicas and ramps, node selectors against the declared nodes, and that
  * everything starts before the run's timeout.
  */
+
+import type { Known } from '../../vocab/context.ts';
+import { at } from '../../vocab/problem.ts';
 import { type Checker, closest, duration, eachOf, num, oneOf, type Rule, str } from './check.ts';
-import type { Known } from './context.ts';
 import { formatDuration } from './duration.ts';
-import { at } from './problem.ts';
 import { IMAGE_REF_EXPECTS, type ImageRef, parseImageRef } from './refs.ts';
 import { label } from './validate-backend.ts';
 import { imageRef } from './validate-registries.ts';

@@ -5,12 +5,13 @@
  * — nodes, registries, images, workload, faults, expectations — so each cross-reference is
  * checked against the names declared before it.
  */
+
+import type { Known, ScenarioContext, ValidateOptions } from '../../vocab/context.ts';
+import { type Problem, ScenarioError } from '../../vocab/problem.ts';
 import { Checker, duration, type Rule, str } from './check.ts';
-import type { Known, ScenarioContext, ValidateOptions } from './context.ts';
 import { applyDefaults, DEFAULTS } from './defaults.ts';
 import { parseDuration } from './duration.ts';
 import { API_VERSION, KIND, type ScenarioInput } from './model.ts';
-import { type Problem, ScenarioError } from './problem.ts';
 import type { Scenario } from './resolved.ts';
 import { checkBackend, label } from './validate-backend.ts';
 import { checkExpectations } from './validate-expectations.ts';

@@ -4,7 +4,7 @@
  * describe the net factories' options for docs and scenario validation; the factories themselves
  * still check everything (cross-option rules included) when the engine calls them.
  */
-import { at, type Problem } from '../../harness/scenario/problem.ts';
+import { at, type Problem } from '../../vocab/problem.ts';
 import { type CatalogueEntry, defineEntry, type FaultFactory } from './entry.ts';
 import {
   bandwidth,

@@ -5,9 +5,10 @@
  * source for the engine (`apply` by name), the scenario validator (`scenarioContext()`), the
  * analysis (`expectedCausesByFault()`) and `pullstorm faults`.
  */
-import { CAUSE_IDS, type CauseId } from '../../harness/classify/causes.ts';
-import { closest } from '../../harness/scenario/check.ts';
-import type { ScenarioContext } from '../../harness/scenario/context.ts';
+
+import { CAUSE_IDS, type CauseId } from '../../vocab/causes.ts';
+import { closest } from '../../vocab/closest.ts';
+import type { ScenarioContext } from '../../vocab/context.ts';
 import type { AuthChallengeErrorOptions } from './auth-challenge-error/index.ts';
 import type { AuthTokenEndpointOptions } from './auth-token-endpoint/index.ts';
 import type { AuthTokenExpiryOptions } from './auth-token-expiry/index.ts';

@@ -4,7 +4,8 @@
  * over HTTP. Errors the API answers come back as `FaultError`s (their problems kept); a stub that
  * cannot be reached gives an error naming the URL that was tried.
  */
-import type { Problem } from '../../harness/scenario/problem.ts';
+import { PullstormError } from '../../vocab/errors.ts';
+import type { Problem } from '../../vocab/problem.ts';
 import { CONTROL_PATH, CONTROL_TOKEN_HEADER } from './control.ts';
 import { FaultError, type FaultErrorCode, faultErrorStatus } from './errors.ts';
 import type { FaultSpec, FaultSummary } from './spec.ts';
@@ -25,7 +26,7 @@ export interface ControlClientOptions {
 }
 
 /** The control API's answer when it is not a `FaultError`: 401, 404 disabled, 5xx; `code` from its body. */
-export class ControlApiError extends Error {
+export class ControlApiError extends PullstormError {
   override readonly name = 'ControlApiError';
   readonly status: number;
   readonly code: string;
@@ -38,7 +39,7 @@ export class ControlApiError extends Error {
 }
 
 /** The stub could not be reached; `url` is what was tried. */
-export class ControlUnreachableError extends Error {
+export class ControlUnreachableError extends PullstormError {
   override readonly name = 'ControlUnreachableError';
   readonly url: string;
 

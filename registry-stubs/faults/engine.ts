@@ -5,7 +5,7 @@
  * the runner's. Every apply and clear is reported (`fault.applied` / `fault.cleared`), and so is
  * every request or connection a fault touched (`fault.hit`).
  */
-import type { FaultChange, FaultHit } from '../../harness/events/types.ts';
+import type { FaultChange, FaultHit } from '../../vocab/fault-events.ts';
 import type { AuthOptions } from '../auth/options.ts';
 import type { RegistryMiddleware } from '../context.ts';
 import type { Store } from '../storage/types.ts';

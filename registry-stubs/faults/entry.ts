@@ -3,8 +3,8 @@
  * what a client sees, the causes the classifier should report and what an operator would do —
  * plus the option check the scenario validator plugs in and the factory the engine calls.
  */
-import { CAUSES, type CauseId } from '../../harness/classify/causes.ts';
-import type { Problem } from '../../harness/scenario/problem.ts';
+import { CAUSES, type CauseId } from '../../vocab/causes.ts';
+import type { Problem } from '../../vocab/problem.ts';
 import type { NetFault } from './net/index.ts';
 import { type CrossCheck, type OptionSpecs, optionProblems } from './options.ts';
 import type { FaultWhere, HttpFault, ScopeKey } from './types.ts';

@@ -3,7 +3,7 @@
  * names an unknown id or reuses one. It renders itself (like `RegistryError`) as the control
  * API's JSON answer, `{"errors":[{"code","message","detail":{"problems":[…]}}]}`.
  */
-import type { Problem } from '../../harness/scenario/problem.ts';
+import type { Problem } from '../../vocab/problem.ts';
 
 /** Status of each fault error code. */
 export const faultErrorStatus = {

@@ -8,7 +8,7 @@
  * per fault (`fault.hit`) and carries the faults' names into its request event (`faults`).
  */
 
-import type { FaultHit } from '../../harness/events/types.ts';
+import type { FaultHit } from '../../vocab/fault-events.ts';
 import { tokenForm } from '../auth/endpoint.ts';
 import { clip } from '../bounded.ts';
 import type { RegistryContext, RegistryMiddleware } from '../context.ts';

@@ -4,8 +4,8 @@
  * and the factory's defaults, so they cannot drift apart. Factories throw one TypeError (a value
  * of the wrong type) or RangeError (a value out of range) naming every problem.
  */
-import { closest } from '../../harness/scenario/check.ts';
-import { at, type Problem, shown } from '../../harness/scenario/problem.ts';
+import { closest } from '../../vocab/closest.ts';
+import { at, type Problem, shown } from '../../vocab/problem.ts';
 
 /** A wrong value: what was expected, and whether the type itself was wrong. */
 export interface Wrong {

@@ -3,7 +3,7 @@
  * by route, by node, by client, by chance, at most N times), checked by the engine before a
  * fault sees the request. Every absent condition matches everything.
  */
-import { at, type Problem } from '../../harness/scenario/problem.ts';
+import { at, type Problem } from '../../vocab/problem.ts';
 import { routeKinds } from '../context.ts';
 import { choice, integer, list, number, type OptionSpecs, optionProblems, text } from './options.ts';
 import type { ScopeKey } from './types.ts';

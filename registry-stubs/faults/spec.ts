@@ -2,7 +2,7 @@
  * A fault to apply, as `apply()`, the control API and the CLI take it, and the check that finds
  * every problem of one at once (shape, fault name, options, scope) before anything is applied.
  */
-import type { Problem } from '../../harness/scenario/problem.ts';
+import type { Problem } from '../../vocab/problem.ts';
 import { catalogueEntry, unknownFaultMessage } from './catalogue.ts';
 import type { CatalogueEntry } from './entry.ts';
 import { type FaultScope, SCOPE_SPECS, scopeProblems } from './scope.ts';

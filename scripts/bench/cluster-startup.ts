@@ -10,7 +10,7 @@ import {
 } from '../../harness/backends/containerd/node.ts';
 import { runPod } from '../../harness/backends/containerd/run.ts';
 import { pidsInCgroup } from '../../harness/backends/containerd/system.ts';
-import { SANDBOX_HOST, SANDBOX_IMAGE } from '../../harness/run/nodes.ts';
+import { SANDBOX_HOST, SANDBOX_IMAGE } from '../../harness/backends/embedded/nodes.ts';
 import { withCleanup } from './cleanup.ts';
 import { machineCpu, nodePids, sumRss } from './proc-stats.ts';
 import type { StubProcess } from './stub-process.ts';

@@ -7,8 +7,10 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { analyze, type LogEvent, type Percentiles, percentiles } from '../../harness/analyze/index.ts';
+import { fromContainerdNode } from '../../harness/backends/containerd/cluster-node.ts';
 import type { ContainerdNode } from '../../harness/backends/containerd/node.ts';
 import { pidsInCgroup } from '../../harness/backends/containerd/system.ts';
+import { fromVirtualNode } from '../../harness/backends/virtual/cluster-node.ts';
 import {
   createVirtualNode,
   loopbackAddress,
@@ -19,8 +21,6 @@ import {
   type ClusterNode,
   createCluster,
   type DeploymentSpec,
-  fromContainerdNode,
-  fromVirtualNode,
 } from '../../harness/cluster/index.ts';
 import type { RunEvent } from '../../harness/events/types.ts';
 import { type CpuUse, nodePids, startCpuMeter, sumRss } from './proc-stats.ts';

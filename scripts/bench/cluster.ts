@@ -4,7 +4,7 @@
  * full size extrapolated, never pretended); and real containers on the storm's nodes.
  */
 import { startNodes } from '../../harness/backends/containerd/node.ts';
-import { startSandboxRegistry } from '../../harness/run/nodes.ts';
+import { startSandboxRegistry } from '../../harness/backends/embedded/nodes.ts';
 import { withCleanup } from './cleanup.ts';
 import { type SchedulingRow, schedulingCost } from './cluster-scheduling.ts';
 import {

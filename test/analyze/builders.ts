@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_EXPECTED_CAUSES } from '../../harness/analyze/expected-causes.ts';
-import type { LogEvent, RunTiming } from '../../harness/analyze/run-events.ts';
 import { CAUSE_IDS } from '../../harness/classify/index.ts';
+import type { LogEvent, RunTiming } from '../../harness/events/run-events.ts';
 import type { KubeEvent, PodState, PullAttempt, RegistryRequest } from '../../harness/events/types.ts';
 import * as kubelet from '../../harness/kubelet/messages.ts';
 import { resolveScenario, type Scenario, type ScenarioInput } from '../../harness/scenario/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAUSE_IDS } from '../../harness/classify/causes.ts';
+import { CAUSE_IDS } from '../../vocab/causes.ts';
 import { loadCorpus, score, table } from './corpus/accuracy.ts';
 
 const corpus = loadCorpus();

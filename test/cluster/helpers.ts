@@ -4,6 +4,7 @@
  * never pre-pulled by its sandbox), real containerd nodes pointed at it, and an event log.
  */
 
+import { fromContainerdNode } from '../../harness/backends/containerd/cluster-node.ts';
 import { type ContainerdNode, startContainerdNode } from '../../harness/backends/containerd/node.ts';
 import type { ContainerdNodeOptions } from '../../harness/backends/containerd/options.ts';
 import {
@@ -11,7 +12,6 @@ import {
   type ClusterNode,
   type ClusterOptions,
   createCluster,
-  fromContainerdNode,
 } from '../../harness/cluster/index.ts';
 import type { KubeEvent, PodState, RunEvent } from '../../harness/events/types.ts';
 import { createRunClock, type RunClock } from '../../harness/kubelet/run-clock.ts';

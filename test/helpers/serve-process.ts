@@ -1,7 +1,7 @@
 /** Starts `pullstorm serve` as a child process (Node or Deno) and reads its ready line. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { ServeReady } from '../../harness/cli/serve-registry.ts';
+import type { ServeReady } from '../../registry-stubs/serve/serve-registry.ts';
 
 export interface ServeProcess extends AsyncDisposable {
   ready: ServeReady;

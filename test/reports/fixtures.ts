@@ -3,9 +3,10 @@
  * a passing run, a failing run (a 429 wall and a TLS fault never detected), a tag overwrite with
  * digest drift, and a harness error. The 10,000-pod storm is generated in `storm-fixture.ts`.
  */
-import type { RunTiming } from '../../harness/analyze/run-events.ts';
+
 import type { Analysis, ExpectationResult, PodTimeline } from '../../harness/analyze/types.ts';
-import { CAUSES } from '../../harness/classify/causes.ts';
+import type { RunTiming } from '../../harness/events/run-events.ts';
+import { CAUSES } from '../../vocab/causes.ts';
 import { emptyRegistry, event, failedToPull, healthyPod, iso, percentiles } from './build.ts';
 
 /** The image every small fixture pulls. */

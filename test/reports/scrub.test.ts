@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CAUSES } from '../../harness/classify/causes.ts';
 import {
   formatTerminalSummary,
   REDACTED,
@@ -8,6 +7,7 @@ import {
   scrubDeep,
   scrubText,
 } from '../../reports/index.ts';
+import { CAUSES } from '../../vocab/causes.ts';
 import { CASES } from './cases.ts';
 
 const SECRETS = [

@@ -1,7 +1,7 @@
 /** One fault id on several stubs: each change logged once, however the stubs' reports interleave. */
 import { describe, expect, it } from 'vitest';
+import { faultEventLog } from '../../harness/events/fault-events.ts';
 import type { FaultChange, FaultHit } from '../../harness/events/types.ts';
-import { faultEventLog } from '../../harness/run/fault-events.ts';
 
 const change = (kind: FaultChange['kind'], id = 'f'): FaultChange => ({
   kind,

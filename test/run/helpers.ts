@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LogEvent } from '../../harness/analyze/run-events.ts';
+import type { LogEvent } from '../../harness/events/run-events.ts';
 import { cleanRuns } from '../../harness/run/clean.ts';
 
 /** What a finished CLI run printed and returned. */

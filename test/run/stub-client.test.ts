@@ -4,7 +4,7 @@
  * containerd node's always does: per-client quotas then count nodes, not one loopback client.
  */
 import { describe, expect, it } from 'vitest';
-import { startStub } from '../../harness/run/engine.ts';
+import { startStub } from '../../harness/backends/stub-engine.ts';
 import type { RegistryRequestEvent } from '../../registry-stubs/index.ts';
 
 describe('the embedded stub’s client per door', () => {

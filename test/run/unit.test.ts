@@ -3,12 +3,12 @@
  * run ids, the settle window, the checks before a run, and the suite's worst exit code.
  */
 import { describe, expect, it } from 'vitest';
-import { ActionStack } from '../../harness/run/actions.ts';
-import { newRunId, podImage, registryHost, runOutDir } from '../../harness/run/names.ts';
+import { ActionStack } from '../../harness/backends/actions.ts';
+import { newRunId, podImage, pullSecrets, registryHost, runOutDir } from '../../harness/backends/names.ts';
 import { FAILING_SETTLE_MS, RECOVERY_LAG_MS, SETTLE_MS, settleWindowMs } from '../../harness/run/observe.ts';
 import { checkRunnable, onPath } from '../../harness/run/preflight.ts';
 import { worstExitCode } from '../../harness/run/suite.ts';
-import { podTemplate, pullSecrets } from '../../harness/run/timeline.ts';
+import { podTemplate } from '../../harness/run/timeline.ts';
 import { applyDefaults, ScenarioError, type ScenarioInput } from '../../harness/scenario/index.ts';
 import type { Scenario } from '../../harness/scenario/resolved.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { at, decodeScenario } from '../../harness/scenario/index.ts';
-import { splitPath } from '../../harness/scenario/problem.ts';
+import { splitPath } from '../../vocab/problem.ts';
 
 const problemsOf = (text: string, format: 'yaml' | 'json' = 'yaml') => {
   const result = decodeScenario(text, format);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../harness/cli/exit.ts';
 import { type Problem, ScenarioError, validate } from '../../harness/scenario/index.ts';
+import { UsageError } from '../../vocab/errors.ts';
 import { testContext } from './context.ts';
 
 const base = {

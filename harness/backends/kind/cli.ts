@@ -4,7 +4,9 @@
  * like kind's own `RunError{command, output}`. The runner is injectable so argument building is tested
  * without kind installed.
  */
+
 import { execa } from 'execa';
+import { PullstormError } from '../../../vocab/errors.ts';
 
 /** Runs a program; resolves whatever its exit code (`exitCode` -1 when it could not start). */
 export type RunProgram = (
@@ -31,7 +33,7 @@ export const execaRun: RunProgram = async (file, args, options = {}) => {
 };
 
 /** A kind command that failed; stable `code`: `KIND_FAILED`. */
-export class KindCommandError extends Error {
+export class KindCommandError extends PullstormError {
   readonly code = 'KIND_FAILED';
   readonly command: string;
   readonly output: string;

@@ -1,5 +1,5 @@
 /**
- * Node faults on kind nodes, with the embedded backend's semantics (run/node-faults.ts):
+ * Node faults on kind nodes, with the embedded backend's semantics (backends/embedded/node-faults.ts):
  * - `disk-full` fills the node's tmpfs containerd root (only nodes with `diskBytes`; anything else
  *   would fill the host's disk) with a ballast file written from the host; clearing deletes it;
  * - `dns` rewrites the node's hosts.toml so each scoped registry's URLs name

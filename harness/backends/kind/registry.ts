@@ -19,9 +19,9 @@ import { runLabels } from '../../containers/labels.ts';
 import { readyLineWatcher } from '../../containers/ready-line.ts';
 import { STUB_CONTAINER_PORT, stubImage } from '../../containers/stub-image.ts';
 import { readFirstFile } from '../../containers/tar.ts';
-import { REGISTRY_DOMAIN, registryHost } from '../../run/names.ts';
 import type { Registry } from '../../scenario/resolved.ts';
 import { STUB_CONTROL_PORT, serveArgs } from '../kubeconfig/stub-manifests.ts';
+import { REGISTRY_DOMAIN, registryHost } from '../names.ts';
 import { newControlToken } from '../remote-stub.ts';
 
 /** The stable alias of the first registry: `pullstorm-registry`. */

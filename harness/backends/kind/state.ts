@@ -6,7 +6,7 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stateRoot } from '../../run/names.ts';
+import { stateRoot } from '../names.ts';
 
 /** What a marker records. */
 export interface KindMarker {

@@ -17,8 +17,8 @@
  * where connection and TLS faults applied through this backend are seen by real clients.
  */
 
-import { registryHost } from '../../run/names.ts';
 import type { Scenario } from '../../scenario/resolved.ts';
+import { registryHost } from '../names.ts';
 import {
   type Backend,
   type BackendCandidate,

@@ -3,7 +3,9 @@
  * `~/.kube/config` (client-node's `loadFromDefault`), or from an explicit file (kind writes one per run).
  * The user's kubeconfig is never written.
  */
+
 import { KubeConfig } from '@kubernetes/client-node';
+import { PullstormError } from '../../../vocab/errors.ts';
 import type { ContextIdentity } from './safety.ts';
 
 /** Options of `loadContext`. */
@@ -15,7 +17,7 @@ export interface LoadContextOptions {
 }
 
 /** Thrown when there is no usable context; stable `code`: `NO_KUBE_CONTEXT`. */
-export class NoContextError extends Error {
+export class NoContextError extends PullstormError {
   readonly code = 'NO_KUBE_CONTEXT';
   override name = 'NoContextError';
 }

@@ -5,6 +5,7 @@
  * (`pods is forbidden: User "alice" cannot list resource "pods" … in the namespace "x"`), so that is
  * what the user is shown, with what to do about it.
  */
+import { PullstormError } from '../../../vocab/errors.ts';
 
 /** The HTTP status of an API error (`code` from ApiException, `statusCode` from Watch), or undefined. */
 export function httpStatus(error: unknown): number | undefined {
@@ -40,7 +41,7 @@ export function isPermanent(error: unknown): boolean {
  * The cluster refused a call (401/403) or lacks the resource (404); stable `code`: `KUBE_REFUSED`.
  * Exit 3 like other environment problems, but the message names the call and the fix.
  */
-export class KubeRefusedError extends Error {
+export class KubeRefusedError extends PullstormError {
   readonly code = 'KUBE_REFUSED';
   override name = 'KubeRefusedError';
   /** The HTTP status the API server answered. */

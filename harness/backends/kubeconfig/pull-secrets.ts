@@ -1,11 +1,12 @@
 /**
  * Every registry user of a scenario as an image pull secret in the run's namespace, named as the
- * embedded cluster names them (`<registry>-<user>`, run/timeline.ts), for the host the nodes pull
+ * embedded cluster names them (`<registry>-<user>`, backends/names.ts), for the host the nodes pull
  * from — which differs by backend (kind: `<registry>.pullstorm.test:5000`; an existing cluster:
  * `localhost:<nodePort>`), so the caller says where each registry is.
  */
-import { pullSecretName } from '../../run/timeline.ts';
+
 import type { Registry } from '../../scenario/resolved.ts';
+import { pullSecretName } from '../names.ts';
 import type { KubeApi } from './api.ts';
 import { type ManifestContext, pullSecretManifest } from './manifests.ts';
 

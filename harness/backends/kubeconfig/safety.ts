@@ -12,6 +12,7 @@
  *
  * Either one is enough to refuse. Nothing here reads the cluster beyond the namespace list.
  */
+import { EXIT, type ExitCode, PullstormError } from '../../../vocab/errors.ts';
 
 /** The identity of a kubeconfig context, as the heuristic sees it. */
 export interface ContextIdentity {
@@ -57,10 +58,10 @@ export function productionSignals(
 }
 
 /** Thrown when a context looks like production and no override was given. Stable `code`: `PRODUCTION_CONTEXT`. */
-export class ProductionContextError extends Error {
+export class ProductionContextError extends PullstormError {
   readonly code = 'PRODUCTION_CONTEXT';
   /** Exit code the CLI uses: 2 (the input — the chosen context — was wrong). */
-  readonly exitCode = 2;
+  override readonly exitCode: ExitCode = EXIT.usage;
   readonly signals: string[];
   constructor(id: ContextIdentity, signals: string[]) {
     super(

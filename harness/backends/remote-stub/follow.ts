@@ -10,8 +10,10 @@
  * `stop()` ends the poll in flight, then drains what the stub still holds (polls with waitMs=0 until
  * one comes back empty), so the last requests before teardown are not lost.
  */
+
 import { CONTROL_TOKEN_HEADER, EVENTS_PATH } from '../../../registry-stubs/faults/control.ts';
 import type { FeedEvent, FeedPage } from '../../../registry-stubs/feed.ts';
+import { PullstormError } from '../../../vocab/errors.ts';
 import { sleepUnless } from '../../cluster/timing.ts';
 import { systemClock } from '../../kubelet/clock.ts';
 import type { StubAccess } from './access.ts';
@@ -43,7 +45,7 @@ export interface Follower {
 }
 
 /** The feed of a stub that answered with an error, or could not be reached. */
-export class FeedError extends Error {
+export class FeedError extends PullstormError {
   override readonly name = 'FeedError';
 }
 

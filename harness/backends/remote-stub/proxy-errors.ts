@@ -9,10 +9,11 @@
  *   cannot fix that, so the error says what to open, or to use another backend.
  * Everything else passes through to the caller unchanged.
  */
+import { PullstormError } from '../../../vocab/errors.ts';
 import type { StubFetch } from './access.ts';
 
 /** The proxy path's own failure, with what to do about it; stable `code`: `SERVICE_PROXY`. */
-export class ServiceProxyError extends Error {
+export class ServiceProxyError extends PullstormError {
   readonly code = 'SERVICE_PROXY';
   override name = 'ServiceProxyError';
   readonly status: number;

@@ -5,10 +5,12 @@
  * with Go's text for every way that can go wrong. The optional local address makes the registry
  * see each virtual node as its own client (per-client rate limits, per-node faults).
  */
+
 import { lookup } from 'node:dns';
 import { isIP, type Socket, connect as tcpConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { rootCertificates, connect as tlsConnect } from 'node:tls';
+import { PullstormError } from '../../../vocab/errors.ts';
 import { goAddress, goNetText, type NetContext } from './go-text.ts';
 import { verifyPeer } from './tls-verify.ts';
 
@@ -28,7 +30,7 @@ export interface DialOptions {
 }
 
 /** A failed dial: `goText` is what Go's transport would have returned. */
-export class DialError extends Error {
+export class DialError extends PullstormError {
   override readonly name = 'DialError';
   readonly goText: string;
   constructor(goText: string) {

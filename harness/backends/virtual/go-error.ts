@@ -4,6 +4,7 @@
  * (`errdefs.ToGRPC`, containerd errdefs/grpc.go), so keeping them is what lets a virtual node
  * answer NotFound exactly where containerd would and Unknown everywhere else.
  */
+import { PullstormError } from '../../../vocab/errors.ts';
 import { CriError } from '../containerd/cri/errors.ts';
 
 /** Sentinels a containerd pull error can wrap (errdefs, io, context, remotes/docker). */
@@ -17,7 +18,7 @@ export type Sentinel =
   | 'unexpected-status'; // remoteerrors.ErrUnexpectedStatus
 
 /** An error whose `message` is the Go text and whose `is` set answers `errors.Is`. */
-export class GoError extends Error {
+export class GoError extends PullstormError {
   override readonly name = 'GoError';
   readonly is: ReadonlySet<Sentinel>;
   /** HTTP status of an ErrUnexpectedStatus in the chain (the authorizer's POST→GET fallback reads it). */

@@ -4,14 +4,14 @@
  * kubeconfig run's namespace in that cluster.
  */
 import type { CommandModule } from 'yargs';
+import { describeError, EXIT, UsageError } from '../../../vocab/errors.ts';
 import { cleanKindClusters } from '../../backends/kind/clean.ts';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
 import { cleanClusterRuns, formatClusterClean } from '../../backends/kubeconfig/clean.ts';
 import { loadContext } from '../../backends/kubeconfig/context.ts';
+import { stateRoot } from '../../backends/names.ts';
 import { assertRunId } from '../../containers/labels.ts';
 import { cleanRuns } from '../../run/clean.ts';
-import { stateRoot } from '../../run/names.ts';
-import { causeChain, EXIT, UsageError } from '../exit.ts';
 
 interface CleanArgs {
   'run-id'?: string;
@@ -70,7 +70,7 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
         const done = await cleanClusterRuns(clientNodeApi(loaded.kc), runId ? { runId } : {});
         cluster = { context, ...done, lines: formatClusterClean(context, done, runId) };
       } catch (error) {
-        cluster = { context, lines: [`cluster ${context}: clean failed: ${causeChain(error)}`] };
+        cluster = { context, lines: [`cluster ${context}: clean failed: ${describeError(error)}`] };
         process.exitCode = EXIT.harness;
       }
     }

@@ -1,9 +1,9 @@
 /** `pullstorm diagnose`: classify the image-pull failures of a real cluster from its events. */
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../../vocab/errors.ts';
 import { diagnoseEvents } from '../../classify/diagnose.ts';
 import { formatDiagnosis } from '../../classify/format.ts';
-import { UsageError } from '../exit.ts';
 
 interface DiagnoseArgs {
   file: string;

@@ -7,13 +7,13 @@
  * that cannot apply there. Exit 3 when a permission is missing.
  */
 import type { CommandModule } from 'yargs';
+import { describeError, EXIT } from '../../../vocab/errors.ts';
 import { clientNodeApi } from '../../backends/kubeconfig/api.ts';
 import { loadContext } from '../../backends/kubeconfig/context.ts';
 import { doctorForContext, formatContextReport } from '../../backends/kubeconfig/doctor.ts';
+import { scenarioContext } from '../../backends/stub-engine.ts';
 import { doctor, formatDoctor } from '../../doctor/check.ts';
-import { scenarioContext } from '../../run/engine.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
-import { causeChain, EXIT } from '../exit.ts';
 
 interface DoctorArgs {
   json: boolean;
@@ -68,7 +68,7 @@ export const doctorCommand: CommandModule<object, DoctorArgs> = {
           ...(argv.namespace ? { namespace: argv.namespace } : {}),
         });
       } catch (error) {
-        cluster = { error: `cluster check failed: ${causeChain(error)}` };
+        cluster = { error: `cluster check failed: ${describeError(error)}` };
       }
     }
     if (argv.json) {

@@ -5,9 +5,9 @@
  * the remedy. Arguments are joined into one message; `-` or no argument reads stdin.
  */
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../../vocab/errors.ts';
 import { explain } from '../../classify/explain.ts';
 import { formatExplanation } from '../../classify/format-explain.ts';
-import { UsageError } from '../exit.ts';
 
 interface ExplainArgs {
   text: string[];

@@ -12,8 +12,8 @@ import { FaultError } from '../../../registry-stubs/faults/errors.ts';
 import type { OptionSpecs } from '../../../registry-stubs/faults/options.ts';
 import { SCOPE_SPECS } from '../../../registry-stubs/faults/scope.ts';
 import type { FaultSummary } from '../../../registry-stubs/faults/spec.ts';
-import { closest } from '../../scenario/check.ts';
-import { UsageError } from '../exit.ts';
+import { closest } from '../../../vocab/closest.ts';
+import { UsageError } from '../../../vocab/errors.ts';
 import { type FaultTarget, faultTarget, untrustedHint } from '../fault-target.ts';
 
 interface ConnectionArgs {

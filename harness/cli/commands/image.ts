@@ -5,9 +5,9 @@
  * flag into `pullstorm run`).
  */
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../../vocab/errors.ts';
 import { dockerClient } from '../../containers/docker.ts';
 import { buildStubImage, type StubImage } from '../../containers/stub-image.ts';
-import { UsageError } from '../exit.ts';
 
 interface BuildArgs {
   force: boolean;

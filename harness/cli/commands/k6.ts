@@ -11,7 +11,7 @@
 import { access } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { CommandModule } from 'yargs';
-import { EXIT, UsageError } from '../exit.ts';
+import { EXIT, UsageError } from '../../../vocab/errors.ts';
 
 /** How to get k6 (printed when it is missing; k6 is not in Debian's archive). */
 export const K6_INSTALL = `k6 is not installed (no 'k6' on PATH). Install it, then run this again:

@@ -1,8 +1,8 @@
 /** `pullstorm list`: the built-in scenarios, what each proves, its expected verdict and rough duration. */
 import type { CommandModule } from 'yargs';
 import { textTable } from '../../../reports/terminal.ts';
+import { scenarioContext } from '../../backends/stub-engine.ts';
 import { BUILTINS, builtinFile } from '../../run/builtin.ts';
-import { scenarioContext } from '../../run/engine.ts';
 import { loadScenarioFile } from '../../scenario/load.ts';
 
 /** `pullstorm list [--json]`. */

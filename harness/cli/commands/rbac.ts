@@ -4,8 +4,8 @@
  * `pullstorm doctor --context` checks, so what this prints is exactly what the doctor asks for.
  */
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../../vocab/errors.ts';
 import { renderRbac } from '../../backends/kubeconfig/rbac.ts';
-import { UsageError } from '../exit.ts';
 
 interface RbacArgs {
   namespace?: string;

@@ -4,9 +4,9 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../../vocab/errors.ts';
 import { EventLogError, readEventLog } from '../../analyze/log.ts';
 import { analyzeEvents, renderRun } from '../../run/runner.ts';
-import { UsageError } from '../exit.ts';
 
 interface ReportArgs {
   events: string;

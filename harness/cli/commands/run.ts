@@ -5,13 +5,13 @@
  * the final table (or `--json`) to stdout.
  */
 import type { CommandModule } from 'yargs';
+import { UsageError } from '../../../vocab/errors.ts';
 import { KIND_NODE_IMAGE } from '../../backends/kind/config.ts';
 import type { BackendOptions } from '../../run/backend.ts';
 import { scenarioFiles, suiteFiles } from '../../run/builtin.ts';
 import { runSignal } from '../../run/signals.ts';
 import { loadScenarios, runScenarios, type SuiteEntry, suiteTable, worstExitCode } from '../../run/suite.ts';
 import type { BackendType } from '../../scenario/model.ts';
-import { UsageError } from '../exit.ts';
 
 interface RunArgs {
   scenarios: string[];

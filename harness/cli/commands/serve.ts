@@ -1,9 +1,13 @@
 /** `pullstorm serve`: the registry stub with the fixture images, until Ctrl-C. */
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../exit.ts';
+import { type ServeOptions, startServe } from '../../../registry-stubs/serve/serve-registry.ts';
+import {
+  CONTROL_TOKEN_ENV,
+  controlTokenFrom,
+  usersFromFile,
+} from '../../../registry-stubs/serve/serve-secrets.ts';
+import { UsageError } from '../../../vocab/errors.ts';
 import { limitsFromFlags, withLimitFlags } from '../serve-limits.ts';
-import { type ServeOptions, startServe } from '../serve-registry.ts';
-import { CONTROL_TOKEN_ENV, controlTokenFrom, usersFromFile } from '../serve-secrets.ts';
 
 /** The parsed flags of `pullstorm serve`. */
 export interface ServeArgs {

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
-import type { FaultChange, FaultHit } from '../../../harness/events/types.ts';
+import type { FaultChange, FaultHit } from '../../../vocab/fault-events.ts';
 import type { Scope } from './scope.ts';
 
 /** A connection fault as its factory made it. */

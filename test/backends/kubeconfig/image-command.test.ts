@@ -1,7 +1,7 @@
 /** `pullstorm image build`: the extra tag's parsing and the next steps it prints (the build itself is the stub image builder's). */
 import { describe, expect, it } from 'vitest';
 import { nextSteps, splitReference } from '../../../harness/cli/commands/image.ts';
-import { UsageError } from '../../../harness/cli/exit.ts';
+import { UsageError } from '../../../vocab/errors.ts';
 
 describe('pullstorm image build', () => {
   it('splits a reference into repository and tag (a registry port is not a tag)', () => {

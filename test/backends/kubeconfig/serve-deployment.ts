@@ -11,7 +11,7 @@ import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { TLS_MOUNT } from '../../../harness/backends/kubeconfig/stub-manifests.ts';
 import { type ServeArgs, serveCommand, serveOptions } from '../../../harness/cli/commands/serve.ts';
 import { buildParser } from '../../../harness/cli/parser.ts';
-import { type ServeReady, startServe } from '../../../harness/cli/serve-registry.ts';
+import { type ServeReady, startServe } from '../../../registry-stubs/serve/serve-registry.ts';
 
 /** `serve` arguments after the image's entrypoint, parsed by serve's own parser (throws on a usage error). */
 export async function parseServeArgs(args: string[]): Promise<ServeArgs> {

@@ -8,9 +8,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CAUSE_IDS, type CauseId } from '../../../harness/classify/causes.ts';
 import { diagnoseEvents } from '../../../harness/classify/diagnose.ts';
 import { explain } from '../../../harness/classify/explain.ts';
+import { CAUSE_IDS, type CauseId } from '../../../vocab/causes.ts';
 
 /** One corpus message. */
 export interface CorpusEntry {

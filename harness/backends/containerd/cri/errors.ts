@@ -3,6 +3,7 @@
  * kubelet shows them. The `details` text is what ends up in `kubectl describe pod`, so it is never
  * rewritten here; the classifier matches on it.
  */
+import { PullstormError } from '../../../../vocab/errors.ts';
 
 /** gRPC status code names as Go's `codes.Code.String()` spells them (note `Canceled`, one l). */
 export const grpcCodeNames = [
@@ -59,7 +60,7 @@ export function formatKubeletStartError(err: { details: string }): string {
 }
 
 /** A failed CRI call: the gRPC code, the runtime's exact `details`, and which method failed. */
-export class CriError extends Error {
+export class CriError extends PullstormError {
   override readonly name = 'CriError';
   /** Numeric gRPC status code (2 = Unknown, 5 = NotFound, 14 = Unavailable …). */
   readonly code: number;
