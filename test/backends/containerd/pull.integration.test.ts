@@ -20,6 +20,9 @@ import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
 import type { ImageBundle } from '../../../registry-stubs/oci/types.ts';
 import { createCertificateAuthority, issueCertificate } from '../../../registry-stubs/tls/index.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
+
+const containerd = await containerdStatus();
 
 // A smaller `large` keeps the suite quick; it is still multi-layer.
 const images = fixtureImages({ largeSizeBytes: 2 * 1024 * 1024 });
@@ -77,7 +80,7 @@ afterAll(async () => {
 
 const pullable = ['tiny', 'arm64-only', 'multiarch', 'large'];
 
-describe.each([
+describe.skipIf(!containerd.available).each([
   { scheme: 'http', node: () => httpNode, registry: () => http },
   { scheme: 'https', node: () => httpsNode, registry: () => https },
 ])('CRI PullImage over $scheme via hosts.toml', ({ node, registry }) => {
@@ -121,29 +124,35 @@ describe.each([
   });
 });
 
-it('containerd decoded every generated hosts.toml', async () => {
-  for (const node of [httpNode, httpsNode]) {
-    expect(await readFile(node.logFile, 'utf8')).not.toContain('failed to decode hosts.toml');
-  }
-});
+it.skipIf(!containerd.available)(
+  `containerd decoded every generated hosts.toml${skipNote(containerd)}`,
+  async () => {
+    for (const node of [httpNode, httpsNode]) {
+      expect(await readFile(node.logFile, 'utf8')).not.toContain('failed to decode hosts.toml');
+    }
+  },
+);
 
-it('fills a size-limited tmpfs root: "no space left on device", code Unknown', async () => {
-  const host = `${http.host}:${http.port}`;
-  await using small = await startContainerdNode({
-    name: 'pull-full',
-    rootTmpfsBytes: 1024 * 1024, // smaller than pullstorm/large (2 MiB of incompressible layers)
-    registries: [{ host, server: `http://${host}` }],
-  });
-  const ref = `${host}/pullstorm/large:1.0`;
-  const err = await small.cri.pullImage(ref).catch((e: unknown) => e);
-  expect(isCriError(err, 'Unknown')).toBe(true);
-  // Download-time: `failed to copy: write <root>/io.containerd.content.v1.content/ingest/<x>/data:
-  // no space left on device`; unpack-time: `failed to extract layer sha256:…: … no space left on
-  // device: unknown`; also seen: `write <root>/…/ingest/<x>/total: no space left on device` (the
-  // ingest's bookkeeping file). Which one depends on how far the concurrent downloads got.
-  expect(isCriError(err) && err.details).toMatch(
-    new RegExp(
-      `^failed to pull and unpack image "${ref}": (failed to copy: write |write |failed to extract layer sha256:).*no space left on device`,
-    ),
-  );
-});
+it.skipIf(!containerd.available)(
+  `fills a size-limited tmpfs root: "no space left on device", code Unknown${skipNote(containerd)}`,
+  async () => {
+    const host = `${http.host}:${http.port}`;
+    await using small = await startContainerdNode({
+      name: 'pull-full',
+      rootTmpfsBytes: 1024 * 1024, // smaller than pullstorm/large (2 MiB of incompressible layers)
+      registries: [{ host, server: `http://${host}` }],
+    });
+    const ref = `${host}/pullstorm/large:1.0`;
+    const err = await small.cri.pullImage(ref).catch((e: unknown) => e);
+    expect(isCriError(err, 'Unknown')).toBe(true);
+    // Download-time: `failed to copy: write <root>/io.containerd.content.v1.content/ingest/<x>/data:
+    // no space left on device`; unpack-time: `failed to extract layer sha256:…: … no space left on
+    // device: unknown`; also seen: `write <root>/…/ingest/<x>/total: no space left on device` (the
+    // ingest's bookkeeping file). Which one depends on how far the concurrent downloads got.
+    expect(isCriError(err) && err.details).toMatch(
+      new RegExp(
+        `^failed to pull and unpack image "${ref}": (failed to copy: write |write |failed to extract layer sha256:).*no space left on device`,
+      ),
+    );
+  },
+);
