@@ -74,6 +74,8 @@ export interface StormOptions {
   shardNodes?: number;
   /** Pull worker threads hosting the virtual nodes; 0 runs them on the main thread. Default 2. */
   threads?: number;
+  /** Virtual pulls in flight at most (the pool's `maxPullsInFlight`); default unlimited. */
+  pullSlots?: number;
   /** Bound on waiting for every pod to run. */
   timeoutMs: number;
 }
@@ -165,7 +167,11 @@ function failureTexts(
   const out: Record<string, number> = {};
   for (const e of events) {
     if (e.kind !== 'pull.attempt' || e.ok) continue;
-    const key = `${isReal(e.node) ? 'real' : 'virtual'} node: ${e.error ?? '?'}`;
+    // One line per kind of failure: addresses, ports and digests differ from node to node.
+    const text = (e.error ?? '?')
+      .replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')
+      .replace(/\d+\.\d+\.\d+\.\d+(:\d+)?/g, '<addr>');
+    const key = `${isReal(e.node) ? 'real' : 'virtual'} node: ${text}`;
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
@@ -198,7 +204,13 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
   const shard = o.shardNodes ?? defaultShardNodes;
   const image = stormImage(o.stub);
   const threads = o.threads ?? 2;
-  const pool = threads > 0 ? createVirtualNodePool({ threads }) : undefined;
+  const pool =
+    threads > 0
+      ? createVirtualNodePool({
+          threads,
+          ...(o.pullSlots !== undefined && { maxPullsInFlight: o.pullSlots }),
+        })
+      : undefined;
   const virtual: VirtualNode[] = Array.from({ length: o.virtualNodes }, (_, i) => {
     const options = { name: `vnode-${i}`, clientAddress: loopbackAddress(i) };
     return pool ? pool.createNode(options) : createVirtualNode(options);

@@ -6,7 +6,7 @@
  *
  * Sizes come from the environment so a developer can run it small:
  * STORM_VIRTUAL (2000), STORM_REAL (20), STORM_PODS (1000), STORM_MIB (100), STORM_LAYERS (4),
- * STORM_THREADS (pull workers, 2), STORM_TIMEOUT_S (900).
+ * STORM_THREADS (pull workers, 2), STORM_SLOTS (virtual pulls in flight, 64), STORM_TIMEOUT_S (900).
  */
 import { startSandboxRegistry } from '../../harness/run/nodes.ts';
 import { withCleanup } from './cleanup.ts';
@@ -26,6 +26,8 @@ export interface StormBenchOptions {
   imageMiB: number;
   layers: number;
   threads: number;
+  /** Virtual pulls in flight at most: as many as the bound's curl clients. */
+  pullSlots: number;
   timeoutSeconds: number;
 }
 
@@ -60,6 +62,7 @@ export function stormOptions(): StormBenchOptions {
     imageMiB: envInt('STORM_MIB', 100),
     layers: envInt('STORM_LAYERS', 4),
     threads: envInt('STORM_THREADS', 2),
+    pullSlots: envInt('STORM_SLOTS', 64),
     timeoutSeconds: envInt('STORM_TIMEOUT_S', 900),
   };
 }
@@ -81,8 +84,8 @@ export async function stormBench(o: StormBenchOptions = stormOptions()): Promise
         startSandboxRegistry(),
         (s) => s.close(),
         async (sandbox) => {
-          log('bound: the stub’s throughput to curl, 64 clients');
-          const bound = await measureBound(stub);
+          log(`bound: the stub’s throughput to curl, ${o.pullSlots} clients`);
+          const bound = await measureBound(stub, { clients: o.pullSlots });
           log(`bound: ${bound.mibPerSecond.toFixed(0)} MiB/s; starting ${o.realNodes} real nodes`);
           const storm = await withNodes(stub, sandbox.url, o.realNodes, 'storm', (nodes) => {
             log(
@@ -95,6 +98,7 @@ export async function stormBench(o: StormBenchOptions = stormOptions()): Promise
               virtualNodes: o.virtualNodes,
               imageBytes,
               threads: o.threads,
+              pullSlots: o.pullSlots,
               timeoutMs: o.timeoutSeconds * 1000,
             });
           });

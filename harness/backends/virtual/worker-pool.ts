@@ -16,6 +16,13 @@ import type { FromWorker, NodeMethod, ToWorker, WireError } from './worker-proto
 export interface VirtualNodePoolOptions {
   /** Worker threads; default the machine's available parallelism. */
   threads?: number;
+  /**
+   * PullImage calls in flight over the whole pool; more wait for a slot (the wait is part of their
+   * latency). Default unlimited. A few thousand nodes emulated on two cores otherwise open
+   * thousands of connections at once, and the registry process, starved of CPU, stops accepting
+   * them (dial timeouts no real fleet would see from that alone).
+   */
+  maxPullsInFlight?: number;
 }
 
 /** A pool of pull workers. */
@@ -95,7 +102,24 @@ export function createVirtualNodePool(options: VirtualNodePoolOptions = {}): Vir
   const threads = options.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 1)
     throw new TypeError(`threads must be an integer ≥ 1; got ${JSON.stringify(options.threads)}`);
+  const slots = options.maxPullsInFlight ?? Number.POSITIVE_INFINITY;
+  if (!(slots >= 1))
+    throw new TypeError(`maxPullsInFlight must be ≥ 1; got ${JSON.stringify(options.maxPullsInFlight)}`);
   const workers = Array.from({ length: threads }, () => new PullWorker());
+  let pulling = 0;
+  const waiting: (() => void)[] = [];
+  const withSlot = async <T>(pull: () => Promise<T>): Promise<T> => {
+    if (pulling >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+    else pulling++;
+    try {
+      return await pull();
+    } finally {
+      const next = waiting.shift();
+      if (next)
+        next(); // the slot passes on
+      else pulling--;
+    }
+  };
   const nodes = new Set<VirtualNode>();
   let count = 0;
 
@@ -126,7 +150,7 @@ export function createVirtualNodePool(options: VirtualNodePoolOptions = {}): Vir
       name: o.name,
       platform: o.platformText,
       clientAddress: o.clientAddress,
-      pullImage: (image, pullOptions) => call('pullImage', [image, pullOptions]),
+      pullImage: (image, pullOptions) => withSlot(() => call('pullImage', [image, pullOptions])),
       imageStatus: (image) => call('imageStatus', [image]),
       listImages: () => call('listImages'),
       removeImage: (image) => call('removeImage', [image]),

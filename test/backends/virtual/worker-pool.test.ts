@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CriError } from '../../../harness/backends/containerd/cri/errors.ts';
 import { createVirtualNode, createVirtualNodePool } from '../../../harness/backends/virtual/index.ts';
 import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
-import { bundle, expected, images, recorder } from './helpers.ts';
+import { blobConcurrency, bundle, expected, images, recorder } from './helpers.ts';
 
 const rec = recorder();
 let registry: RunningRegistry;
@@ -66,6 +66,16 @@ describe('virtual nodes in a pool of pull workers', () => {
     expect(error.details).toMatch(/context canceled/);
   });
 
+  test('maxPullsInFlight 1: two nodes in two workers never download at the same time', async () => {
+    const count = blobConcurrency(50);
+    await using stub = await startRegistry({ images, layers: [count.layer], onRequest: count.onRequest });
+    await using pool = createVirtualNodePool({ threads: 2, maxPullsInFlight: 1 });
+    const nodes = [0, 1].map((i) => pool.createNode({ name: `slot-${i}`, maxConcurrentDownloads: 1 }));
+    await Promise.all(nodes.map((n) => n.pullImage(`${stub.host}:${stub.port}/pullstorm/large:1.0`)));
+    expect(count.max()).toBe(1);
+    expect(nodes.map((n) => n.stats().pulls)).toEqual([1, 1]);
+  });
+
   test('bad options are refused on the main thread with the same TypeError, keepContent too', () => {
     const pool = createVirtualNodePool({ threads: 1 });
     try {
@@ -74,6 +84,9 @@ describe('virtual nodes in a pool of pull workers', () => {
         /keepContent needs an in-process node/,
       );
       expect(() => createVirtualNodePool({ threads: 0 })).toThrow(/threads must be an integer ≥ 1; got 0/);
+      expect(() => createVirtualNodePool({ maxPullsInFlight: 0 })).toThrow(
+        /maxPullsInFlight must be ≥ 1; got 0/,
+      );
     } finally {
       void pool.close();
     }
