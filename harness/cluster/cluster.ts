@@ -10,9 +10,9 @@ import { seededRandom } from '../kubelet/seeded-random.ts';
 import { createDeployments, type DeploymentSpec, type ScaleOptions } from './deployments.ts';
 import * as msg from './messages.ts';
 import { NodeAgent } from './node-agent.ts';
+import { NodePicker } from './node-picker.ts';
 import { type ClusterOptions, type ResolvedClusterOptions, resolveClusterOptions } from './options.ts';
 import { PodWorker } from './pod-worker.ts';
-import { pickNode } from './scheduler.ts';
 import { isWorkTracker, trackNode } from './tracked-node.ts';
 import type { PodSpec, PodStatus } from './types.ts';
 import { waitForPods } from './wait.ts';
@@ -85,6 +85,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     agents.set(node.name, new NodeAgent(node, o, inUse));
   }
   for (const agent of agents.values()) agent.start();
+  const picker = new NodePicker(o.nodes.map((n) => n.name));
   let stopping: Promise<void> | undefined;
 
   // A deployment's pods get random names; their ordinal within the deployment is what repeats.
@@ -102,14 +103,11 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     const namespace = spec.namespace ?? 'default';
     const key = `${namespace}/${spec.name}`;
     if (workers.has(key)) throw new RangeError(`pod ${key} already exists`);
-    const counts = o.nodes.map((n) => ({
-      name: n.name,
-      pods: [...workers.values()].filter((w) => w.node === n.name).length,
-    }));
-    const node = pickNode(counts, spec.nodeSelector);
+    const node = picker.pick(spec.nodeSelector);
     if (node instanceof RangeError) throw node;
     const missing = (spec.imagePullSecrets ?? []).filter((s) => !secrets.has(s));
     if (missing.length) throw new RangeError(`unknown imagePullSecrets: ${missing.join(', ')}`);
+    picker.add(node, 1);
     const ref = { name: spec.name, namespace, uid: crypto.randomUUID() };
     const now = new Date(o.clock.now()).toISOString();
     const status: PodStatus = {
@@ -156,6 +154,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     const worker = workers.get(key);
     if (!worker) throw new RangeError(`pod ${key} does not exist`);
     workers.delete(key);
+    picker.add(worker.node, -1);
     changed();
     await worker.terminate(terminateBoundMs);
   }
@@ -170,6 +169,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     createPod: (spec, deployment) => createPod(spec, deployment),
     deletePod,
     pods,
+    hasPod: (name, namespace = 'default') => workers.has(`${namespace}/${name}`),
   });
 
   async function stop(): Promise<void> {

@@ -9,6 +9,7 @@
  */
 
 import type { Clock } from '../kubelet/clock.ts';
+import { burstReplicas, CreatePace } from './replicaset-pace.ts';
 import { sleepUnless } from './timing.ts';
 import type { PodSpec, PodStatus } from './types.ts';
 
@@ -32,6 +33,8 @@ export interface DeploymentHost {
   createPod(spec: PodSpec, deployment: string): PodStatus;
   deletePod(name: string, namespace?: string): Promise<void>;
   pods(): PodStatus[];
+  /** True when a pod of that name exists in `namespace` (default `default`). */
+  hasPod?(name: string, namespace?: string): boolean;
 }
 
 // k8s.io/apimachinery rand.SafeEncodeString's alphabet: no vowels, no look-alikes.
@@ -43,6 +46,8 @@ const randomName = (n: number): string =>
 export function createDeployments(host: DeploymentHost) {
   const specs = new Map<string, { spec: DeploymentSpec; hash: string; ramp: AbortController }>();
   const stopped = new AbortController();
+  // One client limiter for every ReplicaSet of the controller.
+  const pace = new CreatePace(host.clock);
 
   function owned(name: string): PodStatus[] {
     return host.pods().filter((p) => p.deployment === name);
@@ -73,21 +78,35 @@ export function createDeployments(host: DeploymentHost) {
     }
     const missing = replicas - current.length;
     const start = host.clock.now();
-    for (let i = 0; i < missing && !signal.aborted; i++) {
-      const due = start + (i * rampMs) / missing;
-      await sleepUnless(host.clock, due - host.clock.now(), signal);
-      if (signal.aborted) break;
-      host.createPod({ ...d.spec.template, name: freeName(`${name}-${d.hash}-`) }, name);
+    // Pods that are due and have a token are created together, without a turn of the event loop
+    // each; the loop yields only to wait (for the ramp, a token, or the next sync after 500).
+    let synced = 0;
+    for (let i = 0; i < missing && !signal.aborted; ) {
+      const due = start + (i * rampMs) / missing - host.clock.now();
+      const wait = due > 0 ? due : synced >= burstReplicas ? 0 : pace.take();
+      if (due > 0 || wait > 0 || synced >= burstReplicas) {
+        synced = 0;
+        await sleepUnless(host.clock, wait, signal);
+        continue;
+      }
+      host.createPod(
+        { ...d.spec.template, name: freeName(`${name}-${d.hash}-`, d.spec.template.namespace) },
+        name,
+      );
+      synced++;
+      i++;
     }
   }
 
   // Five characters of 27 collide within a 1,000-pod deployment about 3 % of the time: draw again,
   // as the ReplicaSet controller's generateName does when the API server answers AlreadyExists.
-  function freeName(prefix: string): string {
-    const taken = new Set(host.pods().map((p) => p.name));
+  function freeName(prefix: string, namespace?: string): string {
+    // Without hasPod (an older host) the names are gathered once per pod, O(pods).
+    const taken = host.hasPod ? undefined : new Set(host.pods().map((p) => p.name));
+    const exists = (name: string) => taken?.has(name) ?? host.hasPod!(name, namespace);
     for (;;) {
       const candidate = `${prefix}${randomName(5)}`;
-      if (!taken.has(candidate)) return candidate;
+      if (!exists(candidate)) return candidate;
     }
   }
 

@@ -56,10 +56,6 @@ function memoryTable(r: ClusterBenchResult): string[] {
 }
 
 function schedulingTable(r: ClusterBenchResult): string[] {
-  const last = r.scheduling.at(-1)!;
-  // createPod scans every pod once per node: total work grows as nodes × pods² / 2.
-  const scale = (n: number, p: number) => n * p * p;
-  const full = (last.cpuSeconds * scale(2020, 3000)) / scale(last.nodes, last.pods);
   return [
     '#### Pod creation in one embedded cluster (no pulls: an ImageService that answers at once)',
     '',
@@ -68,9 +64,8 @@ function schedulingTable(r: ClusterBenchResult): string[] {
     ...r.scheduling.map(
       (x) => `| ${fmt(x.nodes)} | ${fmt(x.pods)} | ${s(x.wallSeconds)} | ${s(x.cpuSeconds)} |`,
     ),
-    `| 2,020 | 3,000 | **not run — extrapolated** (nodes × pods²) | ≈ ${s(full, 0)} |`,
     '',
-    '`createCluster`’s `createPod` counts each node’s pods by scanning every pod, once per node (harness/cluster/cluster.ts), so one cluster of the storm’s 2,020 nodes would spend minutes scheduling with the event loop blocked. The storm below therefore splits its virtual nodes into clusters of 100; the 20 real nodes are one cluster.',
+    'The scheduler keeps each node’s pod count and a heap of nodes by (pods, name) (harness/cluster/node-picker.ts): placing a pod costs O(log nodes), where it used to count every pod on every node. Wall time includes the ReplicaSet controller’s pace (20 pods/s after a burst of 30), so it grows with pods even when CPU does not.',
   ];
 }
 
@@ -166,7 +161,7 @@ function stormTable(r: ClusterBenchResult): string[] {
     '',
     `Real nodes are containerd daemons that pull but do not start containers (a pod is Running once its image is; see the next table for real containers). Kubelet defaults (serial pulls, registryPullQPS 5, burst 10). A pod whose first sync came after its node had the image shows \`already present on machine\` and has no pull latency, as on a real node; the others queue behind the node’s first pull, and their latency includes that wait. Virtual nodes pull from their own 127.0.0.N address; the stub runs in its own process; CPU shares are of wall time × ${cores} cores, and other jobs shared the machine (the “everything else” row).`,
     '',
-    `A deployment creates one pod per event-loop turn (harness/cluster/deployments.ts awaits a timer per pod even without a ramp), so while the harness’s event loop is busy with virtual pulls (see its delay) the ${fmt(m.realPods)}-pod deployment can trickle out over the whole storm (“pods created over”) and most of its pods then find their node’s image already present; “until every pod was Running” measures that trickle, “until every node had pulled” the distribution. All virtual nodes share that one event loop: hashing and HTTP parsing run on it, and only kernel socket work and V8’s GC threads run beside it, so the harness process reached ${fmt(harnessCores, 2)} cores and the “MiB per harness CPU-second” row bounds virtual pulls on any machine.`,
+    `Deployments create pods at a ReplicaSet controller’s pace (20/s after a burst of 30), so “pods created over” is that pace, not the event loop’s. Virtual nodes run in ${m.threads} pull worker thread(s) (${m.threads === 0 ? 'none: on the main thread' : 'HTTP parsing and hashing off the main thread'}); the harness process reached ${fmt(harnessCores, 2)} cores and the “MiB per harness CPU-second” row bounds virtual pulls on any machine.`,
     ...(full
       ? []
       : [

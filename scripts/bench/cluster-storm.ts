@@ -13,6 +13,7 @@ import { pidsInCgroup } from '../../harness/backends/containerd/system.ts';
 import { fromVirtualNode } from '../../harness/backends/virtual/cluster-node.ts';
 import {
   createVirtualNode,
+  createVirtualNodePool,
   loopbackAddress,
   type VirtualNode,
 } from '../../harness/backends/virtual/index.ts';
@@ -26,6 +27,7 @@ import type { RunEvent } from '../../harness/events/types.ts';
 import { type CpuUse, nodePids, startCpuMeter, sumRss } from './proc-stats.ts';
 import { rssBytes } from './processes.ts';
 import type { StubProcess } from './stub-process.ts';
+import { startThreadCpu, type ThreadCpu } from './thread-cpu.ts';
 
 /** The image every storm pod runs (served by the stub process as `pullstorm/storm:1.0`). */
 export const stormImage = (stub: StubProcess) => `${stub.authority}/pullstorm/storm:1.0`;
@@ -52,7 +54,7 @@ export async function createDeployment(cluster: Cluster, spec: DeploymentSpec): 
 }
 
 /** Virtual nodes per cluster; see `shardNodes` in {@link StormOptions}. */
-export const defaultShardNodes = 100;
+export const defaultShardNodes = Number.POSITIVE_INFINITY;
 
 /** One storm. */
 export interface StormOptions {
@@ -66,10 +68,14 @@ export interface StormOptions {
   /** Payload bytes of the image (for the report; the stub already serves it). */
   imageBytes: number;
   /**
-   * Virtual nodes go into clusters of this many: createPod counts every node's pods by scanning all
-   * pods (O(nodes × pods) per pod), so one cluster of 2,000 nodes would spend minutes scheduling.
+   * Virtual nodes go into clusters of this many; default all in one (scheduling is O(log nodes) per
+   * pod). Each cluster has its own ReplicaSet controller pace, so shards create pods faster.
    */
   shardNodes?: number;
+  /** Pull worker threads hosting the virtual nodes; 0 runs them on the main thread. Default 2. */
+  threads?: number;
+  /** Virtual pulls in flight at most (the pool's `maxPullsInFlight`); default unlimited. */
+  pullSlots?: number;
   /** Bound on waiting for every pod to run. */
   timeoutMs: number;
 }
@@ -102,6 +108,10 @@ export interface StormResult {
     uniqueBlobBytes: number;
   };
   cpu: CpuUse<'stub' | 'containerd'>;
+  /** Harness CPU seconds per thread group (/proc/self/task). */
+  threadCpu: ThreadCpu;
+  /** Pull worker threads (0: virtual nodes on the main thread). */
+  threads: number;
   /** The harness's event-loop delay during the storm, ms (perf_hooks, 20 ms resolution). */
   loopDelay: { p50: number; p99: number; max: number };
   peakRss: { harness: number; stub: number; containerd: number };
@@ -157,7 +167,11 @@ function failureTexts(
   const out: Record<string, number> = {};
   for (const e of events) {
     if (e.kind !== 'pull.attempt' || e.ok) continue;
-    const key = `${isReal(e.node) ? 'real' : 'virtual'} node: ${e.error ?? '?'}`;
+    // One line per kind of failure: addresses, ports and digests differ from node to node.
+    const text = (e.error ?? '?')
+      .replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')
+      .replace(/\d+\.\d+\.\d+\.\d+(:\d+)?/g, '<addr>');
+    const key = `${isReal(e.node) ? 'real' : 'virtual'} node: ${text}`;
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
@@ -189,9 +203,18 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
   const runId = `bench-${crypto.randomUUID().slice(0, 6)}`;
   const shard = o.shardNodes ?? defaultShardNodes;
   const image = stormImage(o.stub);
-  const virtual: VirtualNode[] = Array.from({ length: o.virtualNodes }, (_, i) =>
-    createVirtualNode({ name: `vnode-${i}`, clientAddress: loopbackAddress(i) }),
-  );
+  const threads = o.threads ?? 2;
+  const pool =
+    threads > 0
+      ? createVirtualNodePool({
+          threads,
+          ...(o.pullSlots !== undefined && { maxPullsInFlight: o.pullSlots }),
+        })
+      : undefined;
+  const virtual: VirtualNode[] = Array.from({ length: o.virtualNodes }, (_, i) => {
+    const options = { name: `vnode-${i}`, clientAddress: loopbackAddress(i) };
+    return pool ? pool.createNode(options) : createVirtualNode(options);
+  });
   const clusters: { cluster: Cluster; pods: number }[] = [];
   try {
     const realNodes = await Promise.all(o.nodes.map(imageOnly));
@@ -210,6 +233,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
     await o.stub.collect(); // forget anything served before the storm
     const pids = async () => o.nodes.map((n) => n.pid);
     const meter = await startCpuMeter({ stub: async () => [o.stub.pid], containerd: pids });
+    const threadCpu = await startThreadCpu();
     const peaks = samplePeaks(o.stub, o.nodes);
     const loop = monitorEventLoopDelay({ resolution: 20 });
     loop.enable();
@@ -232,6 +256,7 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
     );
     const wallSeconds = (performance.now() - t0) / 1000;
     const cpu = await meter.stop();
+    const byThread = await threadCpu.stop();
     const peakRss = await peaks.stop();
     loop.disable();
     const loopDelay = { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
@@ -261,12 +286,15 @@ export async function runStorm(o: StormOptions): Promise<StormResult> {
         uniqueBlobBytes: analysis.registry.uniqueBlobBytes,
       },
       cpu,
+      threadCpu: byThread,
+      threads,
       loopDelay,
       peakRss,
     };
   } finally {
     await Promise.allSettled(clusters.map(({ cluster }) => cluster.stop()));
     await Promise.allSettled(virtual.map((v) => v.close()));
+    await pool?.close();
   }
 }
 

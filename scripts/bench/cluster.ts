@@ -67,7 +67,7 @@ function estimateSeconds(r: StormResult, virtualNodes: number): number {
 }
 
 /** Starts `count` fresh real nodes, runs `body`, stops them whatever happens. */
-async function withNodes<T>(
+export async function withNodes<T>(
   stub: StubProcess,
   sandboxUrl: string,
   count: number,

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: runs the benchmarks, prints Markdown tables and writes them to bench/RESULTS.md.
- * `--only registry`, `--only cluster`, `--only faults`, `--only soak` or `--only clock` runs one (its tables replace its own
+ * `--only registry`, `--only cluster`, `--only faults`, `--only soak`, `--only clock` or `--only storm` runs one (its tables replace its own
  * section; the others'
  * last results stay). `--only clock --scenario a,b` compares only those built-ins. Speed targets live here, never in timed tests.
  */
@@ -16,6 +16,10 @@ import { registryMarkdown } from './registry-report.ts';
 import { registryThroughput } from './registry-throughput.ts';
 import { mergeResults } from './results-file.ts';
 import { soak, soakMarkdown } from './soak.ts';
+import { stormSection } from './storm.ts';
+
+/** Printed after everything else: the storm's one-line verdict must be the output's last line. */
+let lastLine: string | undefined;
 
 const benchmarks = {
   registry: async (footer: string) => registryMarkdown(await registryThroughput(), footer),
@@ -25,6 +29,11 @@ const benchmarks = {
   soak: async (footer: string) => soakMarkdown(await soak(), footer),
   clock: async (footer: string) =>
     clockMarkdown(await clockBench((line) => process.stderr.write(`${line}\n`), scenarios), footer),
+  storm: async (footer: string) => {
+    const { text, line } = await stormSection(footer);
+    lastLine = line;
+    return text;
+  },
 };
 type Name = keyof typeof benchmarks;
 const names = Object.keys(benchmarks) as Name[];
@@ -56,3 +65,4 @@ for (const name of selected) {
 await mkdir('bench', { recursive: true });
 const existing = await readFile('bench/RESULTS.md', 'utf8').catch(() => '');
 await writeFile('bench/RESULTS.md', mergeResults(existing, updates, names));
+if (lastLine !== undefined) process.stdout.write(`${lastLine}\n`);

@@ -27,6 +27,8 @@ export interface DialOptions {
   skipVerify: boolean;
   dialTimeoutMs: number;
   tlsHandshakeTimeoutMs: number;
+  /** net.connect's `onread` for a plain-TCP connection (http1.ts reads into one shared buffer). */
+  onread?: { buffer: Uint8Array; callback: (n: number, buffer: Uint8Array) => boolean } | undefined;
 }
 
 /** A failed dial: `goText` is what Go's transport would have returned. */
@@ -76,7 +78,12 @@ export function dial(options: DialOptions, done: (err: DialError | null, stream?
     if (address === undefined) return failFirst();
     const remote = goAddress(address, options.port);
     context.remote = remote;
-    const socket = tcpConnect({ host: address, port: options.port, localAddress: options.localAddress });
+    const socket = tcpConnect({
+      host: address,
+      port: options.port,
+      localAddress: options.localAddress,
+      ...(options.onread !== undefined && !options.tls && { onread: options.onread }),
+    });
     current = socket;
     socket.once('error', (e: NodeJS.ErrnoException) => {
       first ??= { code: e.code, message: e.message, remote };

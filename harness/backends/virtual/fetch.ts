@@ -153,7 +153,7 @@ export class Fetcher {
         const wanted = skip > 0 ? chunk.subarray(Math.min(skip, chunk.length)) : chunk;
         skip = Math.max(0, skip - chunk.length);
         hash.update(wanted);
-        if (keep) kept.push(wanted);
+        if (keep) kept.push(Buffer.from(wanted)); // the chunk is a view into a reused buffer
         offset += wanted.length;
         got += wanted.length;
       };

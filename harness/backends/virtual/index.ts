@@ -33,3 +33,4 @@ export type { PullOutcome } from './pull.ts';
 export { serverMessage } from './registry-errors.ts';
 export type { Descriptor } from './resolve.ts';
 export { normalizeRef } from './store.ts';
+export { createVirtualNodePool, type VirtualNodePool, type VirtualNodePoolOptions } from './worker-pool.ts';

@@ -5,14 +5,14 @@
  * it closed when the pull ends. Failures reject with Go's `*url.Error` text:
  * `Head "http://127.0.0.1:5000/v2/…": dial tcp 127.0.0.1:5000: connect: connection refused`.
  */
-import { Agent, type ClientRequestArgs, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type DialError, type DialOptions, dial, socketInfo } from './dial.ts';
 import { GoError } from './go-error.ts';
 import { goNetText } from './go-text.ts';
+import { type Body, Connection, sharedOnread } from './http1.ts';
 
 /** Settings shared by every connection of a transport. */
-export type TransportOptions = Omit<DialOptions, 'host' | 'port' | 'tls'>;
+export type TransportOptions = Omit<DialOptions, 'host' | 'port' | 'tls' | 'onread'>;
 
 /** A request as the resolver and fetcher send it. */
 export interface HttpRequest {
@@ -32,7 +32,7 @@ export interface HttpResponse {
   method: string;
   /** The request URL as Go prints it. */
   url: string;
-  body: IncomingMessage;
+  body: Body;
   /** First value of a header (lower-case name). */
   header(name: string): string | undefined;
 }
@@ -43,84 +43,116 @@ export interface Transport {
   close(): void;
 }
 
-class DialingAgent extends Agent {
-  readonly #tls: boolean;
+/** Go's DefaultMaxIdleConnsPerHost. */
+const maxIdlePerHost = 2;
+
+/** Connections by `tls|host|port`: idle ones reused (at most 2 kept per host), all closed at the end. */
+class ConnectionPool {
   readonly #options: TransportOptions;
+  readonly #idle = new Map<string, Connection[]>();
+  readonly #open = new Set<Connection>();
   #closed = false;
-  constructor(tls: boolean, options: TransportOptions) {
-    super({ keepAlive: true, maxFreeSockets: 2 });
-    this.#tls = tls;
+
+  constructor(options: TransportOptions) {
     this.#options = options;
   }
-  override createConnection(
-    args: ClientRequestArgs,
-    callback?: (err: Error | null, stream: Duplex) => void,
-  ): undefined {
-    const target = { host: String(args.host), port: Number(args.port), tls: this.#tls };
-    dial({ ...this.#options, ...target }, (err, stream) => {
-      // A dial that finishes after the pull ended must not leave a connection behind.
-      if (this.#closed) stream?.destroy();
-      callback?.(err, stream as Duplex);
+
+  /** An idle connection (reused) or a new one; rejects with the dial's error. */
+  acquire(key: string, target: { host: string; port: number; tls: boolean }): Promise<Connection> {
+    const idle = this.#idle.get(key) ?? [];
+    for (let c = idle.pop(); c !== undefined; c = idle.pop()) if (!c.closed) return Promise.resolve(c);
+    return new Promise((resolve, reject) => {
+      // Plain TCP reads into the thread's shared buffer; TLS reads through its socket's data events.
+      const sink = target.tls ? undefined : { data: (_: Buffer) => undefined };
+      const onread = sink === undefined ? undefined : sharedOnread(sink);
+      dial({ ...this.#options, ...target, onread }, (err, stream) => {
+        if (err !== null || stream === undefined) return reject(err);
+        // A dial that finishes after the pull ended must not leave a connection behind.
+        if (this.#closed) {
+          stream.destroy();
+          return reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+        }
+        const conn = new Connection(stream, sink);
+        this.#open.add(conn);
+        stream.once('close', () => this.#open.delete(conn));
+        resolve(conn);
+      });
     });
-    return undefined;
   }
-  override destroy(): void {
+
+  release(key: string, conn: Connection): void {
+    const idle = this.#idle.get(key) ?? [];
+    this.#idle.set(key, idle);
+    if (this.#closed || idle.length >= maxIdlePerHost) conn.socket.destroy();
+    else idle.push(conn);
+  }
+
+  destroy(): void {
     this.#closed = true;
-    super.destroy();
+    for (const c of this.#open) c.socket.destroy();
+    this.#open.clear();
+    this.#idle.clear();
   }
 }
 
 /** Go's url.Error op: `Head`, `Get`, `Post`. */
 const op = (method: string) => method[0] + method.slice(1).toLowerCase();
 
+function requestHead(r: HttpRequest): string {
+  const lines = [`${r.method} ${r.url.pathname}${r.url.search} HTTP/1.1`, `host: ${r.url.host}`];
+  for (const [name, value] of Object.entries(r.headers)) if (name !== 'host') lines.push(`${name}: ${value}`);
+  if (r.body !== undefined) lines.push(`content-length: ${Buffer.byteLength(r.body)}`);
+  lines.push('connection: keep-alive', '', '');
+  return lines.join('\r\n');
+}
+
 /** Creates a transport; `options` apply to every connection it opens. */
 export function createTransport(options: TransportOptions): Transport {
-  const plain = new DialingAgent(false, options);
-  const secure = new DialingAgent(true, options);
-  const send = (r: HttpRequest, retried: boolean): Promise<HttpResponse> =>
-    new Promise((resolve, reject) => {
-      const https = r.url.protocol === 'https:';
-      const req = httpRequest({
-        agent: https ? secure : plain,
+  const pool = new ConnectionPool(options);
+  const send = async (r: HttpRequest, retried: boolean): Promise<HttpResponse> => {
+    const https = r.url.protocol === 'https:';
+    const target = {
+      host: r.url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(r.url.port || (https ? 443 : 80)),
+      tls: https,
+    };
+    const key = `${https}|${target.host}|${target.port}`;
+    if (r.signal.aborted)
+      throw requestError(r, null, new Error('aborted') as NodeJS.ErrnoException & Partial<DialError>);
+    let conn: Connection;
+    try {
+      conn = await pool.acquire(key, target);
+    } catch (err) {
+      throw requestError(r, null, err as NodeJS.ErrnoException & Partial<DialError>);
+    }
+    const reused = conn.used;
+    const abort = () => conn.socket.destroy();
+    r.signal.addEventListener('abort', abort, { once: true });
+    try {
+      const { head, body } = await conn.exchange(r.method, requestHead(r), r.body, (c) =>
+        pool.release(key, c),
+      );
+      return {
+        status: `${head.statusCode} ${head.statusMessage}`.trimEnd(),
+        statusCode: head.statusCode,
+        headers: head.headers,
         method: r.method,
-        host: r.url.hostname.replace(/^\[|\]$/g, ''),
-        port: r.url.port || (https ? 443 : 80),
-        path: r.url.pathname + r.url.search,
-        headers: { ...r.headers, host: r.url.host },
-        signal: r.signal,
-      });
-      let answered = false;
-      req.once('response', (body) => {
-        answered = true;
-        const headers = body.headersDistinct;
-        resolve({
-          status: `${body.statusCode} ${body.statusMessage ?? ''}`.trimEnd(),
-          statusCode: body.statusCode ?? 0,
-          headers,
-          method: r.method,
-          url: r.url.href,
-          body,
-          header: (name) => headers[name]?.[0],
-        });
-      });
-      req.on('error', (err: NodeJS.ErrnoException & Partial<DialError>) => {
-        // Once the response is here, errors belong to the body and readBody reports them.
-        if (answered) return;
-        // Go's transport retries an idempotent request once when a reused connection was closed under it.
-        if (!retried && req.reusedSocket && err.code === 'ECONNRESET' && !r.signal.aborted) {
-          resolve(send(r, true));
-          return;
-        }
-        reject(requestError(r, req.socket, err));
-      });
-      req.end(r.body);
-    });
+        url: r.url.href,
+        body,
+        header: (name) => head.headers[name]?.[0],
+      };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException & Partial<DialError>;
+      // Go's transport retries an idempotent request once when a reused connection was closed under it.
+      if (!retried && reused && err.code === 'ECONNRESET' && !r.signal.aborted) return send(r, true);
+      throw requestError(r, conn.socket, err);
+    } finally {
+      r.signal.removeEventListener('abort', abort);
+    }
+  };
   return {
     send: (r) => send(r, false),
-    close() {
-      plain.destroy();
-      secure.destroy();
-    },
+    close: () => pool.destroy(),
   };
 }
 
@@ -139,7 +171,7 @@ function requestError(
 }
 
 /**
- * Streams a response body to `onChunk`. A body cut short by a clean close rejects with
+ * Streams a response body to `onChunk`, each chunk a view valid only during the call (copy to keep). A body cut short by a clean close rejects with
  * `io.ErrUnexpectedEOF` (what Go's body reader returns before Content-Length is reached), a reset
  * with the `read tcp …: connection reset by peer` text, a cancellation with `context canceled`.
  */
@@ -148,28 +180,17 @@ export function readBody(
   onChunk: (chunk: Buffer) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const socket = response.body.socket;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = () => {
-      if (settled) return;
-      settled = true;
-      reject(bodyError(socket, signal));
-    };
-    response.body.on('data', onChunk);
-    response.body.once('end', () => {
-      settled = true;
-      resolve();
-    });
-    response.body.once('error', fail);
-    response.body.once('close', () => {
-      if (!response.body.complete) fail();
-    });
-    const abort = () => response.body.destroy();
-    if (signal.aborted) abort();
-    else signal.addEventListener('abort', abort, { once: true });
-    response.body.once('close', () => signal.removeEventListener('abort', abort));
-  });
+  const body = response.body;
+  const abort = () => body.destroy();
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return body.read(onChunk).then(
+    () => signal.removeEventListener('abort', abort),
+    () => {
+      signal.removeEventListener('abort', abort);
+      throw bodyError(body.socket, signal);
+    },
+  );
 }
 
 function bodyError(socket: Duplex | null, signal: AbortSignal): GoError {
@@ -187,7 +208,7 @@ function bodyError(socket: Duplex | null, signal: AbortSignal): GoError {
 export function discard(response: HttpResponse): void {
   const empty =
     response.method === 'HEAD' || response.statusCode === 204 || response.header('content-length') === '0';
-  if (empty) response.body.resume();
+  if (empty) void response.body.read(() => undefined).catch(() => undefined);
   else response.body.destroy();
 }
 
@@ -198,7 +219,8 @@ export async function readText(response: HttpResponse, signal: AbortSignal, limi
   await readBody(
     response,
     (chunk) => {
-      if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+      // Chunks are views into a reused buffer: keep copies.
+      if (size < limit) chunks.push(Buffer.from(chunk.subarray(0, limit - size)));
       size += chunk.length;
     },
     signal,
