@@ -13,6 +13,7 @@ import { KIND_INFO } from '../backends/kind/backend.ts';
 import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
 import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';
 import { EXIT } from '../cli/exit.ts';
+import { missingMirrorTools, mirrorProblems } from '../mirrors/preflight.ts';
 import type { BackendType } from '../scenario/model.ts';
 import { type Problem, ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
@@ -89,16 +90,7 @@ export function checkRunnable(scenario: Scenario, file?: string): void {
       });
     }
   }
-  for (const [i, r] of scenario.registries.entries()) {
-    for (const [j, m] of r.mirrors.entries()) {
-      if (m.type === 'pull-through-cache') {
-        problems.push({
-          path: `registries[${i}].mirrors[${j}].type`,
-          message: `pull-through-cache is not supported by the ${type} backend yet; use stub`,
-        });
-      }
-    }
-  }
+  problems.push(...mirrorProblems(scenario));
   if (problems.length > 0) throw new ScenarioError(problems, file);
 }
 
@@ -119,8 +111,11 @@ export async function onPath(bin: string, path = process.env.PATH ?? ''): Promis
 export async function checkEnvironment(scenario: Scenario): Promise<void> {
   // kind and kubeconfig say what they lack through detection (run/backend.ts).
   if (scenario.backend.type !== 'containerd') return;
-  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
-  const missing: string[] = [];
+  const missing: string[] = missingMirrorTools(scenario);
+  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) {
+    if (missing.length > 0) throw new EnvironmentError(`${missing.join('; ')} (or run \`pullstorm doctor\`)`);
+    return;
+  }
   if (!(await onPath('containerd'))) {
     missing.push('the containerd backend needs containerd: apt-get install containerd');
   }

@@ -28,7 +28,7 @@ export const DEFAULTS = {
   registry: 'registry',
   actions: ['pull'],
   repositories: ['*'],
-  mirrorType: 'pull-through-cache',
+  mirrorType: 'distribution',
   replicas: 1,
   at: '0s',
   route: 'any',
@@ -142,7 +142,13 @@ function registry(r: RegistryInput): Registry {
       largeSizeBytes: f.largeSizeBytes == null ? DEFAULT_LARGE_SIZE : parseSize(f.largeSizeBytes),
       largeLayers: f.largeLayers ?? DEFAULT_LARGE_LAYERS,
     },
-    mirrors: (r.mirrors ?? []).map((m) => ({ name: m.name, type: m.type ?? DEFAULTS.mirrorType })),
+    mirrors: (r.mirrors ?? []).map((m) => ({
+      name: m.name,
+      // `pull-through-cache` names the kind of mirror; distribution is the one this build starts.
+      type: m.type === undefined || m.type === 'pull-through-cache' ? DEFAULTS.mirrorType : m.type,
+      ...(m.credentials === undefined ? {} : { credentials: m.credentials }),
+      ...(m.lock === undefined ? {} : { lock: m.lock }),
+    })),
   };
 }
 

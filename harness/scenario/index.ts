@@ -55,6 +55,7 @@ export type {
   FaultScope,
   KubeletSettings,
   Node,
+  Mirror,
   Registry,
   RegistryAuth,
   Scenario,
