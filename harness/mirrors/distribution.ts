@@ -50,7 +50,9 @@ export function distributionConfig(o: DistributionConfigOptions): string {
 }
 
 /** Writes the config and starts `docker-registry serve`; resolves once `/v2/` answers. */
-export async function startDistribution(o: DistributionConfigOptions & { name: string }): Promise<MirrorProcess> {
+export async function startDistribution(
+  o: DistributionConfigOptions & { name: string },
+): Promise<MirrorProcess> {
   const config = join(o.dir, 'config.yml');
   await writeFile(config, distributionConfig(o), { mode: 0o600 });
   return spawnMirror({

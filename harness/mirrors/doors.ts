@@ -8,7 +8,12 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { catalogueEntry } from '../../registry-stubs/faults/catalogue.ts';
 import { applyNetFault } from '../../registry-stubs/faults/engine-net.ts';
-import { createFrontDoor, createNetFaults, type FrontDoor, type NetFaultEvent } from '../../registry-stubs/faults/net/index.ts';
+import {
+  createFrontDoor,
+  createNetFaults,
+  type FrontDoor,
+  type NetFaultEvent,
+} from '../../registry-stubs/faults/net/index.ts';
 
 /** A fault as the runner hands it (the engine's request shape). */
 export interface MirrorFaultRequest {
@@ -77,11 +82,18 @@ export async function openMirrorDoors(o: MirrorDoorsOptions): Promise<MirrorDoor
         );
       }
       const { nodes, probability, maxCount } = request.scope;
-      await applyNetFault(entry, request.id, request.options, {
-        ...(nodes ? { nodes } : {}),
-        ...(probability !== undefined ? { probability } : {}),
-        ...(maxCount !== undefined ? { maxCount } : {}),
-      }, net, undefined);
+      await applyNetFault(
+        entry,
+        request.id,
+        request.options,
+        {
+          ...(nodes ? { nodes } : {}),
+          ...(probability !== undefined ? { probability } : {}),
+          ...(maxCount !== undefined ? { maxCount } : {}),
+        },
+        net,
+        undefined,
+      );
       return () => net.clear(request.id);
     },
     async close() {

@@ -87,7 +87,9 @@ export async function spawnMirror(o: SpawnMirrorOptions): Promise<MirrorProcess>
     const gone = child.exitCode !== null || child.signalCode !== null;
     if (gone || Date.now() > deadline) {
       await mirror.stop();
-      const why = gone ? `exited with ${child.exitCode ?? child.signalCode}` : `did not answer ${o.url}/v2/ within ${Math.round((o.readyTimeoutMs ?? 15_000) / 1000)} s`;
+      const why = gone
+        ? `exited with ${child.exitCode ?? child.signalCode}`
+        : `did not answer ${o.url}/v2/ within ${Math.round((o.readyTimeoutMs ?? 15_000) / 1000)} s`;
       const tail = await tailOf(o.logFile);
       throw new MirrorNotReadyError(`${o.what} ${why}; last lines of ${o.logFile}:\n${tail || '(empty)'}`);
     }

@@ -33,7 +33,9 @@ export function missingMirrorBinaries(types: Iterable<string>, path = process.en
     if (!isProcessMirror(type)) continue;
     const b = MIRROR_BINARIES[type];
     if (!onPathSync(b.bin, path)) {
-      missing.push(`a ${type} mirror runs ${b.bin} (${b.what}), which is not on PATH: apt-get install ${b.apt}`);
+      missing.push(
+        `a ${type} mirror runs ${b.bin} (${b.what}), which is not on PATH: apt-get install ${b.apt}`,
+      );
     }
   }
   return missing;

@@ -4,8 +4,9 @@
  * fault door per node in front of it. On failure everything made so far goes, and the error says
  * what to do (install a package, read the log tail).
  */
-import { createServer } from 'node:net';
+
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import type { NetFaultEvent } from '../../registry-stubs/faults/net/index.ts';
 import { startDistribution } from './distribution.ts';
 import { type MirrorDoors, openMirrorDoors } from './doors.ts';

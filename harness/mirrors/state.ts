@@ -28,7 +28,9 @@ export function mirrorsRoot(stateRoot: string): string {
 
 /** Creates and returns a fresh directory for mirror `name` of run `runId`. */
 export async function mirrorDirectory(root: string, runId: string, name: string): Promise<string> {
-  const key = [...crypto.getRandomValues(new Uint8Array(4))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  const key = [...crypto.getRandomValues(new Uint8Array(4))]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('');
   const dir = join(root, `${key}-${name}`);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeFile(join(dir, 'run-id'), `${runId}\n`);
@@ -59,7 +61,10 @@ async function runsIn(pid: number, dir: string): Promise<boolean> {
  * Stops the mirror processes of killed runs (or of `runId` only) and removes their directories;
  * returns `<runId>/<mirror>` of each one removed and notes for those left alone.
  */
-export async function cleanMirrors(root: string, runId?: string): Promise<{ mirrors: string[]; notes: string[] }> {
+export async function cleanMirrors(
+  root: string,
+  runId?: string,
+): Promise<{ mirrors: string[]; notes: string[] }> {
   const mirrors: string[] = [];
   const notes: string[] = [];
   for (const key of await readdir(root).catch(() => [] as string[])) {
@@ -70,7 +75,9 @@ export async function cleanMirrors(root: string, runId?: string): Promise<{ mirr
       .catch(() => undefined);
     if (runId !== undefined && owner !== runId) continue;
     if (marker && marker.harnessPid !== process.pid && alive(marker.harnessPid)) {
-      notes.push(`mirror ${marker.mirror} of run ${marker.runId} is in use (pid ${marker.harnessPid}); left alone`);
+      notes.push(
+        `mirror ${marker.mirror} of run ${marker.runId} is in use (pid ${marker.harnessPid}); left alone`,
+      );
       continue;
     }
     if (marker && alive(marker.pid) && (await runsIn(marker.pid, dir))) {

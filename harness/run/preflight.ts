@@ -13,7 +13,7 @@ import { KIND_INFO } from '../backends/kind/backend.ts';
 import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
 import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';
 import { EXIT } from '../cli/exit.ts';
-import { missingMirrorTools, mirrorProblems } from '../mirrors/preflight.ts';
+import { mirrorProblems, missingMirrorTools } from '../mirrors/preflight.ts';
 import type { BackendType } from '../scenario/model.ts';
 import { type Problem, ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';

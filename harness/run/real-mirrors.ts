@@ -6,9 +6,10 @@
  * then tell the mirror's fetches (`endpoint: <mirror>`) from nodes' direct pulls, and an origin
  * fault without a node scope reaches the mirror as it would in production.
  */
-import { mirrorsRoot } from '../mirrors/state.ts';
-import { startProcessMirror } from '../mirrors/start.ts';
+
 import { isProcessMirror } from '../mirrors/requirements.ts';
+import { startProcessMirror } from '../mirrors/start.ts';
+import { mirrorsRoot } from '../mirrors/state.ts';
 import type { Mirror, Registry } from '../scenario/resolved.ts';
 import type { Stub } from './engine.ts';
 import { stateRoot } from './names.ts';
@@ -16,7 +17,9 @@ import type { ProvisionedStub } from './registries.ts';
 
 /** The origin's extra doors: one per real mirror of `registry`. */
 export function mirrorOriginDoors(registry: Registry): { name: string; host: string }[] {
-  return registry.mirrors.filter((m) => isProcessMirror(m.type)).map((m) => ({ name: m.name, host: '127.0.0.1' }));
+  return registry.mirrors
+    .filter((m) => isProcessMirror(m.type))
+    .map((m) => ({ name: m.name, host: '127.0.0.1' }));
 }
 
 /** Options of {@link startRealMirror}. */
@@ -34,7 +37,8 @@ export interface RealMirrorOptions {
 /** Starts one real mirror in front of `origin` and returns it as a provisioned stub. */
 export async function startRealMirror(o: RealMirrorOptions): Promise<ProvisionedStub> {
   const { mirror, registry } = o;
-  if (!isProcessMirror(mirror.type)) throw new TypeError(`mirror ${mirror.name} is a ${mirror.type}, not a started mirror`);
+  if (!isProcessMirror(mirror.type))
+    throw new TypeError(`mirror ${mirror.name} is a ${mirror.type}, not a started mirror`);
   const originDoor = o.origin.endpoints.find((e) => e.name === mirror.name);
   if (!originDoor) throw new RangeError(`registry ${registry.name} has no door for mirror ${mirror.name}`);
   const user = registry.auth?.users.find((u) => u.username === mirror.credentials);

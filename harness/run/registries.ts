@@ -12,12 +12,12 @@ import type { ImageBundle } from '../../registry-stubs/oci/types.ts';
 import { certificateVariants, createCertificateAuthority } from '../../registry-stubs/tls/index.ts';
 import type { RunEvent } from '../events/types.ts';
 import type { RunClock } from '../kubelet/run-clock.ts';
+import { isProcessMirror } from '../mirrors/requirements.ts';
 import type { Access, Registry, Scenario } from '../scenario/resolved.ts';
 import { type Stub, startStub } from './engine.ts';
 import { faultEventLog } from './fault-events.ts';
-import { mirrorOriginDoors, startRealMirror } from './real-mirrors.ts';
-import { isProcessMirror } from '../mirrors/requirements.ts';
 import { REGISTRY_DOMAIN } from './names.ts';
+import { mirrorOriginDoors, startRealMirror } from './real-mirrors.ts';
 
 /** One provisioned stub: a scenario registry or one of its mirrors. */
 export interface ProvisionedStub {

@@ -79,17 +79,29 @@ function checkMirror(ck: Checker, m: Record<string, unknown>, path: string, user
   const type = ck.field(m, path, 'type', mirrorType) ?? 'distribution';
   ck.field(m, path, 'lock', bool);
   if (m.lock != null && type !== 'nginx') {
-    ck.add(at(path, 'lock'), `lock is nginx's proxy_cache_lock; expected it only on type nginx, got type ${type}`);
+    ck.add(
+      at(path, 'lock'),
+      `lock is nginx's proxy_cache_lock; expected it only on type nginx, got type ${type}`,
+    );
   }
   if (m.credentials == null) return;
   const user = ck.field(m, path, 'credentials', username);
   if (user === undefined) return;
   if (type !== 'distribution' && type !== 'pull-through-cache') {
-    ck.add(at(path, 'credentials'), `only a distribution mirror pulls from the registry with credentials, got type ${type}`);
+    ck.add(
+      at(path, 'credentials'),
+      `only a distribution mirror pulls from the registry with credentials, got type ${type}`,
+    );
   } else if (users === undefined) {
-    ck.add(at(path, 'credentials'), `expected a username of this registry's auth, got '${user}' and the registry has no auth`);
+    ck.add(
+      at(path, 'credentials'),
+      `expected a username of this registry's auth, got '${user}' and the registry has no auth`,
+    );
   } else if (!users.includes(user)) {
-    ck.add(at(path, 'credentials'), `expected a username of this registry's auth (${users.join(', ')}), got '${user}'`);
+    ck.add(
+      at(path, 'credentials'),
+      `expected a username of this registry's auth (${users.join(', ')}), got '${user}'`,
+    );
   }
 }
 

@@ -2,12 +2,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProcessMirrorType } from '../../harness/mirrors/requirements.ts';
+import { type StartedMirror, startProcessMirror } from '../../harness/mirrors/start.ts';
+import { onPathSync } from '../../harness/mirrors/which.ts';
 import type { RegistryRequestEvent } from '../../registry-stubs/events.ts';
 import { fixtureImages } from '../../registry-stubs/fixtures/catalogue.ts';
 import { type RunningRegistry, startRegistry } from '../../registry-stubs/index.ts';
-import { onPathSync } from '../../harness/mirrors/which.ts';
-import { type StartedMirror, startProcessMirror } from '../../harness/mirrors/start.ts';
-import type { ProcessMirrorType } from '../../harness/mirrors/requirements.ts';
 
 export const hasDistribution = onPathSync('docker-registry');
 export const hasNginx = onPathSync('nginx');
@@ -27,7 +27,11 @@ export async function mirrorRig(type: ProcessMirrorType, o: { lock?: boolean } =
   const requests: RegistryRequestEvent[] = [];
   const origin = await startRegistry({
     endpoints: [{ name: 'mirror', host: '127.0.0.1' }],
-    images: fixtureImages({ include: ['tiny', 'large'], largeSizeBytes: 4 * 1024 * 1024, largeLayers: 2 }),
+    images: fixtureImages({
+      include: ['tiny', 'large', 'multiarch', 'arm64-only', 'no-amd64'],
+      largeSizeBytes: 4 * 1024 * 1024,
+      largeLayers: 2,
+    }),
     onRequest: (e) => requests.push(e),
   });
   const root = await mkdtemp(join(tmpdir(), 'pullstorm-mirror-test-'));
