@@ -8,6 +8,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NGINX_LOG_FORMAT } from './access-log.ts';
 import { type MirrorProcess, spawnMirror } from './process.ts';
 import { MIRROR_BINARIES } from './requirements.ts';
 
@@ -35,7 +36,7 @@ pid ${d('nginx.pid')};
 error_log stderr info;
 events { worker_connections 1024; }
 http {
-  log_format mirror '$remote_addr "$request" $status $body_bytes_sent cache=$upstream_cache_status upstream=$upstream_status';
+  log_format mirror '${NGINX_LOG_FORMAT}';
   access_log ${d('access.log')} mirror;
   client_body_temp_path ${d('tmp/body')};
   proxy_temp_path ${d('tmp/proxy')};

@@ -7,7 +7,9 @@
 
 import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { NetFaultEvent } from '../../registry-stubs/faults/net/index.ts';
+import { followLog, type MirrorRequest, parseDistributionLine, parseNginxLine } from './access-log.ts';
 import { startDistribution } from './distribution.ts';
 import { type MirrorDoors, openMirrorDoors } from './doors.ts';
 import { startNginx } from './nginx.ts';
@@ -33,6 +35,8 @@ export interface StartMirrorOptions {
   endpoints: readonly { name: string; host: string }[];
   onFaultEvent?: (event: NetFaultEvent) => void;
   now?: () => number;
+  /** Each request the mirror answered, read from its log (≤ 200 ms late); default none. */
+  onRequest?: (request: MirrorRequest) => void;
   /** Keep the directory (cache, config, log) after close; default false. */
   retain?: boolean;
 }
@@ -83,6 +87,11 @@ export async function startProcessMirror(o: StartMirrorOptions): Promise<Started
       ...(o.now ? { now: o.now } : {}),
     });
     const started = proc;
+    const follower = o.onRequest
+      ? o.type === 'distribution'
+        ? followLog(join(dir, 'mirror.log'), parseDistributionLine, o.onRequest)
+        : followLog(join(dir, 'access.log'), parseNginxLine, o.onRequest)
+      : undefined;
     return {
       ...doors,
       dir,
@@ -91,6 +100,7 @@ export async function startProcessMirror(o: StartMirrorOptions): Promise<Started
       async close() {
         await doors.close();
         await started.stop();
+        await follower?.stop();
         if (!o.retain) await rm(dir, { recursive: true, force: true });
       },
     };

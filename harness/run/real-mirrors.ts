@@ -7,6 +7,8 @@
  * fault without a node scope reaches the mirror as it would in production.
  */
 
+import { classifyPath } from '../../registry-stubs/classify.ts';
+import type { RegistryRequest } from '../events/types.ts';
 import { isProcessMirror } from '../mirrors/requirements.ts';
 import { startProcessMirror } from '../mirrors/start.ts';
 import { mirrorsRoot } from '../mirrors/state.ts';
@@ -30,6 +32,8 @@ export interface RealMirrorOptions {
   origin: Stub;
   /** Node doors: one per node. */
   endpoints: { name: string; host: string }[];
+  /** Where the mirror's answered requests go, as `registry.request` events of the mirror. */
+  emit: (event: RegistryRequest) => void;
   onFaultEvent: NonNullable<Parameters<typeof startProcessMirror>[0]['onFaultEvent']>;
   now: () => number;
 }
@@ -53,6 +57,19 @@ export async function startRealMirror(o: RealMirrorOptions): Promise<Provisioned
     endpoints: o.endpoints,
     onFaultEvent: o.onFaultEvent,
     now: o.now,
+    onRequest: (r) =>
+      o.emit({
+        kind: 'registry.request',
+        // Stamped when read: the log's wall time is not the run clock's.
+        time: new Date(o.now()).toISOString(),
+        registry: mirror.name,
+        method: r.method,
+        path: r.path,
+        ...classifyPath(r.path),
+        status: r.status,
+        bytes: r.bytes,
+        ...(r.cache ? { cache: r.cache } : {}),
+      }),
   });
   const doors = new Map(started.endpoints.map((e) => [e.name, e]));
   const stub: Stub = {

@@ -102,6 +102,7 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
               mirror: real,
               origin,
               endpoints,
+              emit: o.emit,
               onFaultEvent: faultEvents.from(name),
               now: () => o.clock.now(),
             }),
