@@ -5,7 +5,9 @@
  * to the next timer), not scaled, so a 5 min backoff reads 5 min. Only a legacy log written under the
  * old `timeScale` N holds compressed durations; `run.legacyTimeScale` says so and reports warn.
  */
+
 import type { KubeEvent } from '../events/types.ts';
+import type { MirrorMeasures } from './mirrors.ts';
 import type { RunTiming } from './run-events.ts';
 
 /** Version of this shape; bumped on any incompatible change (report.json carries it). */
@@ -181,6 +183,8 @@ export interface Analysis {
   failures: FailureGroup[];
   pods: PodTimeline[];
   registry: RegistryLoad;
+  /** What each scenario mirror did (harness/analyze/mirrors.ts); absent without mirrors. */
+  mirrors?: MirrorMeasures[];
   drift: DigestDrift;
   expectations: ExpectationResult[];
   /**
