@@ -103,6 +103,12 @@ export const BUILTINS: readonly BuiltinScenario[] = [
     roughSeconds: 10,
     suites: ['mirrors'],
   },
+  {
+    name: 'remedies-storm',
+    row: 'remedies compared: none, distribution, nginx, pre-pull',
+    roughSeconds: 60,
+    suites: ['mirrors'],
+  },
 ];
 
 /** The file of built-in `name`. */

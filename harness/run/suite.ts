@@ -7,7 +7,7 @@
 import { textTable } from '../../reports/terminal.ts';
 import { human } from '../analyze/time.ts';
 import { EXIT, UsageError } from '../cli/exit.ts';
-import { loadScenarioFile } from '../scenario/load.ts';
+import { loadScenarioVariants } from '../scenario/load-variants.ts';
 import type { BackendType } from '../scenario/model.ts';
 import { ScenarioError } from '../scenario/problem.ts';
 import type { Scenario } from '../scenario/resolved.ts';
@@ -20,6 +20,8 @@ import { EXIT_INTERRUPTED } from './signals.ts';
 export interface LoadedScenario {
   file: string;
   scenario: Scenario;
+  /** The scenario's own name and the variant's, when the file declares `variants:`. */
+  variant?: { of: string; name: string };
 }
 
 /** What the command line overrides in every scenario it loads. */
@@ -41,13 +43,14 @@ export async function loadScenarios(
   const errors: string[] = [];
   for (const file of files) {
     try {
-      const scenario = await loadScenarioFile(file, context);
-      // The command line wins, and run.started records the clock that ran.
-      if (backend !== undefined) scenario.backend.type = backend;
-      if (clock !== undefined) scenario.backend.clock = clock;
-      else if (backend !== undefined) scenario.backend.clock = backend === 'containerd' ? 'warp' : 'real';
-      checkRunnable(scenario, file);
-      loaded.push({ file, scenario });
+      for (const { scenario, variant } of await loadScenarioVariants(file, context)) {
+        // The command line wins, and run.started records the clock that ran.
+        if (backend !== undefined) scenario.backend.type = backend;
+        if (clock !== undefined) scenario.backend.clock = clock;
+        else if (backend !== undefined) scenario.backend.clock = backend === 'containerd' ? 'warp' : 'real';
+        checkRunnable(scenario, file);
+        loaded.push({ file, scenario, ...(variant ? { variant } : {}) });
+      }
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       errors.push(error.message);
@@ -67,6 +70,8 @@ export interface SuiteEntry {
   result?: RunResult;
   /** Why it did not run (environment) when it did not. */
   error?: string;
+  /** The scenario's own name and the variant's, for a variant. */
+  variant?: { of: string; name: string };
 }
 
 /** The worst exit code: interrupted above harness failure above usage above failed above pass. */
@@ -85,12 +90,18 @@ export async function runScenarios(
   each: (entry: SuiteEntry) => void = () => {},
 ): Promise<SuiteEntry[]> {
   const entries: SuiteEntry[] = [];
-  for (const { file, scenario } of loaded) {
+  for (const { file, scenario, variant } of loaded) {
     if (options.signal?.aborted) break;
     let entry: SuiteEntry;
     try {
       const result = await runScenario(scenario, { ...options, file });
-      entry = { scenario: scenario.name, file, exitCode: result.exitCode, result };
+      entry = {
+        scenario: scenario.name,
+        file,
+        exitCode: result.exitCode,
+        result,
+        ...(variant ? { variant } : {}),
+      };
     } catch (error) {
       if (!(error instanceof EnvironmentError) && !(error instanceof UsageError)) throw error;
       entry = { scenario: scenario.name, file, exitCode: error.exitCode, error: error.message };

@@ -184,7 +184,8 @@ export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /** Pods or a deployment that pull an image. */
 export interface WorkloadInput {
-  kind: 'pod' | 'deployment';
+  /** `prepull`: one pod per selected node, pinned to it, as a pre-pull DaemonSet does. */
+  kind: 'pod' | 'deployment' | 'prepull';
   /** DNS label, unique in the workload. */
   name: string;
   /** An image reference into a scenario registry, or an alias from `images`. */
