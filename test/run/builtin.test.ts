@@ -32,6 +32,7 @@ describe('built-in scenarios', () => {
       'mirror-pull-through',
       'mirror-origin-down',
       'mirror-thundering-herd',
+      'remedies-storm',
     ]);
     expect(() => suiteFiles('nightly')).toThrow("--suite: expected one of default, long, mirrors, got 'nightly'");
   });
