@@ -94,8 +94,10 @@ describe('report.json', () => {
     const doc = JSON.parse(renderJson(CASES.failing!()));
     // `mirrors` is present only when the scenario has mirrors (this case has none).
     const optional = ['mirrors'];
-    expect(Object.keys(schema.properties).filter((k) => !optional.includes(k)).sort()).toEqual(
-      Object.keys(doc).sort(),
-    );
+    expect(
+      Object.keys(schema.properties)
+        .filter((k) => !optional.includes(k))
+        .sort(),
+    ).toEqual(Object.keys(doc).sort());
   });
 });

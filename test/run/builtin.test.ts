@@ -34,7 +34,9 @@ describe('built-in scenarios', () => {
       'mirror-thundering-herd',
       'remedies-storm',
     ]);
-    expect(() => suiteFiles('nightly')).toThrow("--suite: expected one of default, long, mirrors, got 'nightly'");
+    expect(() => suiteFiles('nightly')).toThrow(
+      "--suite: expected one of default, long, mirrors, got 'nightly'",
+    );
   });
 
   it('pullstorm list shows each built-in with its expected verdict and duration', async () => {
