@@ -34,6 +34,12 @@ export function mirrorProblems(scenario: Scenario): Problem[] {
           message: `a ${m.type} mirror talks plain HTTP to registry ${r.name} in this build, got tls: true on the registry; set tls: false`,
         });
       }
+      if (m.type === 'distribution' && m.credentials !== undefined && r.auth?.mode === 'basic') {
+        problems.push({
+          path: `${path}.credentials`,
+          message: `distribution 2.8 sends proxy credentials only to a Bearer token realm (proxy/proxyauth.go keys them by realm), got registry ${r.name} with auth mode basic; use mode token`,
+        });
+      }
       if (m.type === 'nginx' && r.auth) {
         problems.push({
           path: `${path}.type`,

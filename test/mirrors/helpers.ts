@@ -23,7 +23,15 @@ export interface MirrorRig extends AsyncDisposable {
   originBlobGets(): Map<string, number>;
 }
 
-export async function mirrorRig(type: ProcessMirrorType, o: { lock?: boolean } = {}): Promise<MirrorRig> {
+/** Options of {@link mirrorRig}: nginx's lock, the origin's auth mode and the mirror's credentials. */
+export interface MirrorRigOptions {
+  lock?: boolean;
+  /** The origin asks for credentials (user `ci`, password `s3cret`, pull on everything). */
+  auth?: 'basic' | 'token';
+  credentials?: { username: string; password: string };
+}
+
+export async function mirrorRig(type: ProcessMirrorType, o: MirrorRigOptions = {}): Promise<MirrorRig> {
   const requests: RegistryRequestEvent[] = [];
   const origin = await startRegistry({
     endpoints: [{ name: 'mirror', host: '127.0.0.1' }],
@@ -33,6 +41,14 @@ export async function mirrorRig(type: ProcessMirrorType, o: { lock?: boolean } =
       largeLayers: 2,
     }),
     onRequest: (e) => requests.push(e),
+    ...(o.auth
+      ? {
+          auth: {
+            mode: o.auth,
+            users: [{ username: 'ci', password: 's3cret', access: [{ repository: '*', actions: ['pull'] }] }],
+          },
+        }
+      : {}),
   });
   const root = await mkdtemp(join(tmpdir(), 'pullstorm-mirror-test-'));
   const mirror = await startProcessMirror({
@@ -43,6 +59,7 @@ export async function mirrorRig(type: ProcessMirrorType, o: { lock?: boolean } =
     root,
     endpoints: [{ name: 'node', host: '127.0.0.1' }],
     ...(o.lock === undefined ? {} : { lock: o.lock }),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
   }).catch(async (error) => {
     await origin.close();
     throw error;

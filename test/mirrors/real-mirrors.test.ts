@@ -5,9 +5,30 @@
  * says so, because that difference is what a team choosing a mirror needs to know.
  */
 import { describe, expect, it } from 'vitest';
-import { getBlob, getManifest, hasDistribution, hasNginx, layersOf, mirrorRig } from './helpers.ts';
+import {
+  getBlob,
+  getManifest,
+  hasDistribution,
+  hasNginx,
+  layersOf,
+  type MirrorRig,
+  mirrorRig,
+} from './helpers.ts';
 
 const REPO = 'pullstorm/large';
+
+/**
+ * Caps each origin connection at 2 MiB/s, so a 2 MiB layer takes about a second and eight
+ * requests sent together are all misses in flight at once, even on a busy machine.
+ */
+async function slowOrigin(rig: MirrorRig): Promise<void> {
+  await rig.origin.faults.apply({
+    id: 'slow',
+    fault: 'bandwidth',
+    options: { bytesPerSecond: 2 * 1024 * 1024 },
+    scope: {},
+  });
+}
 
 describe.skipIf(!hasDistribution)('distribution 2.8 as a pull-through cache (docker-registry)', () => {
   it('a miss fetches each blob from the origin twice (once to stream, once to store), a hit not at all', async () => {
@@ -25,6 +46,7 @@ describe.skipIf(!hasDistribution)('distribution 2.8 as a pull-through cache (doc
   it('does not coalesce concurrent misses: 8 at once cost at least one origin fetch each', async () => {
     await using rig = await mirrorRig('distribution');
     const [layer] = await layersOf(rig.url, REPO, '1.0');
+    await slowOrigin(rig);
     const all = await Promise.all(Array.from({ length: 8 }, () => getBlob(rig.url, REPO, layer!)));
     expect(all.every((r) => r.status === 200)).toBe(true);
     // Seen: 9 (8 streams + 1 store) and 11 (a late request found no store in flight and stored again).
@@ -84,6 +106,38 @@ describe.skipIf(!hasDistribution)('distribution 2.8 as a pull-through cache (doc
     expect((await getBlob(rig.url, REPO, layer!)).status).toBe(500);
   });
 
+  it('pulls from a token-auth origin with the credentials it is given', async () => {
+    await using rig = await mirrorRig('distribution', {
+      auth: 'token',
+      credentials: { username: 'ci', password: 's3cret' },
+    });
+    const [layer] = await layersOf(rig.url, REPO, '1.0');
+    expect((await getBlob(rig.url, REPO, layer!)).status).toBe(200);
+    expect(rig.requests.some((r) => r.user === 'ci' && r.route === 'blob' && r.status === 200)).toBe(true);
+  });
+
+  it("turns the origin's 401 into 404 MANIFEST_UNKNOWN without credentials (no pass-through)", async () => {
+    await using rig = await mirrorRig('distribution', { auth: 'token' });
+    const denied = await getManifest(rig.url, REPO, '1.0');
+    expect(rig.requests.some((r) => r.status === 401)).toBe(true);
+    expect(denied.status).toBe(404);
+    expect(denied.body).toContain('MANIFEST_UNKNOWN');
+  });
+
+  it('never sends its credentials to a Basic-auth origin (it keys them by Bearer realm), so it answers 404', async () => {
+    await using rig = await mirrorRig('distribution', {
+      auth: 'basic',
+      credentials: { username: 'ci', password: 's3cret' },
+    });
+    const denied = await getManifest(rig.url, REPO, '1.0');
+    expect(denied.status).toBe(404);
+    expect(
+      rig.requests
+        .filter((r) => r.route === 'manifest')
+        .every((r) => r.status === 401 && r.user === undefined),
+    ).toBe(true);
+  });
+
   it('a connection fault on the mirror refuses the node until it is cleared', async () => {
     await using rig = await mirrorRig('distribution');
     const clear = await rig.mirror.apply({ id: 'mirror-down', fault: 'refused', options: {}, scope: {} });
@@ -117,6 +171,7 @@ describe.skipIf(!hasNginx)('nginx proxy_cache as a caching reverse proxy', () =>
   it('with proxy_cache_lock, 8 concurrent misses cost one origin fetch', async () => {
     await using rig = await mirrorRig('nginx');
     const [layer] = await layersOf(rig.url, REPO, '1.0');
+    await slowOrigin(rig);
     const all = await Promise.all(Array.from({ length: 8 }, () => getBlob(rig.url, REPO, layer!)));
     expect(all.map((r) => r.bytes)).toEqual(Array(8).fill(all[0]!.bytes));
     expect(rig.originBlobGets().get(layer!)).toBe(1);
@@ -125,6 +180,7 @@ describe.skipIf(!hasNginx)('nginx proxy_cache as a caching reverse proxy', () =>
   it('without the lock, concurrent misses each go to the origin', async () => {
     await using rig = await mirrorRig('nginx', { lock: false });
     const [layer] = await layersOf(rig.url, REPO, '1.0');
+    await slowOrigin(rig);
     await Promise.all(Array.from({ length: 8 }, () => getBlob(rig.url, REPO, layer!)));
     expect(rig.originBlobGets().get(layer!)).toBeGreaterThan(1);
   });
