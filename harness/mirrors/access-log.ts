@@ -71,7 +71,7 @@ export function followLog(
   parse: (line: string) => MirrorRequest | undefined,
   on: (request: MirrorRequest) => void,
   intervalMs = 200,
-): { stop(): Promise<void> } {
+): { drain(): Promise<void>; stop(): Promise<void> } {
   let offset = 0;
   let partial = '';
   let running: Promise<void> = Promise.resolve();
@@ -99,6 +99,10 @@ export function followLog(
   }, intervalMs);
   timer.unref?.();
   return {
+    async drain() {
+      running = running.then(readNew).catch(() => undefined);
+      await running;
+    },
     async stop() {
       clearInterval(timer);
       running = running.then(readNew).catch(() => undefined);

@@ -43,6 +43,8 @@ export interface StartMirrorOptions {
 
 /** A started mirror: its doors (faults), process (log) and directory. */
 export interface StartedMirror extends MirrorDoors {
+  /** Reads the log's last lines now, so the requests reach `onRequest` before the run is analysed. */
+  drain(): Promise<void>;
   readonly dir: string;
   readonly url: string;
   readonly process: MirrorProcess;
@@ -97,6 +99,9 @@ export async function startProcessMirror(o: StartMirrorOptions): Promise<Started
       dir,
       url: `http://127.0.0.1:${port}`,
       process: started,
+      drain: async () => {
+        await follower?.drain();
+      },
       async close() {
         await doors.close();
         await started.stop();

@@ -81,6 +81,7 @@ export async function startRealMirror(o: RealMirrorOptions): Promise<Provisioned
     name: mirror.name,
     registry: registry.name,
     stub,
+    quiesce: () => started.drain(),
     door(node) {
       const door = doors.get(node);
       if (!door) throw new RangeError(`mirror ${mirror.name} has no door for node ${node}`);

@@ -30,6 +30,8 @@ export interface ProvisionedStub {
   caPem?: string;
   /** The door of node `node`. */
   door(node: string): { url: string; host: string; port: number };
+  /** Reads what is still pending of its events (a real mirror's log); default nothing to read. */
+  quiesce?(): Promise<void>;
 }
 
 /** The stubs of a run, registries first, each followed by its mirrors in file order. */
