@@ -23,6 +23,7 @@ export const LAYERS = [
   'harness/cluster/', //    the embedded cluster: pods and deployments over any ClusterNode
   'harness/containers/', // Docker images and containers (stub image, node image)
   'harness/doctor/', //     what the machine has
+  'harness/mirrors/', //    real pull-through caches (distribution, nginx) as processes, their logs
   'harness/backends/', //   containerd/embedded, kind, kubeconfig, virtual: each provisions its own
   'harness/run/', //        the runner: backend-agnostic timeline, observation, analysis, teardown
   'harness/cli/', //        the commands

@@ -3,6 +3,7 @@
  * where a reader compares rows (faults, expectations); the rest is one line each. Status words,
  * not emoji, and every cell escaped so an error text cannot break the table or inject HTML.
  */
+
 import type { Analysis } from '../harness/analyze/types.ts';
 import { clockText, clockWarnings, timingText } from './clock.ts';
 import { escapeMarkdownCell as cell } from './escape.ts';
@@ -15,6 +16,7 @@ import {
   formatPercentile,
   VERDICT_WORDS,
 } from './format.ts';
+import { mirrorLines } from './mirrors.ts';
 import { scrubSummary } from './scrub.ts';
 import { expectationMark } from './status.ts';
 
@@ -60,6 +62,7 @@ function loadLines(a: Analysis): string[] {
     `**429s** ${formatCount(r.tooManyRequests)} of ${formatCount(r.requests)} registry requests`,
     `**Origin amplification** ${formatAmplification(r.amplification)} (${formatBytes(r.originBlobBytes)} origin blob bytes / ${formatBytes(r.uniqueBlobBytes)} unique)`,
   ];
+  lines.push(...mirrorLines(a));
   if (a.drift.detected) {
     const drifting = a.drift.tags.filter((t) => t.drift).map((t) => `\`${t.reference}\``);
     lines.push(`**Digest drift** nodes run different digests for ${drifting.join(', ')}`);

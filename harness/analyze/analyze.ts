@@ -12,6 +12,7 @@ import { judgeExpectations } from './expectations.ts';
 import { defaultExpectedCauses } from './expected-causes.ts';
 import { groupFailures } from './failures.ts';
 import { analyzeFaults } from './faults.ts';
+import { mirrorMeasures } from './mirrors.ts';
 import { podTimelines } from './pods.ts';
 import { analyzePulls } from './pulls.ts';
 import { registryLoad } from './registry.ts';
@@ -45,6 +46,8 @@ export function analyze(events: readonly LogEvent[], options: AnalyzeOptions = {
     registry: registryLoad(ctx),
     drift: digestDrift(ctx),
   };
+  const mirrors = mirrorMeasures(ctx, parts.registry.uniqueBlobBytes);
+  if (mirrors.length > 0) Object.assign(parts, { mirrors });
   const run = runInfo(ctx);
   const expectations = reportedExpectations(run.outcome, judgeExpectations(ctx, parts));
   const verdict = verdictOf(run.outcome, expectations);

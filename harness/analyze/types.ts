@@ -8,6 +8,7 @@
 
 import type { RunTiming } from '../events/run-events.ts';
 import type { KubeEvent } from '../events/types.ts';
+import type { MirrorMeasures } from './mirrors.ts';
 
 /** Version of this shape; bumped on any incompatible change (report.json carries it). */
 export const ANALYSIS_SCHEMA_VERSION = 2;
@@ -184,6 +185,8 @@ export interface Analysis {
   failures: FailureGroup[];
   pods: PodTimeline[];
   registry: RegistryLoad;
+  /** What each scenario mirror did (harness/analyze/mirrors.ts); absent without mirrors. */
+  mirrors?: MirrorMeasures[];
   drift: DigestDrift;
   expectations: ExpectationResult[];
   /**

@@ -42,7 +42,8 @@ export interface FaultRequest {
 /** A running stub registry with its doors and fault controls. */
 export interface Stub {
   readonly endpoints: readonly StubEndpoint[];
-  readonly store: Store;
+  /** The stub's storage; undefined for a real mirror (harness/run/real-mirrors.ts). */
+  readonly store?: Store;
   /** Applies a fault; resolves once it is in effect, with the function that clears it. */
   apply(request: FaultRequest): Promise<() => Promise<void>>;
   close(): Promise<void>;

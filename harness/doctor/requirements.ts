@@ -68,7 +68,14 @@ export const REQUIREMENTS: readonly Requirement[] = [
     bin: 'docker-registry',
     versionArgs: ['--version'],
     apt: 'docker-registry',
-    disables: 'the reference registry in benchmarks and pull-through-cache mirrors',
+    disables: 'the reference registry in benchmarks and `type: distribution` mirrors (pull-through caches)',
+    essential: false,
+  },
+  {
+    bin: 'nginx',
+    versionArgs: ['-v'],
+    apt: 'nginx-light',
+    disables: '`type: nginx` mirrors (proxy_cache in front of the registry)',
     essential: false,
   },
   {

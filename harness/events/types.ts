@@ -78,6 +78,8 @@ export interface RegistryRequest {
   endpoint?: string;
   /** Names of the faults that touched this request. */
   faults?: string[];
+  /** A real mirror's own cache verdict (nginx's `$upstream_cache_status`: HIT, MISS, …), when it says. */
+  cache?: string;
 }
 
 import type { FaultChange, FaultHit } from '../../vocab/fault-events.ts';

@@ -13,9 +13,11 @@ export const SCENARIOS_DIR = fileURLToPath(new URL('../../scenarios/', import.me
 
 /**
  * A suite name: `default` is every built-in that needs only containerd, runc and root and finishes
- * in seconds; `long` holds those that take much longer (hours of scenario time).
+ * in seconds; `long` holds those that take much longer (hours of scenario time); `mirrors` holds
+ * those that start a real mirror, so they also need Debian's docker-registry (and nginx), which
+ * `scripts/setup.mjs` installs but the default suite does not require.
  */
-export type SuiteName = 'default' | 'long';
+export type SuiteName = 'default' | 'long' | 'mirrors';
 
 /** What `pullstorm list` says about a built-in beside its file's description. */
 export interface BuiltinScenario {
@@ -83,6 +85,30 @@ export const BUILTINS: readonly BuiltinScenario[] = [
   { name: 'storm-rate-limit', row: 'pull storm under a rate limit', roughSeconds: 11, suites: all },
   { name: 'server-error', row: 'registry 5xx', roughSeconds: 5, suites: all },
   { name: 'mirror-fallback', row: 'mirror down: fallback to the registry', roughSeconds: 5, suites: all },
+  {
+    name: 'mirror-pull-through',
+    row: 'storm through a distribution pull-through cache',
+    roughSeconds: 13,
+    suites: ['mirrors'],
+  },
+  {
+    name: 'mirror-origin-down',
+    row: 'origin down behind a warm distribution cache',
+    roughSeconds: 11,
+    suites: ['mirrors'],
+  },
+  {
+    name: 'mirror-thundering-herd',
+    row: 'cold distribution cache: concurrent misses',
+    roughSeconds: 10,
+    suites: ['mirrors'],
+  },
+  {
+    name: 'remedies-storm',
+    row: 'remedies compared: none, distribution, nginx, pre-pull',
+    roughSeconds: 60,
+    suites: ['mirrors'],
+  },
 ];
 
 /** The file of built-in `name`. */
@@ -93,7 +119,8 @@ export function builtinFile(name: string): string {
 /** The built-ins of `suite`, as files. */
 export function suiteFiles(suite: string): string[] {
   const members = BUILTINS.filter((b) => (b.suites as readonly string[]).includes(suite));
-  if (members.length === 0) throw new UsageError(`--suite: expected one of default, long, got '${suite}'`);
+  if (members.length === 0)
+    throw new UsageError(`--suite: expected one of default, long, mirrors, got '${suite}'`);
   return members.map((b) => builtinFile(b.name));
 }
 

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { teardownNode } from '../backends/containerd/teardown.ts';
 import { RUN_MARKER, type RunMarker, stateRoot } from '../backends/names.ts';
 import { cleanupContainers, cleanupImages } from '../containers/cleanup.ts';
+import { cleanMirrors, mirrorsRoot } from '../mirrors/state.ts';
 
 /** What a clean did. */
 export interface CleanReport {
@@ -20,6 +21,8 @@ export interface CleanReport {
   nodes: string[];
   containers: string[];
   images: string[];
+  /** Mirror processes (distribution, nginx) stopped and their directories removed, as `<run id>/<mirror>`. */
+  mirrors: string[];
   /** Runs left alone and steps that could not run, for the user. */
   notes: string[];
 }
@@ -79,7 +82,7 @@ export interface CleanOptions {
 
 /** Removes what killed runs left under the state root, and their Docker containers. */
 export async function cleanRuns(options: CleanOptions = {}): Promise<CleanReport> {
-  const report: CleanReport = { runs: [], nodes: [], containers: [], images: [], notes: [] };
+  const report: CleanReport = { runs: [], nodes: [], containers: [], images: [], mirrors: [], notes: [] };
   const root = stateRoot();
   for (const key of await readdir(root).catch(() => [] as string[])) {
     const dir = join(root, key);
@@ -105,6 +108,9 @@ export async function cleanRuns(options: CleanOptions = {}): Promise<CleanReport
     await rm(dir, { recursive: true, force: true });
     report.runs.push(runId);
   }
+  const mirrors = await cleanMirrors(mirrorsRoot(root), options.runId);
+  report.mirrors = mirrors.mirrors;
+  report.notes.push(...mirrors.notes);
   if (options.docker === false) return report;
   try {
     report.containers = await cleanupContainers(options.runId);

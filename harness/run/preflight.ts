@@ -14,6 +14,7 @@ import { EMBEDDED_INFO } from '../backends/embedded/backend.ts';
 import { KIND_INFO } from '../backends/kind/backend.ts';
 import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
 import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';
+import { mirrorProblems, missingMirrorTools } from '../mirrors/preflight.ts';
 import type { BackendType } from '../scenario/model.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 
@@ -89,16 +90,7 @@ export function checkRunnable(scenario: Scenario, file?: string): void {
       });
     }
   }
-  for (const [i, r] of scenario.registries.entries()) {
-    for (const [j, m] of r.mirrors.entries()) {
-      if (m.type === 'pull-through-cache') {
-        problems.push({
-          path: `registries[${i}].mirrors[${j}].type`,
-          message: `pull-through-cache is not supported by the ${type} backend yet; use stub`,
-        });
-      }
-    }
-  }
+  problems.push(...mirrorProblems(scenario));
   if (problems.length > 0) throw new ScenarioError(problems, file);
 }
 
@@ -135,8 +127,8 @@ export async function containerdMissing(): Promise<string[]> {
 export async function checkEnvironment(scenario: Scenario): Promise<void> {
   // kind and kubeconfig say what they lack through detection (run/backend.ts).
   if (scenario.backend.type !== 'containerd') return;
-  if (!scenario.backend.nodes.some((n) => n.kind === 'real')) return;
-  const missing = await containerdMissing();
+  const missing = missingMirrorTools(scenario);
+  if (scenario.backend.nodes.some((n) => n.kind === 'real')) missing.push(...(await containerdMissing()));
   if (missing.length > 0) {
     throw new EnvironmentError(`${missing.join('; ')} (or run \`pullstorm doctor\`)`);
   }

@@ -9,7 +9,7 @@ import { EXIT, UsageError } from '../../vocab/errors.ts';
 import { ScenarioError } from '../../vocab/problem.ts';
 import { human } from '../analyze/time.ts';
 import { scenarioContext } from '../backends/stub-engine.ts';
-import { loadScenarioFile } from '../scenario/load.ts';
+import { loadScenarioVariants } from '../scenario/load-variants.ts';
 import type { BackendType } from '../scenario/model.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { checkRunnable, EnvironmentError } from './preflight.ts';
@@ -19,6 +19,8 @@ import { type RunResult, type RunScenarioOptions, runScenario } from './runner.t
 export interface LoadedScenario {
   file: string;
   scenario: Scenario;
+  /** The scenario's own name and the variant's, when the file declares `variants:`. */
+  variant?: { of: string; name: string };
 }
 
 /** What the command line overrides in every scenario it loads. */
@@ -42,14 +44,15 @@ export async function loadScenarios(
   const errors: string[] = [];
   for (const file of files) {
     try {
-      const scenario = await loadScenarioFile(file, context);
-      // The command line wins, and run.started records the clock that ran.
-      if (backend !== undefined) scenario.backend.type = backend;
-      if (clock !== undefined) scenario.backend.clock = clock;
-      else if (backend !== undefined) scenario.backend.clock = backend === 'containerd' ? 'warp' : 'real';
-      if (seed !== undefined) scenario.backend.seed = seed;
-      checkRunnable(scenario, file);
-      loaded.push({ file, scenario });
+      for (const { scenario, variant } of await loadScenarioVariants(file, context)) {
+        // The command line wins, and run.started records the clock that ran.
+        if (backend !== undefined) scenario.backend.type = backend;
+        if (clock !== undefined) scenario.backend.clock = clock;
+        else if (backend !== undefined) scenario.backend.clock = backend === 'containerd' ? 'warp' : 'real';
+        if (seed !== undefined) scenario.backend.seed = seed;
+        checkRunnable(scenario, file);
+        loaded.push({ file, scenario, ...(variant ? { variant } : {}) });
+      }
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       errors.push(error.message);
@@ -69,6 +72,8 @@ export interface SuiteEntry {
   result?: RunResult;
   /** Why it did not run (environment) when it did not. */
   error?: string;
+  /** The scenario's own name and the variant's, for a variant. */
+  variant?: { of: string; name: string };
 }
 
 /** The worst exit code: interrupted above harness failure above usage above failed above pass. */
@@ -87,12 +92,18 @@ export async function runScenarios(
   each: (entry: SuiteEntry) => void = () => {},
 ): Promise<SuiteEntry[]> {
   const entries: SuiteEntry[] = [];
-  for (const { file, scenario } of loaded) {
+  for (const { file, scenario, variant } of loaded) {
     if (options.signal?.aborted) break;
     let entry: SuiteEntry;
     try {
       const result = await runScenario(scenario, { ...options, file });
-      entry = { scenario: scenario.name, file, exitCode: result.exitCode, result };
+      entry = {
+        scenario: scenario.name,
+        file,
+        exitCode: result.exitCode,
+        result,
+        ...(variant ? { variant } : {}),
+      };
     } catch (error) {
       if (!(error instanceof EnvironmentError) && !(error instanceof UsageError)) throw error;
       entry = { scenario: scenario.name, file, exitCode: error.exitCode, error: error.message };

@@ -28,7 +28,7 @@ export const DEFAULTS = {
   registry: 'registry',
   actions: ['pull'],
   repositories: ['*'],
-  mirrorType: 'pull-through-cache',
+  mirrorType: 'distribution',
   replicas: 1,
   at: '0s',
   route: 'any',
@@ -59,7 +59,9 @@ export function applyDefaults(input: ScenarioInput): Scenario {
     description: input.description ?? '',
     backend: backend(input, nodes),
     registries: (input.registries ?? [{ name: DEFAULTS.registry }]).map(registry),
-    workload: input.workload.map((w) => workload(w, aliases.get(w.image) ?? w.image, groups)),
+    workload: input.workload.flatMap((w) =>
+      prepullPods(w, nodes).map((p) => workload(p, aliases.get(p.image) ?? p.image, groups)),
+    ),
     faults: (input.faults ?? []).map(
       (f, i): Fault => ({
         id: f.id ?? defaultFaultId(f.fault, i),
@@ -143,14 +145,39 @@ function registry(r: RegistryInput): Registry {
       largeSizeBytes: f.largeSizeBytes == null ? DEFAULT_LARGE_SIZE : parseSize(f.largeSizeBytes),
       largeLayers: f.largeLayers ?? DEFAULT_LARGE_LAYERS,
     },
-    mirrors: (r.mirrors ?? []).map((m) => ({ name: m.name, type: m.type ?? DEFAULTS.mirrorType })),
+    mirrors: (r.mirrors ?? []).map((m) => ({
+      name: m.name,
+      // `pull-through-cache` names the kind of mirror; distribution is the one this build starts.
+      type: m.type === undefined || m.type === 'pull-through-cache' ? DEFAULTS.mirrorType : m.type,
+      ...(m.credentials === undefined ? {} : { credentials: m.credentials }),
+      ...(m.lock === undefined ? {} : { lock: m.lock }),
+    })),
   };
+}
+
+/**
+ * A `prepull` is the pre-pull DaemonSet remedy: one pod per node it selects (every node by
+ * default), each pinned to its node, named `<name>-<node>`. Other kinds pass through.
+ */
+function prepullPods(w: WorkloadInput, nodes: readonly { name: string; group: string }[]): WorkloadInput[] {
+  if (w.kind !== 'prepull') return [w];
+  const selector = w.nodeSelector ?? [];
+  const chosen = nodes.filter(
+    (n) => selector.length === 0 || selector.includes(n.name) || selector.includes(n.group),
+  );
+  return chosen.map((n) => ({
+    ...w,
+    kind: 'pod',
+    name: `${w.name}-${n.name}`,
+    replicas: 1,
+    nodeSelector: [n.name],
+  }));
 }
 
 function workload(w: WorkloadInput, image: string, groups: (names: readonly string[]) => string[]): Workload {
   const ref = parseImageRef(image) as ImageRef;
   return {
-    kind: w.kind,
+    kind: w.kind === 'prepull' ? 'pod' : w.kind,
     name: w.name,
     image,
     ref,

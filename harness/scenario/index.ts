@@ -54,6 +54,7 @@ export type {
   Fault,
   FaultScope,
   KubeletSettings,
+  Mirror,
   Node,
   Registry,
   RegistryAuth,

@@ -158,15 +158,23 @@ export interface FixturesInput {
   largeLayers?: number;
 }
 
-/** `pull-through-cache` fetches from the registry on a miss; `stub` is a second seeded stub. */
-export type MirrorType = 'pull-through-cache' | 'stub';
+/**
+ * `distribution`: distribution 2.8 in proxy mode (Debian's docker-registry), started per run;
+ * `nginx`: nginx with proxy_cache in front of the registry, started per run; `pull-through-cache`:
+ * the same as `distribution`; `stub`: a second seeded stub, for faults on a mirror's HTTP.
+ */
+export type MirrorType = 'distribution' | 'nginx' | 'pull-through-cache' | 'stub';
 
 /** A mirror in front of a registry (a hosts.toml `[host]` entry on every node). */
 export interface MirrorInput {
   /** DNS label, unique among registries and mirrors; fault scopes may name it. */
   name: string;
-  /** Default `pull-through-cache`. */
+  /** Default `distribution`. */
   type?: MirrorType;
+  /** A user of the registry's auth whose credentials the mirror pulls with (distribution only); default anonymous. */
+  credentials?: string;
+  /** nginx `proxy_cache_lock` (one origin fetch per key while others wait); default true. */
+  lock?: boolean;
 }
 
 /** A short name for an image reference. */
@@ -182,7 +190,8 @@ export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 /** Pods or a deployment that pull an image. */
 export interface WorkloadInput {
-  kind: 'pod' | 'deployment';
+  /** `prepull`: one pod per selected node, pinned to it, as a pre-pull DaemonSet does. */
+  kind: 'pod' | 'deployment' | 'prepull';
   /** DNS label, unique in the workload. */
   name: string;
   /** An image reference into a scenario registry, or an alias from `images`. */

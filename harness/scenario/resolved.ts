@@ -66,7 +66,17 @@ export interface Registry {
   /** Undefined: every request allowed. */
   auth?: RegistryAuth;
   fixtures: { include: FixtureName[]; largeSizeBytes: number; largeLayers: number };
-  mirrors: { name: string; type: MirrorType }[];
+  mirrors: Mirror[];
+}
+
+/** A mirror in front of a registry; `type` is never `pull-through-cache` (resolved to `distribution`). */
+export interface Mirror {
+  name: string;
+  type: Exclude<MirrorType, 'pull-through-cache'>;
+  /** Username of the registry's auth the mirror pulls with (distribution). */
+  credentials?: string;
+  /** nginx proxy_cache_lock; undefined: on. */
+  lock?: boolean;
 }
 
 /** Access to repositories matching any of the globs. */

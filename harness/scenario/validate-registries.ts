@@ -62,14 +62,47 @@ export function checkRegistries(ck: Checker, value: unknown, known: Known): void
     if (r.mirrors == null) continue;
     for (const [j, mirror] of (ck.list(r.mirrors, at(path, 'mirrors'), 'mirrors', 1) ?? []).entries()) {
       const mpath = at(at(path, 'mirrors'), j);
-      const m = ck.mapping(mirror, mpath, ['name', 'type']);
+      const m = ck.mapping(mirror, mpath, ['name', 'type', 'credentials', 'lock']);
       claim(m && ck.field(m, mpath, 'name', label, true), at(mpath, 'name'));
-      if (m) ck.field(m, mpath, 'type', oneOf(['pull-through-cache', 'stub']));
+      if (m) checkMirror(ck, m, mpath, users);
     }
   }
   if (!complete) return;
   known.registries = registries;
   known.hosts = new Set(hosts.keys());
+}
+
+const mirrorType = oneOf(['distribution', 'nginx', 'pull-through-cache', 'stub']);
+
+/** A mirror's type, its origin credentials (a user of the registry) and nginx's lock. */
+function checkMirror(ck: Checker, m: Record<string, unknown>, path: string, users: string[] | undefined) {
+  const type = ck.field(m, path, 'type', mirrorType) ?? 'distribution';
+  ck.field(m, path, 'lock', bool);
+  if (m.lock != null && type !== 'nginx') {
+    ck.add(
+      at(path, 'lock'),
+      `lock is nginx's proxy_cache_lock; expected it only on type nginx, got type ${type}`,
+    );
+  }
+  if (m.credentials == null) return;
+  const user = ck.field(m, path, 'credentials', username);
+  if (user === undefined) return;
+  if (type !== 'distribution' && type !== 'pull-through-cache') {
+    ck.add(
+      at(path, 'credentials'),
+      `only a distribution mirror pulls from the registry with credentials, got type ${type}`,
+    );
+  } else if (users === undefined) {
+    ck.add(
+      at(path, 'credentials'),
+      `expected a username of this registry's auth, got '${user}' and the registry has no auth`,
+    );
+  } else if (!users.includes(user)) {
+    ck.add(
+      at(path, 'credentials'),
+      `expected a username of this registry's auth (${users.join(', ')}), got '${user}'`,
+    );
+  }
 }
 
 function checkFixtures(ck: Checker, value: unknown, path: string): void {

@@ -52,7 +52,13 @@ export function checkWorkload(ck: Checker, value: unknown, known: Known): void {
     const path = at('workload', i);
     const w = ck.mapping(item, path, WORKLOAD_FIELDS);
     if (!w) return;
-    ck.field(w, path, 'kind', oneOf(['pod', 'deployment']), true);
+    const kind = ck.field(w, path, 'kind', oneOf(['pod', 'deployment', 'prepull']), true);
+    if (kind === 'prepull') {
+      for (const field of ['replicas', 'ramp'] as const) {
+        if (w[field] != null)
+          ck.add(at(path, field), `a prepull runs one pod on each selected node; expected no ${field}`);
+      }
+    }
     const name = ck.field(w, path, 'name', label, true);
     if (name !== undefined && names.has(name))
       ck.wrong(at(path, 'name'), 'a name not used by another workload', name);

@@ -18,6 +18,7 @@ import { checkExpectations } from './validate-expectations.ts';
 import { checkFaults } from './validate-faults.ts';
 import { checkImages, checkRegistries } from './validate-registries.ts';
 import { checkWorkload } from './validate-workload.ts';
+import { expandVariants } from './variants.ts';
 
 const TOP_FIELDS = [
   'apiVersion',
@@ -31,6 +32,7 @@ const TOP_FIELDS = [
   'faults',
   'expectations',
   'timeout',
+  'variants',
 ];
 
 /** The result of `validate()`: the input, typed (`null` may stand for an absent field), or every problem. */
@@ -67,6 +69,11 @@ export function validate(
   checkWorkload(ck, root.workload, known);
   checkFaults(ck, root.faults, known, context);
   checkExpectations(ck, root.expectations, known, context);
+  // Only the list's shape here: each variant is validated as a scenario of its own (load-variants.ts).
+  const variants = expandVariants(root);
+  if (variants !== undefined && variants.length > 0 && !('doc' in variants[0]!)) {
+    for (const p of variants as Problem[]) ck.add(p.path, p.message);
+  }
   return ck.problems.length > 0
     ? { ok: false, problems: ck.problems }
     : { ok: true, scenario: input as ScenarioInput };

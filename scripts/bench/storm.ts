@@ -8,7 +8,7 @@
  * STORM_VIRTUAL (2000), STORM_REAL (20), STORM_PODS (1000), STORM_MIB (100), STORM_LAYERS (4),
  * STORM_THREADS (pull workers, 2), STORM_SLOTS (virtual pulls in flight, 64), STORM_TIMEOUT_S (900).
  */
-import { startSandboxRegistry } from '../../harness/run/nodes.ts';
+import { startSandboxRegistry } from '../../harness/backends/embedded/nodes.ts';
 import { withCleanup } from './cleanup.ts';
 import { withNodes } from './cluster.ts';
 import { runStorm, type StormResult } from './cluster-storm.ts';

@@ -12,6 +12,7 @@ export const STARTS_SOMETHING: readonly RegExp[] = [
   /^harness\/backends\/containerd\/(index|node)\.ts$/,
   /^harness\/backends\/container-node\//,
   /^harness\/containers\/(index|docker)\.ts$/,
+  /^harness\/mirrors\/(process|start)\.ts$/,
 ];
 
 /** Unit test files whose own imports, or their test helpers' imports, start something. */

@@ -28,7 +28,15 @@ describe('built-in scenarios', () => {
     const inDefault = BUILTINS.filter((b) => b.suites.includes('default'));
     expect(suiteFiles('default')).toEqual(inDefault.map((b) => builtinFile(b.name)));
     expect(suiteFiles('long')).toEqual([builtinFile('rate-limit-window')]);
-    expect(() => suiteFiles('nightly')).toThrow("--suite: expected one of default, long, got 'nightly'");
+    expect(suiteFiles('mirrors').map((f) => basename(f, '.yaml'))).toEqual([
+      'mirror-pull-through',
+      'mirror-origin-down',
+      'mirror-thundering-herd',
+      'remedies-storm',
+    ]);
+    expect(() => suiteFiles('nightly')).toThrow(
+      "--suite: expected one of default, long, mirrors, got 'nightly'",
+    );
   });
 
   it('pullstorm list shows each built-in with its expected verdict and duration', async () => {

@@ -175,7 +175,9 @@ describe('checks before a run', () => {
     expect((error as Error).message).toContain(
       'backend kind runs real nodes only (virtual nodes need backend containerd), got virtual: edge',
     );
-    expect((error as Error).message).toContain('pull-through-cache is not supported by the kind backend yet');
+    expect((error as Error).message).toContain(
+      'a distribution mirror is started on this machine, next to embedded nodes; the kind backend cannot reach it yet',
+    );
   });
 
   it('refuses what an existing cluster cannot do before contacting it', () => {

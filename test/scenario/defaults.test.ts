@@ -146,7 +146,7 @@ describe('applyDefaults', () => {
         workload: base.workload.map((w) => ({ ...w, image: 'hub/p/a:1' })),
       },
       (s) => [s.registries[0]?.tls, s.registries[0]?.fixtures.include.length, s.registries[0]?.mirrors],
-      [false, 5, [{ name: 'cache', type: 'pull-through-cache' }]],
+      [false, 5, [{ name: 'cache', type: 'distribution' }]],
     ],
     [
       'auth users may pull every repository; anonymous may do nothing',

@@ -85,6 +85,10 @@ export function embeddedBackend(): Backend {
       return cluster;
     },
     applyRegistryFault: (fault: Fault) => act.applyRegistryFault(stubs, fault),
+    // Real mirrors log their requests; their last lines belong to the run.
+    quiesce: async () => {
+      await Promise.all(stubs.map((s) => s.quiesce?.()));
+    },
     applyNodeFault: (fault: Fault) => applyNodeFault(fault, { nodes, stubs, emit, now }),
     versions: () => act.nodeVersions(nodes),
     retained: () => retainedInfo(outDir, stubs, nodes),

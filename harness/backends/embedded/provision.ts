@@ -73,6 +73,7 @@ export function registries(ctx: RunContext): Action<Stubs> {
         emit: ctx.emit,
         tlsDir: join(ctx.outDir, 'tls'),
         clock: ctx.clock,
+        runId: ctx.runId,
       });
       return { value: stubs, undo: () => closeStubs(stubs) };
     },

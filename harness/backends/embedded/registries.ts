@@ -13,9 +13,11 @@ import { certificateVariants, createCertificateAuthority } from '../../../regist
 import { faultEventLog } from '../../events/fault-events.ts';
 import type { RunEvent } from '../../events/types.ts';
 import type { RunClock } from '../../kubelet/run-clock.ts';
+import { isProcessMirror } from '../../mirrors/requirements.ts';
 import type { Access, Registry, Scenario } from '../../scenario/resolved.ts';
 import { REGISTRY_DOMAIN } from '../names.ts';
 import { type Stub, startStub } from '../stub-engine.ts';
+import { mirrorOriginDoors, startRealMirror } from './real-mirrors.ts';
 
 /** One provisioned stub: a scenario registry or one of its mirrors. */
 export interface ProvisionedStub {
@@ -28,6 +30,8 @@ export interface ProvisionedStub {
   caPem?: string;
   /** The door of node `node`. */
   door(node: string): { url: string; host: string; port: number };
+  /** Reads what is still pending of its events (a real mirror's log); default nothing to read. */
+  quiesce?(): Promise<void>;
 }
 
 /** The stubs of a run, registries first, each followed by its mirrors in file order. */
@@ -68,6 +72,8 @@ export interface ProvisionRegistriesOptions {
   tlsDir: string;
   /** The run clock: the stubs' time (rate-limit windows, token expiry, events) and their requests as work. */
   clock: RunClock;
+  /** The run id distribution and nginx mirrors are recorded under (for `pullstorm clean`); default `run`. */
+  runId?: string;
 }
 
 /** Starts every registry and mirror; on failure closes those already started and throws. */
@@ -87,13 +93,31 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
       }
       const images = registryImages(registry);
       const auth = stubAuth(registry);
+      let origin: Stub | undefined;
       for (const name of [registry.name, ...registry.mirrors.map((m) => m.name)]) {
+        const real = registry.mirrors.find((m) => m.name === name && isProcessMirror(m.type));
+        if (real && origin) {
+          started.push(
+            await startRealMirror({
+              runId: o.runId ?? 'run',
+              registry,
+              mirror: real,
+              origin,
+              endpoints,
+              emit: o.emit,
+              onFaultEvent: faultEvents.from(name),
+              now: () => o.clock.now(),
+            }),
+          );
+          continue;
+        }
         // The good certificate and the broken ones the TLS faults serve, all for this door set.
         const certificates = ca
           ? await certificateVariants(ca, { hosts: [`${name}.${REGISTRY_DOMAIN}`, 'localhost'], ips })
           : undefined;
         const stub = await startStub({
-          endpoints,
+          // The origin has one more door per real mirror, which the mirror fetches through.
+          endpoints: name === registry.name ? [...endpoints, ...mirrorOriginDoors(registry)] : endpoints,
           ...(certificates ? { certificates } : {}),
           ...(auth ? { auth } : {}),
           images,
@@ -102,6 +126,7 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
           onRequest: (event) => o.emit({ ...event, registry: name }),
           onFaultEvent: faultEvents.from(name),
         });
+        if (name === registry.name) origin = stub;
         const doors = new Map(stub.endpoints.map((e) => [e.name, e]));
         started.push({
           name,

@@ -84,6 +84,8 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
     const lines = [
       `state root ${stateRoot()}: ${report.runs.length} run(s), ${report.nodes.length} node(s) removed`,
       ...report.nodes.map((n) => `  node ${n}`),
+      ...(report.mirrors.length > 0 ? [`mirrors: ${report.mirrors.length} stopped and removed`] : []),
+      ...report.mirrors.map((m) => `  mirror ${m}`),
       `docker: ${report.containers.length} container(s)${argv.images ? `, ${report.images.length} image(s)` : ''} removed`,
       `kind: ${kind.clusters.length} cluster(s) deleted`,
       ...(cluster?.lines ?? []),

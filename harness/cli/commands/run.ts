@@ -9,6 +9,7 @@ import { UsageError } from '../../../vocab/errors.ts';
 import { KIND_NODE_IMAGE } from '../../backends/kind/config.ts';
 import type { BackendOptions } from '../../run/backend.ts';
 import { scenarioFiles, suiteFiles } from '../../run/builtin.ts';
+import { writeComparisons } from '../../run/comparison.ts';
 import { runSignal } from '../../run/signals.ts';
 import { loadScenarios, runScenarios, type SuiteEntry, suiteTable, worstExitCode } from '../../run/suite.ts';
 import type { BackendType } from '../../scenario/model.ts';
@@ -200,6 +201,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       },
     );
     const exitCode = worstExitCode(entries.map((e) => e.exitCode));
+    const compared = await writeComparisons(entries);
+    if (!argv.json && compared.length > 0)
+      process.stdout.write(`\ncomparison:\n${compared.map((f) => `  ${f}`).join('\n')}\n`);
     if (argv.json) {
       process.stdout.write(`${JSON.stringify({ exitCode, runs: entries.map(jsonEntry) }, null, 2)}\n`);
     } else if (!single) {

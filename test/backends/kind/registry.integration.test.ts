@@ -67,9 +67,9 @@ describe('kind stub arguments', () => {
     ]);
   });
 
-  it('pull-through-cache mirrors are refused before anything starts', async () => {
+  it('distribution mirrors are refused before anything starts', async () => {
     await expect(
-      startKindStubs('r', [{ ...registry, mirrors: [{ name: 'cache', type: 'pull-through-cache' }] }]),
+      startKindStubs('r', [{ ...registry, mirrors: [{ name: 'cache', type: 'distribution' }] }]),
     ).rejects.toThrow(/only 'stub' mirrors.*hub\/cache/);
   });
 });

@@ -1,0 +1,100 @@
+/**
+ * What each scenario mirror did, from the event log: the requests it answered (a real mirror's
+ * own log, a stub mirror's events), the origin blob fetches it made (the origin's requests that
+ * came in through the door named after the mirror), and what the origin answered it with errors.
+ *
+ * - `originFetchesPerBlob`: origin blob GETs by the mirror per distinct blob; 1.0 means every
+ *   blob was fetched once however many nodes missed it at once (nginx with proxy_cache_lock);
+ *   distribution 2.8 fetches a missed blob once to stream and once to store, so its floor is 2.
+ * - `amplification`: the mirror's origin blob bytes ÷ the unique blob bytes of the run.
+ * - `hitRatio`: share of blob GETs the mirror itself called hits (nginx's cache status); null
+ *   when the mirror does not say (distribution does not log it).
+ * - `byteHitRatio`: 1 − origin blob bytes the mirror fetched ÷ blob bytes it served; negative
+ *   when it fetched more than it served (distribution's double fetch on a cold herd).
+ */
+import type { RunContext } from './context.ts';
+
+/** One mirror's measures (see the module comment). */
+export interface MirrorMeasures {
+  name: string;
+  registry: string;
+  type: string;
+  requests: number;
+  blobRequests: number;
+  blobBytesServed: number;
+  /** Statuses ≥ 400 the mirror answered nodes with, by status. */
+  errorsAnswered: Record<string, number>;
+  originBlobFetches: number;
+  originBlobBytes: number;
+  originFetchesPerBlob: { blobs: number; mean: number | null; max: number | null };
+  /** Statuses ≥ 400 the origin answered the mirror with, by status. */
+  originErrors: Record<string, number>;
+  amplification: number | null;
+  hitRatio: number | null;
+  byteHitRatio: number | null;
+}
+
+const isBlobGet = (r: { route: string; method: string; status: number }) =>
+  r.route === 'blob' && r.method === 'GET' && (r.status === 200 || r.status === 206);
+
+const bump = (record: Record<string, number>, key: number) => {
+  record[String(key)] = (record[String(key)] ?? 0) + 1;
+};
+
+/** Measures of every mirror of the scenario, in file order (empty without mirrors). */
+export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): MirrorMeasures[] {
+  const mirrors = (ctx.scenario?.registries ?? []).flatMap((r) =>
+    (r.mirrors ?? []).map((m) => ({ name: m.name, type: m.type as string, registry: r.name })),
+  );
+  return mirrors.map((m) => {
+    const out: MirrorMeasures = {
+      ...m,
+      requests: 0,
+      blobRequests: 0,
+      blobBytesServed: 0,
+      errorsAnswered: {},
+      originBlobFetches: 0,
+      originBlobBytes: 0,
+      originFetchesPerBlob: { blobs: 0, mean: null, max: null },
+      originErrors: {},
+      amplification: null,
+      hitRatio: null,
+      byteHitRatio: null,
+    };
+    const perBlob = new Map<string, number>();
+    let hits = 0;
+    let judged = 0;
+    for (const { request: r } of ctx.requests) {
+      if (r.registry === m.name) {
+        out.requests++;
+        if (r.status >= 400) bump(out.errorsAnswered, r.status);
+        if (!isBlobGet(r)) continue;
+        out.blobRequests++;
+        out.blobBytesServed += r.bytes;
+        if (r.cache !== undefined) {
+          judged++;
+          if (r.cache === 'HIT') hits++;
+        }
+      } else if (r.registry === m.registry && r.endpoint === m.name) {
+        if (r.status >= 400) bump(out.originErrors, r.status);
+        if (!isBlobGet(r)) continue;
+        out.originBlobFetches++;
+        out.originBlobBytes += r.bytes;
+        if (r.reference) perBlob.set(r.reference, (perBlob.get(r.reference) ?? 0) + 1);
+      }
+    }
+    const fetches = [...perBlob.values()];
+    if (fetches.length > 0) {
+      out.originFetchesPerBlob = {
+        blobs: fetches.length,
+        mean: fetches.reduce((a, b) => a + b, 0) / fetches.length,
+        max: Math.max(...fetches),
+      };
+    }
+    if (uniqueBlobBytes > 0 && out.originBlobFetches > 0)
+      out.amplification = out.originBlobBytes / uniqueBlobBytes;
+    if (judged > 0) out.hitRatio = hits / judged;
+    if (out.blobBytesServed > 0) out.byteHitRatio = 1 - out.originBlobBytes / out.blobBytesServed;
+    return out;
+  });
+}
