@@ -21,6 +21,7 @@ interface RunArgs {
   out?: string;
   retain: boolean;
   json: boolean;
+  metrics?: string;
   backend?: BackendType;
   'node-image'?: string;
   kubeconfig?: string;
@@ -108,6 +109,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
         describe: 'keep registries and nodes up after the run until Ctrl-C, and print how to reach them',
       })
       .option('json', { type: 'boolean', default: false, describe: 'print the results as JSON on stdout' })
+      .option('metrics', {
+        type: 'string',
+        describe:
+          'also write the results (detection, recovery, pull latency, verdicts) to this file as OpenMetrics text',
+      })
       .option('backend', {
         type: 'string',
         choices: ['containerd', 'kind', 'kubeconfig'] as const,
@@ -192,6 +198,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
       },
     );
     const exitCode = worstExitCode(entries.map((e) => e.exitCode));
+    if (argv.metrics !== undefined) {
+      const { writeRunMetrics } = await import('../../../reports/metrics-file.ts');
+      await writeRunMetrics(argv.metrics, entries);
+    }
     if (argv.json) {
       process.stdout.write(`${JSON.stringify({ exitCode, runs: entries.map(jsonEntry) }, null, 2)}\n`);
     } else if (!single) {
