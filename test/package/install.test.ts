@@ -4,7 +4,7 @@
  * type declarations.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { installInto, packOnce, ROOT, sh } from './pack.ts';
@@ -51,6 +51,44 @@ describe('the installed package', () => {
     expect(
       existsSync(join(app, 'node_modules/pullstorm/dist/harness/backends/containerd/cri/api.proto')),
     ).toBe(true);
+  });
+
+  test('npx pullstorm run runs a scenario file from the installed package and writes --metrics', async () => {
+    await writeFile(
+      join(app, 'quota.yaml'),
+      [
+        'apiVersion: pullstorm.dev/v1alpha1',
+        'kind: Scenario',
+        'name: quota-virtual',
+        'description: A quota on two virtual nodes',
+        'backend: { nodes: [{ name: a, kind: virtual }, { name: b, kind: virtual }] }',
+        'registries: [{ name: hub, fixtures: { include: [tiny] } }]',
+        'workload: [{ kind: deployment, name: web, image: hub/pullstorm/tiny:1.0, replicas: 4, imagePullPolicy: Always }]',
+        'faults: [{ id: quota, fault: rate-limit, options: { limit: 1, windowSeconds: 3600, style: generic }, at: 0s, for: 1m }]',
+        'expectations: [{ type: detectedWithin, fault: quota, within: 30s }]',
+        'timeout: 10m',
+      ].join('\n'),
+    );
+    const args = [
+      '--no-install',
+      'pullstorm',
+      'run',
+      'quota.yaml',
+      '--out',
+      'runs/quota',
+      '--metrics',
+      'results.prom',
+      '--json',
+    ];
+    const { stdout } = await sh(app, 'npx', args);
+    expect(JSON.parse(stdout)).toMatchObject({
+      exitCode: 0,
+      runs: [{ scenario: 'quota-virtual', verdict: 'pass' }],
+    });
+    expect(await readFile(join(app, 'results.prom'), 'utf8')).toContain(
+      'pullstorm_fault_detected{scenario="quota-virtual",fault="rate-limit",fault_id="quota"} 1',
+    );
+    expect(existsSync(join(app, 'runs/quota/junit.xml'))).toBe(true);
   });
 
   test('the type declarations type-check a consumer of the API', async () => {
