@@ -93,14 +93,12 @@ export function createStubMetrics(faults: () => readonly FaultSummary[]): StubMe
           new Response('expected GET /metrics\n', { status: 405, headers: { Allow: 'GET, HEAD' } }),
         );
       }
-      return registry
-        .metrics()
-        .then(
-          (text) =>
-            new Response(request.method === 'HEAD' ? null : text, {
-              headers: { 'Content-Type': registry.contentType },
-            }),
-        );
+      return registry.metrics().then(
+        (text) =>
+          new Response(request.method === 'HEAD' ? null : text, {
+            headers: { 'Content-Type': registry.contentType },
+          }),
+      );
     },
   };
 }
