@@ -9,7 +9,7 @@
  * paths, adds no dependency, and is the same compiler `npm test` type-checks with.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +51,8 @@ function build(): void {
   const left = unrewritten(DIST);
   if (left.length > 0)
     throw new Error(`build: .ts specifiers left in dist/ (rewrite them by hand):\n  ${left.join('\n  ')}`);
+  // `npx pullstorm` in a checkout runs the root package's bin file itself, which tsc emits not executable.
+  chmodSync(join(DIST, 'harness', 'cli', 'bin.js'), 0o755);
   // tsc copies package.json (reports/version.ts imports it) with the root's exports and bin, which
   // mean nothing under dist/: keep only what the import reads and what Node needs to load ESM.
   const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
