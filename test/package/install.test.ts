@@ -33,6 +33,7 @@ describe('the installed package', () => {
       "const { scenario } = await loadScenario('unknown-tag');",
       'const checks = [typeof runScenario, typeof startRegistry, typeof writeReports, typeof defineScenario, typeof explain];',
       "await using registry = await startRegistry({ fixtures: { include: ['tiny'] } });",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated script.
       "const head = await fetch(`${registry.url}/v2/pullstorm/tiny/manifests/1.0`, { method: 'HEAD' });",
       "let bad; try { await loadScenario({ apiVersion: 'pullstorm.dev/v1alpha1' }); } catch (e) { bad = e instanceof ScenarioError ? e.exitCode : e; }",
       "console.log(JSON.stringify({ name: scenario.name, checks, status: head.status, cause: classify('429 Too Many Requests - Server message: toomanyrequests: x').cause, usage: EXIT.usage, bad, fault: fault('server-error').fault }));",
@@ -99,6 +100,7 @@ describe('the installed package', () => {
         'export async function verdict(): Promise<string> {',
         "  const result: RunResult = await runScenario('unknown-tag', { runsDir: 'runs' });",
         '  const detected: number | undefined = result.analysis.faults[0]?.detection?.first.ms;',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the generated module.
         '  return `${result.verdict} ${detected} ${result.reports.html}`;',
         '}',
       ].join('\n'),
