@@ -1,7 +1,8 @@
 /**
  * The errors a library caller may catch, each with the exit code the CLI turns it into (`EXIT`):
- * 2 for bad input (`UsageError`, `ScenarioError`), 3 for a machine that cannot run the scenario
- * (`EnvironmentError`), 130 for an interrupted run (`Interrupted`). An expectation that fails is a
+ * 2 for bad input (`UsageError`, `ScenarioError`; their `exitCode`), 3 for a machine that cannot run
+ * the scenario (`EnvironmentError`; its `exitCode`), 130 for an interrupted run (`Interrupted` has no
+ * `exitCode` of its own yet: it is `EXIT.interrupted`). An expectation that fails is a
  * result (`verdict: 'fail'`, exit 1), never an error.
  */
 import { EXIT as CLI_EXIT, UsageError } from '../harness/cli/exit.ts';
