@@ -5,7 +5,7 @@
  * the sources with this file and fails on any violation. There are no exceptions: code that needs a
  * module above it moves down (shared words go to `vocab/`), or the caller passes it in.
  * A new top-level folder must be given its place here, or every import into or out of it fails.
- * Run `npx depcruise --config .dependency-cruiser.mjs harness registry-stubs reports scripts vocab`
+ * Run `npm run layers`
  * to see the violations outside the test.
  */
 
@@ -27,6 +27,7 @@ export const LAYERS = [
   'harness/backends/', //   containerd/embedded, kind, kubeconfig, virtual: each provisions its own
   'harness/run/', //        the runner: backend-agnostic timeline, observation, analysis, teardown
   'harness/cli/', //        the commands
+  'api/', //                the public API of the package (pullstorm, pullstorm/registry, pullstorm/vitest)
   'scripts/', //            setup and benchmarks
 ];
 

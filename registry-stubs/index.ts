@@ -21,6 +21,7 @@ import {
   listenThroughDoors,
   type TlsOptions,
 } from './listen.ts';
+import { createStubMetrics, meterUploads, type StubMetrics, withMetrics } from './metrics.ts';
 import type { ImageBundle } from './oci/types.ts';
 import { createUploadGuard, sweepEvery } from './routes/upload-guard.ts';
 import { seed } from './seed.ts';
@@ -139,13 +140,17 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const limits = resolveLimits(appOptions.limits);
   const now = options.now ?? Date.now;
   const store = createStore(storage, { now, uploadMemoryBytes: limits.uploadMemoryBytes });
-  const uploads = createUploadGuard(store, limits, now);
+  // Prometheus metrics (metrics.ts): GET /metrics on the control listener, else on the registry's port.
+  const metrics = createStubMetrics(() => faults.list());
+  const uploads = meterUploads(createUploadGuard(store, limits, now), metrics);
   for (const image of images ?? []) await seed(store, image);
   // With a control token, every event also goes to the feed a harness in another process follows.
   const feed = controlToken ? createEventFeed() : undefined;
   const onFault = feed === undefined ? onFaultEvent : tee<FaultEvent>(feed.push, onFaultEvent);
-  const onRequest =
-    feed === undefined ? appOptions.onRequest : tee<RegistryRequestEvent>(feed.push, appOptions.onRequest);
+  const onRequest = tee<RegistryRequestEvent>(
+    metrics.request,
+    feed === undefined ? appOptions.onRequest : tee<RegistryRequestEvent>(feed.push, appOptions.onRequest),
+  );
   const net = endpoints === undefined ? undefined : createNetFaults({ onEvent: onFault, now: options.now });
   const faults = createFaultEngine({
     store,
@@ -160,16 +165,30 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const app = createRegistryApp({
     ...appOptions,
     store,
-    ...(onRequest !== undefined && { onRequest }),
+    onRequest,
     layers: [faults.layer, ...(appOptions.layers ?? [])],
     control,
     limits,
     uploads,
   });
+  const registryFetch = controlListener === undefined ? withMetrics(app.fetch, metrics) : app.fetch;
   if (net !== undefined) {
-    const doors = await listenThroughDoors(app.fetch, { endpoints: endpoints!, tls, faults: net, limits });
+    const doors = await listenThroughDoors(registryFetch, {
+      endpoints: endpoints!,
+      tls,
+      faults: net,
+      limits,
+    });
     const first = doors.endpoints[0]!;
-    const side = await listenForControl(controlListener, control, first.url, tls, limits, doors.close);
+    const side = await listenForControl(
+      controlListener,
+      control,
+      first.url,
+      tls,
+      limits,
+      doors.close,
+      metrics,
+    );
     const stopSweeping = sweepEvery(uploads, limits);
     const close = async () => {
       stopSweeping();
@@ -188,8 +207,16 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       [Symbol.asyncDispose]: close,
     };
   }
-  const listener = await listen(app.fetch, { host, port, tls, limits });
-  const side = await listenForControl(controlListener, control, listener.url, tls, limits, listener.close);
+  const listener = await listen(registryFetch, { host, port, tls, limits });
+  const side = await listenForControl(
+    controlListener,
+    control,
+    listener.url,
+    tls,
+    limits,
+    listener.close,
+    metrics,
+  );
   const stopSweeping = sweepEvery(uploads, limits);
   const close = async () => {
     stopSweeping();
@@ -231,10 +258,15 @@ async function listenForControl(
   tls: TlsOptions | undefined,
   limits: ResolvedLimits,
   undo: () => Promise<void>,
+  metrics: StubMetrics,
 ): Promise<Listener | undefined> {
   if (where === undefined) return undefined;
   try {
-    return await listen(controlOnlyApp(control, registryUrl).fetch, { ...where, tls, limits });
+    return await listen(withMetrics(controlOnlyApp(control, registryUrl).fetch, metrics), {
+      ...where,
+      tls,
+      limits,
+    });
   } catch (error) {
     await undo();
     throw new ControlListenError(error);

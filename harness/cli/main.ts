@@ -1,49 +1,21 @@
 /**
  * The `pullstorm` command line. Every command has `--help`; a usage error exits 2 with a message
- * that says what was expected and what was given.
+ * that says what was expected and what was given. Only the invoked command's module is imported
+ * (see command-index.ts), so `--help` and light commands start fast.
  */
 import type { Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { cleanCommand } from './commands/clean.ts';
-import { diagnoseCommand } from './commands/diagnose.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { explainCommand } from './commands/explain.ts';
-import { faultCommand } from './commands/fault.ts';
-import { faultsCommand } from './commands/faults.ts';
-import { imageCommand } from './commands/image.ts';
-import { k6Command } from './commands/k6.ts';
-import { listCommand } from './commands/list.ts';
-import { rbacCommand } from './commands/rbac.ts';
-import { reportCommand } from './commands/report.ts';
-import { runCommand } from './commands/run.ts';
-import { serveCommand } from './commands/serve.ts';
-import { type AnyCommand, buildParser, runCli } from './parser.ts';
-
-/** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly AnyCommand[] = [
-  runCommand,
-  listCommand,
-  reportCommand,
-  cleanCommand,
-  serveCommand,
-  faultsCommand,
-  faultCommand,
-  k6Command,
-  imageCommand,
-  diagnoseCommand,
-  explainCommand,
-  doctorCommand,
-  rbacCommand,
-];
+import { commandsFor } from './command-index.ts';
+import { buildParser, runCli } from './parser.ts';
 
 /** Builds the CLI parser for the given arguments (without the runtime and script). */
-export function buildCli(args: string[]): Argv {
-  return buildParser(args, COMMANDS);
+export async function buildCli(args: string[]): Promise<Argv> {
+  return buildParser(args, await commandsFor(args));
 }
 
 /** Runs the CLI with the process arguments. */
 export async function main(argv: string[] = hideBin(process.argv)): Promise<void> {
-  await runCli(COMMANDS, argv);
+  await runCli(await commandsFor(argv), argv);
 }
 
 if (import.meta.main) await main();

@@ -5,8 +5,10 @@
 import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
-/** The CLI entry that is bundled: harness/cli/stub-main.ts (`pullstorm serve` only; it runs when it is the entry module). */
-export const CLI_ENTRY: string = fileURLToPath(new URL('../cli/stub-main.ts', import.meta.url));
+// In the built package this module is bundle.js beside stub-main.js; from source, both are .ts.
+const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+/** The CLI entry that is bundled: harness/cli/stub-main.ts, or .js when running from dist/ (`pullstorm serve` only; it runs when it is the entry module). */
+export const CLI_ENTRY: string = fileURLToPath(new URL(`../cli/stub-main.${extension}`, import.meta.url));
 
 /** Bundles `entry` (default CLI_ENTRY) for Node into one ESM source text; `node:` builtins stay imports. */
 export async function bundleCli(entry: string = CLI_ENTRY): Promise<string> {

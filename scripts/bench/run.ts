@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: runs the benchmarks, prints Markdown tables and writes them to bench/RESULTS.md.
- * `--only registry`, `--only cluster`, `--only faults`, `--only soak`, `--only clock` or `--only storm` runs one (its tables replace its own
+ * `--only registry`, `--only cluster`, `--only faults`, `--only soak`, `--only clock`, `--only storm` or `--only cli` runs one (its tables replace its own
  * section; the others'
  * last results stay). `--only clock --scenario a,b` compares only those built-ins. Speed targets live here, never in timed tests.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runtimeVersion } from '../../harness/runtime.ts';
+import { cliStartup, cliStartupMarkdown } from './cli-startup.ts';
 import { clockBench, clockMarkdown } from './clock.ts';
 import { clusterBench } from './cluster.ts';
 import { clusterMarkdown } from './cluster-report.ts';
@@ -34,6 +35,7 @@ const benchmarks = {
     lastLine = line;
     return text;
   },
+  cli: async (footer: string) => cliStartupMarkdown(await cliStartup(), footer),
 };
 type Name = keyof typeof benchmarks;
 const names = Object.keys(benchmarks) as Name[];

@@ -8,7 +8,7 @@ import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-
 import { describe, expect, test } from 'vitest';
 import config, { LAYERS, layerRules } from '../../.dependency-cruiser.mjs';
 
-const SOURCES = ['harness', 'registry-stubs', 'reports', 'scripts', 'vocab'];
+const SOURCES = ['api', 'harness', 'registry-stubs', 'reports', 'scripts', 'vocab'];
 
 async function cruiseWith(forbidden: IForbiddenRuleType[]): Promise<ICruiseResult> {
   const result = await cruise(SOURCES, { ...config.options, validate: true, ruleSet: { forbidden } });

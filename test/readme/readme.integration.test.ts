@@ -12,10 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShellBlock, shellBlocks } from './blocks.ts';
 import { type Background, openSession, REPO, type Session } from './session.ts';
 
-/** Markdown files under the repository (no dependencies, no run output). */
+/** Markdown files under the repository (no dependencies, no run output, no build or test copies). */
 function markdownFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
-    if (entry.startsWith('.') || entry === 'node_modules' || entry === 'pullstorm-runs') return [];
+    // dist/ holds copies (the build's assets) and test-artifacts/ installed projects: not documents.
+    const skipped = ['node_modules', 'pullstorm-runs', 'dist', 'test-artifacts'];
+    if (entry.startsWith('.') || skipped.includes(entry)) return [];
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) return markdownFiles(path);
     return entry.endsWith('.md') ? [relative(REPO, path)] : [];

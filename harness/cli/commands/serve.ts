@@ -156,7 +156,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('control-port', {
         type: 'number',
         describe:
-          'port of the control listener, which serves the control API and the event feed where no fault reaches (ready line: controlUrl); needs --control-token (default: a free port)',
+          'port of the control listener, which serves the control API, the event feed and GET /metrics where no fault reaches (ready line: controlUrl); needs --control-token (default: a free port). Without a control token /metrics is on --port',
       })
       .check((argv) => {
         if (!Number.isInteger(argv.port) || argv.port < 0 || argv.port > 65535) {
