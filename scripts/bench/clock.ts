@@ -61,7 +61,7 @@ async function runOnce(name: string, mode: Mode, seed: number): Promise<RunMeasu
   const dir = await mkdtemp(join(tmpdir(), `pullstorm-clock-${name}-`));
   const started = performance.now();
   try {
-    await execa(
+    const run = await execa(
       process.execPath,
       [
         'harness/cli/main.ts',
@@ -76,11 +76,19 @@ async function runOnce(name: string, mode: Mode, seed: number): Promise<RunMeasu
       ],
       {
         reject: false,
+        all: true,
         env: { PULLSTORM_STATE_DIR: join(dir, 'state') },
       },
     );
     const wallMs = performance.now() - started;
-    const report = JSON.parse(await readFile(join(dir, 'run', 'report.json'), 'utf8')) as ReportJson;
+    const text = await readFile(join(dir, 'run', 'report.json'), 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      const tail = (run.all ?? '').split('\n').slice(-8).join('\n');
+      throw new Error(
+        `clock: ${name} (${mode}, seed ${seed}) wrote no report, exit ${run.exitCode}:\n${tail}`,
+      );
+    }
+    const report = JSON.parse(text) as ReportJson;
     const measures: Record<string, number | null> = {};
     for (const f of report.faults) {
       measures[`${f.id} detection first`] = f.detection?.first.ms ?? null;
