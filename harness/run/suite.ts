@@ -9,6 +9,7 @@ import { EXIT, UsageError } from '../../vocab/errors.ts';
 import { ScenarioError } from '../../vocab/problem.ts';
 import { human } from '../analyze/time.ts';
 import { scenarioContext } from '../backends/stub-engine.ts';
+import { randomSeed } from '../kubelet/seeded-random.ts';
 import { loadScenarioVariants } from '../scenario/load-variants.ts';
 import type { BackendType } from '../scenario/model.ts';
 import type { Scenario } from '../scenario/resolved.ts';
@@ -44,12 +45,18 @@ export async function loadScenarios(
   const errors: string[] = [];
   for (const file of files) {
     try {
-      for (const { scenario, variant } of await loadScenarioVariants(file, context)) {
+      const variants = await loadScenarioVariants(file, context);
+      // Variants are compared side by side: they draw the same kubelet jitter (one seed for the file)
+      // unless the command line or a variant sets its own.
+      const shared = seed ?? (variants.length > 1 ? randomSeed() : undefined);
+      for (const { scenario, variant } of variants) {
         // The command line wins, and run.started records the clock that ran.
         if (backend !== undefined) scenario.backend.type = backend;
         if (clock !== undefined) scenario.backend.clock = clock;
         else if (backend !== undefined) scenario.backend.clock = backend === 'containerd' ? 'warp' : 'real';
-        if (seed !== undefined) scenario.backend.seed = seed;
+        if (seed !== undefined || (shared !== undefined && scenario.backend.seed === undefined)) {
+          scenario.backend.seed = shared;
+        }
         checkRunnable(scenario, file);
         loaded.push({ file, scenario, ...(variant ? { variant } : {}) });
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeEvent, PodState, PullAttempt } from '../../harness/events/types.ts';
+import type { PodState, PullAttempt } from '../../harness/events/types.ts';
 import { ManualClock } from '../../harness/kubelet/clock.ts';
 import { type ContainerSpec, ImageManager, type ImageManagerOptions } from '../../harness/kubelet/manager.ts';
 import { FakeImageService, sink } from './fakes.ts';

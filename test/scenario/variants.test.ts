@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioContext } from '../../harness/backends/stub-engine.ts';
 import { builtinFile } from '../../harness/run/builtin.ts';
+import { loadScenarios } from '../../harness/run/suite.ts';
 import { applyDefaults } from '../../harness/scenario/index.ts';
 import { loadScenarioVariants } from '../../harness/scenario/load-variants.ts';
 import { expandVariants } from '../../harness/scenario/variants.ts';
@@ -124,5 +125,20 @@ describe('comparison.html', () => {
     expect(html.match(/<svg /g)).toHaveLength(4);
     expect(html).toContain('0.50×');
     expect(html).toContain('never');
+  });
+});
+
+describe('the seed of compared variants', () => {
+  it('is one seed for every variant of a file, so they draw the same kubelet jitter', async () => {
+    const loaded = await loadScenarios([builtinFile('remedies-storm')]);
+    expect(loaded.length).toBeGreaterThan(1);
+    const seeds = new Set(loaded.map((l) => l.scenario.backend.seed));
+    expect(seeds.size).toBe(1);
+    expect([...seeds][0]).toEqual(expect.any(Number));
+  });
+
+  it('is the command line seed when one is given', async () => {
+    const loaded = await loadScenarios([builtinFile('remedies-storm')], { seed: 42 });
+    expect(loaded.map((l) => l.scenario.backend.seed)).toEqual(loaded.map(() => 42));
   });
 });
