@@ -42,7 +42,8 @@ export async function writeMirrorMarker(dir: string, marker: MirrorMarker): Prom
   await writeFile(join(dir, MIRROR_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
 }
 
-const alive = (pid: number) => {
+/** Whether process `pid` exists (EPERM: it does, owned by someone else). */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { teardownNode } from '../backends/containerd/teardown.ts';
 import { RUN_MARKER, type RunMarker, stateRoot } from '../backends/names.ts';
 import { cleanupContainers, cleanupImages } from '../containers/cleanup.ts';
-import { cleanMirrors, mirrorsRoot } from '../mirrors/state.ts';
+import { alive, cleanMirrors, mirrorsRoot } from '../mirrors/state.ts';
 
 /** What a clean did. */
 export interface CleanReport {
@@ -26,15 +26,6 @@ export interface CleanReport {
   /** Runs left alone and steps that could not run, for the user. */
   notes: string[];
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Pids of containerd daemons started with a config file under `dir`. */
 async function daemonsUnder(dir: string): Promise<number[]> {

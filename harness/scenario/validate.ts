@@ -18,22 +18,10 @@ import { checkExpectations } from './validate-expectations.ts';
 import { checkFaults } from './validate-faults.ts';
 import { checkImages, checkRegistries } from './validate-registries.ts';
 import { checkWorkload } from './validate-workload.ts';
-import { expandVariants } from './variants.ts';
+import { expandVariants, VARIANT_FIELDS } from './variants.ts';
 
-const TOP_FIELDS = [
-  'apiVersion',
-  'kind',
-  'name',
-  'description',
-  'backend',
-  'registries',
-  'images',
-  'workload',
-  'faults',
-  'expectations',
-  'timeout',
-  'variants',
-];
+// A variant may set every field but the document's kind and its own variants.
+const TOP_FIELDS = ['apiVersion', 'kind', ...VARIANT_FIELDS, 'variants'];
 
 /** The result of `validate()`: the input, typed (`null` may stand for an absent field), or every problem. */
 export type ValidationResult = { ok: true; scenario: ScenarioInput } | { ok: false; problems: Problem[] };
