@@ -110,8 +110,3 @@ export function verdictLine(analysis: Analysis): string {
     ? `${word}: ${total} of ${total} expectations held`
     : `${word}: ${failed} of ${total} expectations failed`;
 }
-
-/** `✓` or `✗`, plain characters that survive any terminal, Markdown and XML. */
-export function mark(passed: boolean): string {
-  return passed ? '✓' : '✗';
-}
