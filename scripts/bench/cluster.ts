@@ -6,6 +6,7 @@
 import { startNodes } from '../../harness/backends/containerd/node.ts';
 import { startSandboxRegistry } from '../../harness/backends/embedded/nodes.ts';
 import { withCleanup } from './cleanup.ts';
+import { type ContainerRunResult, runContainers } from './cluster-containers.ts';
 import { type SchedulingRow, schedulingCost } from './cluster-scheduling.ts';
 import {
   benchNodeOptions,
@@ -14,7 +15,7 @@ import {
   type StartupRow,
   stopNodes,
 } from './cluster-startup.ts';
-import { type ContainerRunResult, runContainers, runStorm, type StormResult } from './cluster-storm.ts';
+import { runStorm, type StormResult } from './cluster-storm.ts';
 import { type StubProcess, startStubProcess } from './stub-process.ts';
 
 const MiB = 1024 * 1024;
