@@ -4,6 +4,8 @@
  * pending at once, so finding the earliest must not scan them all.
  */
 
+import { MinHeap } from './min-heap.ts';
+
 /** A queued sleeper. */
 export interface QueuedTimer {
   due: number;
@@ -15,7 +17,7 @@ const before = (a: QueuedTimer, b: QueuedTimer) => a.due < b.due || (a.due === b
 
 /** A min-heap of timers. */
 export class TimerQueue {
-  #heap: QueuedTimer[] = [];
+  readonly #heap = new MinHeap<QueuedTimer>(before);
   #seq = 0;
   /** Ids of cancelled timers still in the heap (removed lazily when they reach the top). */
   #cancelled = new Set<number>();
@@ -32,7 +34,6 @@ export class TimerQueue {
     const timer = { due, seq: this.#seq++, resolve };
     this.#heap.push(timer);
     this.#live.add(timer.seq);
-    this.#up(this.#heap.length - 1);
     return timer.seq;
   }
 
@@ -47,7 +48,7 @@ export class TimerQueue {
   /** The earliest live due time, or undefined. */
   peekDue(): number | undefined {
     this.#dropCancelled();
-    return this.#heap[0]?.due;
+    return this.#heap.peek()?.due;
   }
 
   /** Removes and returns every live timer due at or before `now`, in order. */
@@ -55,9 +56,9 @@ export class TimerQueue {
     const out: QueuedTimer[] = [];
     for (;;) {
       this.#dropCancelled();
-      const top = this.#heap[0];
+      const top = this.#heap.peek();
       if (top === undefined || top.due > now) return out;
-      const timer = this.#pop();
+      const timer = this.#heap.pop()!;
       this.#live.delete(timer.seq);
       out.push(timer);
     }
@@ -65,49 +66,19 @@ export class TimerQueue {
 
   /** Forgets every timer. */
   clear(): void {
-    this.#heap = [];
+    this.#heap.clear();
     this.#cancelled.clear();
     this.#live.clear();
   }
 
   #dropCancelled(): void {
-    while (this.#heap.length > 0 && this.#cancelled.has(this.#heap[0]!.seq)) {
-      this.#cancelled.delete(this.#pop().seq);
-    }
-  }
-
-  #pop(): QueuedTimer {
-    const heap = this.#heap;
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      this.#down(0);
-    }
-    return top;
-  }
-
-  #up(i: number): void {
-    const heap = this.#heap;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) return;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  #down(i: number): void {
-    const heap = this.#heap;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let best = i;
-      if (l < heap.length && before(heap[l]!, heap[best]!)) best = l;
-      if (r < heap.length && before(heap[r]!, heap[best]!)) best = r;
-      if (best === i) return;
-      [heap[i], heap[best]] = [heap[best]!, heap[i]!];
-      i = best;
+    for (
+      let top = this.#heap.peek();
+      top !== undefined && this.#cancelled.has(top.seq);
+      top = this.#heap.peek()
+    ) {
+      this.#cancelled.delete(top.seq);
+      this.#heap.pop();
     }
   }
 }
