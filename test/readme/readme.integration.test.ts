@@ -86,13 +86,9 @@ for (const doc of documents) {
       const missing = directive.needs.filter((bin) => !onPath(bin));
       const skip =
         directive.skip ?? (missing.length > 0 ? `needs ${missing.join(', ')}, not on PATH` : undefined);
-      if (skip !== undefined) {
-        skipped.push(`${doc.file}:${block.line}: ${skip}`);
-        it.skip(`${title(block)} (skipped: ${skip})`, () => {});
-        continue;
-      }
-      it(
-        title(block),
+      if (skip !== undefined) skipped.push(`${doc.file}:${block.line}: ${skip}`);
+      it.skipIf(skip !== undefined)(
+        skip === undefined ? title(block) : `${title(block)} (skipped: ${skip})`,
         async () => {
           ran++;
           if (directive.background !== undefined) {
