@@ -59,10 +59,10 @@ describe('pullstorm serve: connection and TLS faults', () => {
       () => 'ok',
       (e: { stderr: string }) => e.stderr,
     );
-  /** Node https GET trusting the CA: the status, or the error code. */
+  /** Node https GET trusting the CA, on a fresh connection (no kept-alive socket a fault reset): the status, or the error code. */
   const https = (url: string, headers: Record<string, string> = {}) =>
     new Promise<string>((resolve) => {
-      get(url, { ca, headers }, (res) => {
+      get(url, { ca, headers, agent: false }, (res) => {
         res.resume();
         resolve(String(res.statusCode));
       }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));

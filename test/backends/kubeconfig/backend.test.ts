@@ -306,7 +306,9 @@ describe('kubeconfig backend', () => {
       const ca = await readFile(join(dir, 'out', 'tls', 'hub', 'ca.crt'), 'utf8');
       const registry = (host = 'localhost') =>
         new Promise<string>((resolve) => {
-          get(`https://${host}:${ready.port}/v2/`, { ca }, (res) => {
+          // A fresh connection each time (agent: false): the global agent's kept-alive socket from the
+          // request before would meet `refused`'s reset of open connections (ECONNRESET), not a refused dial.
+          get(`https://${host}:${ready.port}/v2/`, { ca, agent: false }, (res) => {
             res.resume();
             resolve(String(res.statusCode));
           }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
