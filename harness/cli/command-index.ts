@@ -35,7 +35,7 @@ export const COMMAND_INDEX: readonly IndexedCommand[] = [
   {
     name: 'report',
     command: 'report <events>',
-    describe: "Re-render a past run's reports from its events.jsonl",
+    describe: "Re-render a past run's reports from its events.jsonl; exits with the run's exit code",
     load: async () => (await import('./commands/report.ts')).reportCommand,
   },
   {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analyze/index.ts';
+import { exitCodeOfAnalysis } from '../../harness/analyze/verdict.ts';
 import {
   formatTerminalSummary,
   renderHtml,
@@ -18,8 +19,11 @@ import { validate } from '../reports/json-schema.ts';
 import { LogBuilder, pullFails, pullOk, schedule } from './builders.ts';
 import { at, quota, run } from './small-run.ts';
 
-/** A rate limit from 1 s, meant to clear at 20 s; the run is stopped at 5 s with one pod failing. */
-function stopped(outcome: 'interrupted' | 'completed') {
+/**
+ * A rate limit from 1 s, meant to clear at 20 s; the run is stopped at 5 s with one pod failing —
+ * or, with `killed`, the log just ends there (no run.finished), as a SIGKILLed run's does.
+ */
+function stopped(outcome: 'interrupted' | 'completed' | 'killed') {
   const b = new LogBuilder().started(
     run({
       faults: [{ id: 'quota', fault: 'rate-limit', at: '1s', for: '19s' }],
@@ -35,7 +39,7 @@ function stopped(outcome: 'interrupted' | 'completed') {
   pullOk(b, 150, at(0), 300);
   schedule(b, 1_100, at(1));
   pullFails(b, 1_200, at(1), 50, quota);
-  return analyze(b.finished(5_000, outcome).build());
+  return analyze((outcome === 'killed' ? b : b.finished(5_000, outcome)).build());
 }
 
 describe('an interrupted run', () => {
@@ -113,5 +117,15 @@ describe('an interrupted run', () => {
 
   it('a completed run never carries evaluated', () => {
     expect(stopped('completed').expectations.every((e) => !('evaluated' in e))).toBe(true);
+  });
+
+  it("stands for exit 130; a completed run with a failed expectation for 1, a killed run's log for 3", () => {
+    expect(exitCodeOfAnalysis(a)).toBe(130);
+    const completed = stopped('completed');
+    expect(completed.verdict).toBe('fail');
+    expect(exitCodeOfAnalysis(completed)).toBe(1);
+    const killed = stopped('killed');
+    expect(killed.run.outcome).toBe('unknown');
+    expect(exitCodeOfAnalysis(killed)).toBe(3);
   });
 });

@@ -92,9 +92,11 @@ describe('ending a run from outside', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/1 run\(s\), 1 node\(s\) removed/);
     expect(await leftovers(state)).toEqual({ processes: [], mounts: [], dirs: [] });
-    // The log of a killed run is still readable: pullstorm report renders it (outcome unknown).
+    // The log of a killed run is still readable: pullstorm report renders it (outcome unknown), and
+    // exits 3, saying why: the run was cut short, so its verdict cannot stand for a pass or a fail.
     const again = await cli(['report', join(out, 'events.jsonl')]);
-    expect(again.code, again.stderr).toBe(0);
+    expect(again.code, again.stderr).toBe(3);
+    expect(again.stderr).toContain('has no run.finished (the run was killed before it ended)');
     expect(JSON.parse(await readFile(join(out, 'report.json'), 'utf8')).run.outcome).toBe('unknown');
   });
 });

@@ -1,11 +1,13 @@
 /**
  * `pullstorm report <events.jsonl>`: re-analyses a past run's log and renders its reports again (by
- * default beside the log). Analysis and renderers are pure, so the reports equal the run's own.
+ * default beside the log). Analysis and renderers are pure, so the reports equal the run's own, and
+ * so does the exit code (0 pass, 1 fail, 3 error or a killed run's log, 130 interrupted).
  */
 import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UsageError } from '../../../vocab/errors.ts';
+import { EXIT, UsageError } from '../../../vocab/errors.ts';
 import { EventLogError, readEventLog } from '../../analyze/log.ts';
+import { exitCodeOfAnalysis } from '../../analyze/verdict.ts';
 import { analyzeEvents, renderRun } from '../../run/runner.ts';
 
 interface ReportArgs {
@@ -17,7 +19,7 @@ interface ReportArgs {
 /** `pullstorm report <events> [--out DIR] [--json]`; default out: the log's directory. */
 export const reportCommand: CommandModule<object, ReportArgs> = {
   command: 'report <events>',
-  describe: "Re-render a past run's reports from its events.jsonl",
+  describe: "Re-render a past run's reports from its events.jsonl; exits with the run's exit code",
   builder: (y) =>
     y
       .positional('events', { type: 'string', demandOption: true, describe: "the run's events.jsonl" })
@@ -43,5 +45,12 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
     const dir = resolve(argv.out ?? dirname(argv.events));
     const { summary } = await renderRun(dir, analysis);
     process.stdout.write(argv.json ? `${JSON.stringify(analysis, null, 2)}\n` : summary);
+    if (analysis.run.outcome === 'unknown') {
+      process.stderr.write(
+        `pullstorm report: ${argv.events} has no run.finished (the run was killed before it ended): its expectations were judged on a run cut short; exit ${EXIT.harness}\n`,
+      );
+    }
+    // The run's own exit code, as `pullstorm run` gave it: a re-rendered failure still fails a pipeline.
+    process.exitCode = exitCodeOfAnalysis(analysis);
   },
 };
