@@ -14,6 +14,7 @@ import type { ServeReady } from '../../registry-stubs/serve/serve-registry.ts';
 import { runLabels } from './labels.ts';
 import { readyLineWatcher } from './ready-line.ts';
 import { STUB_CONTAINER_PORT, type StubImage, stubImage } from './stub-image.ts';
+import { STUB_USERS_FILE, stubSecretFiles } from './stub-secrets.ts';
 import { readFirstFile } from './tar.ts';
 
 /** Options of `startStubContainer()`. */
@@ -72,9 +73,7 @@ export async function startStubContainer(options: StubContainerOptions): Promise
   const aliases = options.network ? (options.networkAliases ?? ['pullstorm-registry']) : [];
   const args = [
     ...(options.tls ? ['--tls'] : []),
-    ...(auth !== 'none'
-      ? ['--auth', auth, ...users.flatMap((u) => ['--user', `${u.username}:${u.password}`])]
-      : []),
+    ...(auth !== 'none' ? ['--auth', auth, '--users-file', STUB_USERS_FILE] : []),
     ...(options.fixtures === false ? ['--no-fixtures'] : []),
   ];
 
@@ -82,6 +81,7 @@ export async function startStubContainer(options: StubContainerOptions): Promise
   const watcher = readyLineWatcher();
   let container = new GenericContainer(image.name)
     .withCommand(args)
+    .withCopyContentToContainer(stubSecretFiles({ users }))
     .withLabels(labels)
     .withName(`pullstorm-${options.runId}-stub-${crypto.randomUUID().slice(0, 8)}`)
     .withExposedPorts(STUB_CONTAINER_PORT)

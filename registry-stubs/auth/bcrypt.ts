@@ -24,3 +24,13 @@ export async function matchesHash(hash: string, password: string): Promise<boole
   remembered.add(key);
   return true;
 }
+
+/**
+ * An htpasswd file of `users` (`name:<bcrypt hash>` per line, cost 10), as `pullstorm serve
+ * --users-file` and distribution read it: how the harness hands a stub in a container or a pod its
+ * users without a password on the command line, where `ps`, `docker inspect` and the pod spec show it.
+ */
+export function htpasswdOf(users: readonly { username: string; password: string }[]): string {
+  // Synchronous (≈ 70 ms a user): it runs while a run is provisioned, for the few users a scenario has.
+  return users.map((u) => `${u.username}:${bcrypt.hashSync(u.password, 10)}\n`).join('');
+}

@@ -6,9 +6,9 @@
  *
  * This starts the container itself rather than through `startStubContainer` because that helper does
  * not pass `--tls-san` for its aliases yet; the image, labels, ready line and CA copy are the same.
- * Users are passed as `--user name:password` arguments (visible to `docker inspect` on this machine;
- * the image has no shell to expand a variable), and so is each stub's random control token, with
- * which the backend applies faults and follows the stub's event feed through the mapped port of the
+ * Users (an htpasswd of bcrypt hashes) and each stub's random control token are files copied into
+ * the container before it starts (containers/stub-secrets.ts), never flags. With the token the
+ * backend applies faults and follows the stub's event feed through the mapped port of the
  * stub's control listener (`controlUrl`, container port 5001), which no fault touches: connection
  * and TLS faults act on the registry port (serve's front door), as the nodes reach it on the
  * network. Two kind runs at once on one Docker host would share the `kind` network and so these
@@ -18,6 +18,7 @@ import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainer
 import { runLabels } from '../../containers/labels.ts';
 import { readyLineWatcher } from '../../containers/ready-line.ts';
 import { STUB_CONTAINER_PORT, stubImage } from '../../containers/stub-image.ts';
+import { STUB_CONTROL_TOKEN_FILE, STUB_USERS_FILE, stubSecretFiles } from '../../containers/stub-secrets.ts';
 import { readFirstFile } from '../../containers/tar.ts';
 import type { Registry } from '../../scenario/resolved.ts';
 import { STUB_CONTROL_PORT, serveArgs } from '../kubeconfig/stub-manifests.ts';
@@ -57,10 +58,14 @@ export function stubAliases(name: string, first: boolean): string[] {
 }
 
 /** `pullstorm serve` arguments for a stub on the kind network. */
-export function kindServeArgs(registry: Registry, aliases: string[], controlToken: string): string[] {
+export function kindServeArgs(registry: Registry, aliases: string[]): string[] {
   const tls = registry.tls ? ['--tls', ...aliases.flatMap((a) => ['--tls-san', a])] : [];
-  const extra = { controlPort: STUB_CONTROL_PORT, controlToken };
-  return [...tls, ...serveArgs(registry, (_, u) => `${u.username}:${u.password}`, extra)];
+  const extra = {
+    controlPort: STUB_CONTROL_PORT,
+    controlTokenFile: STUB_CONTROL_TOKEN_FILE,
+    ...(registry.auth && { usersFile: STUB_USERS_FILE }),
+  };
+  return [...tls, ...serveArgs(registry, extra)];
 }
 
 /** Starts one stub (`name` is the registry or one of its mirrors) on `network`. */
@@ -76,7 +81,8 @@ export async function startKindStub(
   const image = await stubImage();
   const watcher = readyLineWatcher();
   const started = await new GenericContainer(image.name)
-    .withCommand(kindServeArgs(registry, aliases, controlToken))
+    .withCommand(kindServeArgs(registry, aliases))
+    .withCopyContentToContainer(stubSecretFiles({ users: registry.auth?.users, controlToken }))
     .withLabels(runLabels(runId, 'registry-stub'))
     .withName(`pullstorm-${runId}-${name}-${crypto.randomUUID().slice(0, 6)}`)
     .withNetworkMode(network)

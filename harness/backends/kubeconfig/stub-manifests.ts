@@ -1,7 +1,7 @@
 /**
  * The registry stub inside an existing cluster, as objects (pure): a Deployment running `pullstorm
- * serve` from the user's `--stub-image`, a NodePort Service, a Secret with the scenario's users and,
- * for TLS, a `kubernetes.io/tls` Secret. All in the run's namespace with the run's labels.
+ * serve` from the user's `--stub-image`, a NodePort Service, a Secret with the scenario's users (an
+ * htpasswd of bcrypt hashes, mounted as `--users-file`) and, for TLS, a `kubernetes.io/tls` Secret. All in the run's namespace with the run's labels.
  *
  * Nodes reach the stub at `localhost:<nodePort>`: containerd treats `localhost` on a port other than
  * 443 as plain HTTP without configuration, so a plain-HTTP stub needs no change on any node (where
@@ -12,8 +12,9 @@
  * dropped, RuntimeDefault seccomp), because the clusters this backend targets often enforce it.
  *
  * The run's control token (one per run, for every stub) is in the Secret `pullstorm-control` and
- * reaches `serve --control-token` through an env var from a secretKeyRef, as the users do: the pod
- * spec never holds it. The harness uses it to apply faults and follow the event feed through the
+ * reaches `serve` as `PULLSTORM_CONTROL_TOKEN` from a secretKeyRef, which serve reads when no flag
+ * names a token: neither the pod spec nor the container's command line (`ps` on the node) holds it,
+ * nor a password. The harness uses it to apply faults and follow the event feed through the
  * API server's service proxy (remote-stub.ts), on the stub's control listener (`--control-port
  * 5001`), which connection faults never touch. That port has its own ClusterIP Service, so it is
  * not opened on every node as a NodePort would be; the readiness probe watches it too, because a
@@ -25,10 +26,11 @@
  * can read Secrets in the run namespace can mint certificates those nodes accept.
  *
  * Proven here against client-node's generated models and unit tests only (no cluster on the
- * development machine): that the kubelet expands `$(VAR)` in args from secretKeyRef envs is
+ * development machine): that a secretKeyRef env and a Secret volume reach the container is
  * Kubernetes' documented behaviour, not something a test here observed.
  */
 import type { V1Deployment, V1EnvVar, V1Secret, V1Service } from '@kubernetes/client-node';
+import { htpasswdOf } from '../../../registry-stubs/auth/bcrypt.ts';
 import type { Registry } from '../../scenario/resolved.ts';
 import { base64, RESTRICTED_CONTAINER, RESTRICTED_POD } from './manifests.ts';
 import { kubeRunLabels, LABEL_COMPONENT, LABEL_RUN_ID, runLabelValue } from './names.ts';
@@ -39,6 +41,8 @@ export const STUB_PORT = 5000;
 export const STUB_CONTROL_PORT = 5001;
 /** Where the TLS Secret is mounted. */
 export const TLS_MOUNT = '/etc/pullstorm/tls';
+/** Where the stub's users Secret (key `htpasswd`) is mounted. */
+export const USERS_MOUNT = '/etc/pullstorm/users';
 /** The run's control-token Secret (key `token`), shared by every stub of the run. */
 export const CONTROL_SECRET = 'pullstorm-control';
 /** The env var the control token reaches the stub in. */
@@ -63,23 +67,22 @@ export function controlServiceName(registry: string): string {
 export interface ServeArgsExtra {
   /** Files `serve` reads (`--tls-cert`, `--tls-key`, `--tls-ca`, `--tls-ca-key`); default none (kind generates). */
   tls?: { cert: string; key: string; ca?: string; caKey?: string } | undefined;
-  /** `--control-token` value (a literal, or a `$(VAR)` reference); default none. */
-  controlToken?: string;
+  /** `--users-file`: the htpasswd of the registry's users, inside the stub; required when it has auth. */
+  usersFile?: string;
+  /** `--control-token-file`; default none (serve then reads `PULLSTORM_CONTROL_TOKEN`). */
+  controlTokenFile?: string;
   /** `--control-port`: the control listener's port; default none (serve picks a free one). */
   controlPort?: number;
 }
 
 /**
- * `pullstorm serve` flags for `registry`, after the image's entrypoint. `user(i)` renders the i-th
- * user argument: in Kubernetes a `$(VAR)` reference to the users Secret, so no password is in the
- * pod spec. Per-repository access rules and anonymous access are not expressible with `serve`: each
- * user gets pull/push/delete everywhere.
+ * `pullstorm serve` flags for `registry`, after the image's entrypoint. No secret is ever a flag
+ * (the command line shows in `ps`, `docker inspect` and the pod spec): users come from an htpasswd
+ * file (`extra.usersFile`, required with auth), the control token from a file or the environment.
+ * Per-repository access rules and anonymous access are not expressible with `serve`: each user gets
+ * pull/push/delete everywhere.
  */
-export function serveArgs(
-  registry: Registry,
-  user: (index: number, u: { username: string; password: string }) => string,
-  extra: ServeArgsExtra = {},
-): string[] {
+export function serveArgs(registry: Registry, extra: ServeArgsExtra = {}): string[] {
   const args: string[] = [];
   const tls = extra.tls;
   if (registry.tls && tls) {
@@ -87,16 +90,18 @@ export function serveArgs(
     if (tls.ca && tls.caKey) args.push('--tls-ca-key', tls.caKey);
   }
   if (registry.auth) {
-    args.push('--auth', registry.auth.mode);
-    registry.auth.users.forEach((u, i) => {
-      args.push('--user', user(i, u));
-    });
+    if (extra.usersFile === undefined) {
+      throw new TypeError(
+        `serveArgs: registry ${registry.name} has ${registry.auth.mode} auth; expected usersFile (its htpasswd in the stub), got none`,
+      );
+    }
+    args.push('--auth', registry.auth.mode, '--users-file', extra.usersFile);
   }
   if (registry.fixtures.include.length === 0) args.push('--no-fixtures');
   args.push('--large-size', String(registry.fixtures.largeSizeBytes));
   args.push('--large-layers', String(registry.fixtures.largeLayers));
   if (extra.controlPort !== undefined) args.push('--control-port', String(extra.controlPort));
-  if (extra.controlToken !== undefined) args.push('--control-token', extra.controlToken);
+  if (extra.controlTokenFile !== undefined) args.push('--control-token-file', extra.controlTokenFile);
   return args;
 }
 
@@ -150,14 +155,14 @@ export function stubObjects(
   });
   const users = registry.auth?.users ?? [];
   const secrets: V1Secret[] = [];
-  const env: V1EnvVar[] = users.map((_, i) => ({
-    name: `PULLSTORM_USER_${i}`,
-    valueFrom: { secretKeyRef: { name: `${name}-users`.slice(0, 253), key: `user${i}` } },
-  }));
-  env.push({ name: CONTROL_ENV, valueFrom: { secretKeyRef: { name: CONTROL_SECRET, key: 'token' } } });
+  // serve reads the token from the environment when no flag names it: never in the container's args.
+  const env: V1EnvVar[] = [
+    { name: CONTROL_ENV, valueFrom: { secretKeyRef: { name: CONTROL_SECRET, key: 'token' } } },
+  ];
+  const usersSecret = `${name}-users`.slice(0, 253);
   if (users.length) {
-    const data = Object.fromEntries(users.map((u, i) => [`user${i}`, b64(`${u.username}:${u.password}`)]));
-    secrets.push({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta(`${name}-users`), data });
+    const data = { htpasswd: b64(htpasswdOf(users)) };
+    secrets.push({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: meta(usersSecret), data });
   }
   const useTls = registry.tls && tls !== undefined;
   if (useTls) {
@@ -174,7 +179,8 @@ export function stubObjects(
       },
     });
   }
-  const args = serveArgs(registry, (i) => `$(PULLSTORM_USER_${i})`, {
+  const args = serveArgs(registry, {
+    ...(users.length && { usersFile: `${USERS_MOUNT}/htpasswd` }),
     tls: useTls
       ? {
           cert: `${TLS_MOUNT}/tls.crt`,
@@ -184,8 +190,15 @@ export function stubObjects(
         }
       : undefined,
     controlPort: STUB_CONTROL_PORT,
-    controlToken: `$(${CONTROL_ENV})`,
   });
+  const mounts = [
+    ...(useTls ? [{ name: 'tls', mountPath: TLS_MOUNT, readOnly: true }] : []),
+    ...(users.length ? [{ name: 'users', mountPath: USERS_MOUNT, readOnly: true }] : []),
+  ];
+  const volumes = [
+    ...(useTls ? [{ name: 'tls', secret: { secretName: `${name}-tls` } }] : []),
+    ...(users.length ? [{ name: 'users', secret: { secretName: usersSecret } }] : []),
+  ];
   const deployment: V1Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -214,10 +227,10 @@ export function stubObjects(
               readinessProbe: { tcpSocket: { port: STUB_CONTROL_PORT }, periodSeconds: 2 },
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '1Gi' } },
               securityContext: RESTRICTED_CONTAINER,
-              ...(useTls ? { volumeMounts: [{ name: 'tls', mountPath: TLS_MOUNT, readOnly: true }] } : {}),
+              ...(mounts.length ? { volumeMounts: mounts } : {}),
             },
           ],
-          ...(useTls ? { volumes: [{ name: 'tls', secret: { secretName: `${name}-tls` } }] } : {}),
+          ...(volumes.length ? { volumes } : {}),
         },
       },
     },

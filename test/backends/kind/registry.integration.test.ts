@@ -46,7 +46,8 @@ describe('kind stub arguments', () => {
   it('the first registry also answers as pullstorm-registry; TLS names every alias', () => {
     expect(stubAliases('hub', true)).toEqual(['hub.pullstorm.test', 'pullstorm-registry']);
     expect(stubAliases('ghcr', false)).toEqual(['ghcr.pullstorm.test']);
-    expect(kindServeArgs(registry, stubAliases('hub', true), 'c0ffee')).toEqual([
+    // No secret is a flag: users and the control token are files copied into the container.
+    expect(kindServeArgs(registry, stubAliases('hub', true))).toEqual([
       '--tls',
       '--tls-san',
       'hub.pullstorm.test',
@@ -54,16 +55,16 @@ describe('kind stub arguments', () => {
       'pullstorm-registry',
       '--auth',
       'basic',
-      '--user',
-      'ci:pw',
+      '--users-file',
+      '/etc/pullstorm/secrets/htpasswd',
       '--large-size',
       '4096',
       '--large-layers',
       '1',
       '--control-port',
       '5001',
-      '--control-token',
-      'c0ffee',
+      '--control-token-file',
+      '/etc/pullstorm/secrets/control-token',
     ]);
   });
 
@@ -150,6 +151,27 @@ describe.skipIf(!docker.available)(
         }).on('error', reject),
       );
       expect(res).toBe(401);
+    });
+
+    it('reads its users from the htpasswd copied in: the password works, and is nowhere in the container config', async () => {
+      const status = (password: string) =>
+        new Promise<number>((resolve, reject) =>
+          get(
+            `${stubs[0]!.hostUrl}/v2/`,
+            { ca: stubs[0]!.caPem, auth: `ci:${password}`, agent: false },
+            (r) => {
+              r.resume();
+              resolve(r.statusCode!);
+            },
+          ).on('error', reject),
+        );
+      expect(await status('pw')).toBe(200);
+      expect(await status('not-pw')).toBe(401);
+      const inspect = await execa('docker', ['inspect', stubs[0]!.container.getId()]);
+      const config = JSON.parse(inspect.stdout)[0];
+      expect(JSON.stringify([config.Args, config.Config.Cmd, config.Config.Env])).not.toMatch(
+        new RegExp(`ci:pw|${stubs[0]!.controlToken}`),
+      );
     });
 
     it('a registry fault applied through the mapped control port breaks a pull from the node network; its events reach the log', async () => {

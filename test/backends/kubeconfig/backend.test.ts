@@ -51,8 +51,12 @@ class RunningStubs extends ReadyStubs {
     const container = body.spec?.template.spec?.containers[0];
     const secret = this.created.find((c) => (c.body as V1Secret).metadata?.name === 'pullstorm-control');
     const token = Buffer.from((secret!.body as V1Secret).data!.token!, 'base64').toString();
-    // What the kubelet would do: $(PULLSTORM_CONTROL_TOKEN) in args from the env's secretKeyRef.
-    expect(container?.args?.slice(-2)).toEqual(['--control-token', '$(PULLSTORM_CONTROL_TOKEN)']);
+    // The token reaches serve as PULLSTORM_CONTROL_TOKEN from the Secret, never as an argument.
+    expect(container?.env).toContainEqual({
+      name: 'PULLSTORM_CONTROL_TOKEN',
+      valueFrom: { secretKeyRef: { name: 'pullstorm-control', key: 'token' } },
+    });
+    expect(container?.args?.join(' ')).not.toContain('--control-token');
     const registry = await startRegistry({
       controlToken: token,
       images: fixtureImages({ include: ['tiny'] }),

@@ -14,6 +14,8 @@ import {
   stubObjects,
 } from '../../../harness/backends/kubeconfig/stub-manifests.ts';
 import type { Registry } from '../../../harness/scenario/resolved.ts';
+import { matchesHash } from '../../../registry-stubs/auth/bcrypt.ts';
+import { parseHtpasswd } from '../../../registry-stubs/serve/serve-secrets.ts';
 import { parseServeArgs } from './serve-deployment.ts';
 
 const runId = 'storm-20260302-101500-3f9a';
@@ -151,24 +153,30 @@ describe('stub manifests (kubeconfig backend)', () => {
     );
   });
 
-  it('keeps passwords and the control token out of the pod spec: Secrets through $(VAR) arguments', () => {
+  it('keeps passwords and the control token out of the pod spec and the command line: an htpasswd Secret file and an env var', async () => {
     const spec = JSON.stringify(objects.deployment);
     expect(spec).not.toContain('s3cret');
     const container = objects.deployment.spec!.template.spec!.containers[0]!;
     expect(container.args).toEqual(
-      expect.arrayContaining(['--auth', 'token', '--user', '$(PULLSTORM_USER_0)']),
+      expect.arrayContaining(['--auth', 'token', '--users-file', '/etc/pullstorm/users/htpasswd']),
     );
-    expect(container.args!.slice(-2)).toEqual(['--control-token', '$(PULLSTORM_CONTROL_TOKEN)']);
+    expect(container.args!.join(' ')).not.toMatch(/--user |--control-token|\$\(/);
+    // serve reads PULLSTORM_CONTROL_TOKEN when no flag names a token: never expanded into the args.
     expect(container.env).toEqual([
-      {
-        name: 'PULLSTORM_USER_0',
-        valueFrom: { secretKeyRef: { name: 'pullstorm-registry-hub-users', key: 'user0' } },
-      },
       {
         name: 'PULLSTORM_CONTROL_TOKEN',
         valueFrom: { secretKeyRef: { name: 'pullstorm-control', key: 'token' } },
       },
     ]);
+    expect(container.volumeMounts).toContainEqual({
+      name: 'users',
+      mountPath: '/etc/pullstorm/users',
+      readOnly: true,
+    });
+    expect(objects.deployment.spec!.template.spec!.volumes).toContainEqual({
+      name: 'users',
+      secret: { secretName: 'pullstorm-registry-hub-users' },
+    });
     const control = controlSecret(ctx, 'the-token');
     expect(control).toMatchObject({
       kind: 'Secret',
@@ -177,18 +185,25 @@ describe('stub manifests (kubeconfig backend)', () => {
     });
     expect(Buffer.from(control.data!.token!, 'base64').toString()).toBe('the-token');
     knownToSchema(control, 'V1Secret');
+    // The users Secret holds bcrypt hashes, not the password; serve's own parser reads it.
     const users = objects.secrets.find((s) => s.metadata?.name === 'pullstorm-registry-hub-users')!;
-    expect(Buffer.from(users.data!.user0!, 'base64').toString()).toBe('ci:s3cret');
+    const htpasswd = Buffer.from(users.data!.htpasswd!, 'base64').toString();
+    expect(htpasswd).not.toContain('s3cret');
+    const parsed = parseHtpasswd(htpasswd, 'htpasswd');
+    expect(parsed).toMatchObject([{ username: 'ci' }]);
+    expect(await matchesHash((parsed[0] as { passwordHash: string }).passwordHash, 's3cret')).toBe(true);
   });
 
   it('TLS: a kubernetes.io/tls Secret mounted read-only, served with --tls-cert/--tls-key/--tls-ca/--tls-ca-key', () => {
     const tls = objects.secrets.find((s) => s.type === 'kubernetes.io/tls')!;
     expect(Object.keys(tls.data!).sort()).toEqual(['ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
     const pod = objects.deployment.spec!.template.spec!;
-    expect(pod.volumes).toEqual([{ name: 'tls', secret: { secretName: 'pullstorm-registry-hub-tls' } }]);
-    expect(pod.containers[0]!.volumeMounts).toEqual([
-      { name: 'tls', mountPath: '/etc/pullstorm/tls', readOnly: true },
-    ]);
+    expect(pod.volumes).toContainEqual({ name: 'tls', secret: { secretName: 'pullstorm-registry-hub-tls' } });
+    expect(pod.containers[0]!.volumeMounts).toContainEqual({
+      name: 'tls',
+      mountPath: '/etc/pullstorm/tls',
+      readOnly: true,
+    });
     expect(pod.containers[0]!.args!.slice(0, 8)).toEqual([
       '--tls-cert',
       '/etc/pullstorm/tls/tls.crt',
@@ -211,21 +226,19 @@ describe('stub manifests (kubeconfig backend)', () => {
     );
   });
 
-  it('the args are ones `pullstorm serve` accepts (its own parser, the $(VAR)s as the kubelet expands them)', async () => {
-    const args = objects.deployment.spec!.template.spec!.containers[0]!.args!.map((a) =>
-      a.replace('$(PULLSTORM_USER_0)', 'ci:s3cret').replace('$(PULLSTORM_CONTROL_TOKEN)', 'tok'),
-    );
+  it('the args are ones `pullstorm serve` accepts (its own parser, with the env the Secret gives)', async () => {
+    const args = objects.deployment.spec!.template.spec!.containers[0]!.args!;
     // The image's entrypoint is `serve --host 0.0.0.0 --port 5000`; only the parse is checked here
-    // (backend.test.ts runs them).
-    expect(await parseServeArgs(args)).toMatchObject({
+    // (backend.test.ts runs them). Without the token in the environment, serve refuses the args.
+    await expect(parseServeArgs(args, {})).rejects.toThrow('needs a control token');
+    expect(await parseServeArgs(args, { PULLSTORM_CONTROL_TOKEN: 'tok' })).toMatchObject({
       'tls-cert': '/etc/pullstorm/tls/tls.crt',
       'tls-key': '/etc/pullstorm/tls/tls.key',
       'tls-ca': '/etc/pullstorm/tls/ca.crt',
       'tls-ca-key': '/etc/pullstorm/tls/ca.key',
       auth: 'token',
-      user: ['ci:s3cret'],
+      'users-file': '/etc/pullstorm/users/htpasswd',
       'control-port': 5001,
-      'control-token': 'tok',
     });
   });
 
@@ -269,8 +282,16 @@ describe('stub manifests (kubeconfig backend)', () => {
   });
 
   it('serve flags follow the registry', () => {
-    expect(
-      serveArgs(registry({ fixtures: { include: [], largeSizeBytes: 10, largeLayers: 1 } }), () => ''),
-    ).toEqual(['--no-fixtures', '--large-size', '10', '--large-layers', '1']);
+    expect(serveArgs(registry({ fixtures: { include: [], largeSizeBytes: 10, largeLayers: 1 } }))).toEqual([
+      '--no-fixtures',
+      '--large-size',
+      '10',
+      '--large-layers',
+      '1',
+    ]);
+    // Users only ever come from a file: auth without one is a programming error, said as such.
+    expect(() => serveArgs(secured)).toThrow(
+      'serveArgs: registry hub has token auth; expected usersFile (its htpasswd in the stub), got none',
+    );
   });
 });

@@ -47,10 +47,12 @@ describe('PodSecurity restricted', () => {
     expect(restrictedViolations(d.spec!.template.spec!)).toEqual([]);
   });
 
-  it('the registry stub passes, with its TLS Secret volume and without', () => {
+  it('the registry stub passes, with its TLS and users Secret volumes and without', () => {
     const image = 'registry.example/stub:1';
     const tls = stubObjects(registry, { ...ctx, image }, pem);
-    expect(tls.deployment.spec?.template.spec?.volumes).toHaveLength(1);
+    expect(tls.deployment.spec?.template.spec?.volumes?.map((v) => v.name)).toEqual(
+      registry.auth ? ['tls', 'users'] : ['tls'],
+    );
     expect(restrictedViolations(tls.deployment.spec!.template.spec!)).toEqual([]);
     const plain = stubObjects({ ...registry, tls: false }, { ...ctx, image });
     expect(restrictedViolations(plain.deployment.spec!.template.spec!)).toEqual([]);
