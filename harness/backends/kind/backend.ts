@@ -13,6 +13,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dockerStatus } from '../../containers/docker.ts';
 import type { Fault, Scenario } from '../../scenario/resolved.ts';
+import { ActionStack } from '../actions.ts';
 import { clientNodeApi } from '../kubeconfig/api.ts';
 import { createKubeCluster } from '../kubeconfig/cluster.ts';
 import { loadContext } from '../kubeconfig/context.ts';
@@ -113,16 +114,14 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
   const options = { exportLogs: process.env.PULLSTORM_KIND_EXPORT_LOGS === '1', ...input };
   const cli = options.cli ?? kindCli();
   const image = options.nodeImage ?? KIND_NODE_IMAGE;
+  const stack = new ActionStack();
   let cluster: BackendCluster | undefined;
   let versions: Record<string, string> = {};
   const nodes: KindNodeState[] = [];
   let registries: NodeRegistryHost[] = [];
-  let stubs: KindStub[] = [];
   let relay: RemoteStubs | undefined;
-  let created: { name: string; kubeconfig: string; runDir: string } | undefined;
   let emit: ProvisionContext['emit'] = () => undefined;
   let emitLog: (line: string) => void = () => undefined;
-  let tearing: Promise<void> | undefined;
 
   async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
     const log = ctx.log ?? (() => undefined);
@@ -136,14 +135,22 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
         'backend kind: diskBytes needs root (a size-limited tmpfs is mounted on the host for the node)',
       );
     }
-    created = { name, kubeconfig: join(runDir, 'kubeconfig'), runDir };
+    const kubeconfig = join(runDir, 'kubeconfig');
+    // Undone last, and only when every other undo worked: the marker is how `pullstorm clean` finishes a
+    // teardown that failed or never ran.
+    stack.defer('remove the run marker', () => (stack.failed === 0 ? removeMarker(name) : undefined));
+    stack.defer('remove the kubeconfig', () => rm(kubeconfig, { force: true }));
+    let provisioned = false;
     try {
       const mounts: Record<string, NodeMounts> = {};
       for (const p of plan) {
         const certsD = join(runDir, p.container, 'certs.d');
+        stack.defer(`remove ${p.container}'s certs.d`, () => removeNodeCertsD(certsD));
         await mkdir(certsD, { recursive: true });
         const root = p.node?.diskBytes ? join(runDir, p.container, 'containerd') : undefined;
         nodes.push({ plan: p, certsD, ...(root ? { root } : {}) });
+        // Registered before the mount: unmounting is safe when the mount never happened.
+        if (root) stack.defer(`unmount ${p.container}'s containerd root`, () => unmountContainerdRoot(root));
         await writeMarker({
           cluster: name,
           runId: ctx.runId,
@@ -159,15 +166,21 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
       const configPath = join(runDir, 'kind-config.yaml');
       await writeFile(configPath, renderKindConfig(kindClusterConfig(plan, mounts, image)));
       log(`kind: creating cluster ${name} (${plan.length} node${plan.length > 1 ? 's' : ''}, ${image})`);
+      // Registered before `kind create`: a create that fails half-way leaves a cluster behind.
+      stack.defer('delete the kind cluster', () => cli.deleteCluster(name, kubeconfig));
+      if (options.exportLogs)
+        stack.defer('export the node logs', () =>
+          provisioned ? exportLogs(name, join(runDir, 'logs'), emitLog) : undefined,
+        );
       await cli.createCluster({
         name,
         configPath,
         image,
-        kubeconfigPath: created.kubeconfig,
+        kubeconfigPath: kubeconfig,
         ...(options.waitSeconds ? { waitSeconds: options.waitSeconds } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
-      const { kc } = loadContext({ kubeconfigPath: created.kubeconfig });
+      const { kc } = loadContext({ kubeconfigPath: kubeconfig });
       const api = clientNodeApi(kc);
       // `--wait` covers the control-plane only; workers still NotReady would leave pods Pending.
       await waitNodesReady(api, plan.length, {
@@ -175,8 +188,14 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       log(`kind: all ${plan.length} node${plan.length > 1 ? 's' : ''} Ready`);
-      stubs = await startKindStubs(ctx.runId, scenario.registries);
+      const stubs = await startKindStubs(ctx.runId, scenario.registries);
+      stack.defer('stop the stubs', () => stopKindStubs(stubs));
+      // Registered before the relay, so teardown drains the stubs' last events first; the cluster goes
+      // whole with `kind delete`, stopping ours only ends the watches first.
+      stack.defer('stop watching the cluster', () => cluster?.stop());
       relay = followKindStubs(stubs, ctx);
+      // Before the containers go: the last drain brings the requests of the run's final moments.
+      stack.defer('stop following the stubs', quiesce);
       registries = nodeRegistries(stubs);
       for (const n of nodes) await writeNodeCertsD(n.certsD, registries);
       const namespace = runNamespace(ctx.runId);
@@ -200,10 +219,11 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
         log: (line) => log(`kind: ${line}`),
         nodeEvents: true,
       });
+      provisioned = true;
       return cluster;
     } catch (error) {
       // Before the cluster goes: its nodes' logs are the only way to see why (kubelet, containerd).
-      if (created) await exportLogs(created.name, join(runDir, 'logs'), log);
+      await exportLogs(name, join(runDir, 'logs'), log);
       return failProvision(error, teardown, ctx.runId);
     }
   }
@@ -222,35 +242,17 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
     await following?.stop();
   }
 
-  function teardown(): Promise<void> {
-    tearing ??= (async () => {
-      const errors: unknown[] = [];
-      const step = (p: Promise<unknown>) => p.catch((e) => void errors.push(e));
-      // Before the containers go: the last drain brings the requests of the run's final moments.
-      await step(quiesce());
+  /** Undoes every provisioning step in reverse (the stack's order); idempotent. */
+  async function teardown(): Promise<void> {
+    try {
+      await stack.undoAll({
+        label: 'kind teardown',
+        onStep: (step) => emitLog(`kind: teardown: undo ${step}`),
+      });
+    } finally {
       relay = undefined;
-      // The cluster goes whole with `kind delete`; stopping ours only ends the watches first.
-      await step(cluster?.stop() ?? Promise.resolve());
-      await step(stopKindStubs(stubs));
-      if (created && cluster && options.exportLogs)
-        await exportLogs(created.name, join(created.runDir, 'logs'), emitLog);
-      if (created) await step(cli.deleteCluster(created.name, created.kubeconfig));
-      for (const n of nodes) {
-        if (n.root) await step(unmountContainerdRoot(n.root));
-        await step(removeNodeCertsD(n.certsD));
-      }
-      if (created) {
-        await step(rm(created.kubeconfig, { force: true }));
-        if (!errors.length) await step(removeMarker(created.name));
-      }
       cluster = undefined;
-      if (errors.length)
-        throw new AggregateError(
-          errors,
-          `kind teardown: ${errors.map((e) => (e as Error).message).join('; ')}`,
-        );
-    })();
-    return tearing;
+    }
   }
 
   return {
