@@ -1,7 +1,8 @@
 /**
- * `runScenario`: one scenario from provisioning to reports. The run is a list of actions (see
- * provision.ts) undone in reverse on success, failure, Ctrl-C or a crash — after the analysis and
- * reports, unless `retain` keeps everything up until the signal aborts. Scenario time zero, the
+ * `runScenario`: one scenario from provisioning to reports, as a short list of phases (run-phases.ts,
+ * then the report here). The run is a list of actions (backends/actions.ts) undone in reverse on
+ * success, failure, Ctrl-C or a crash — after the analysis and reports, unless `retain` keeps
+ * everything up until the signal aborts. Scenario time zero, the
  * time of `run.started`, is when the timeline starts, so provisioning never counts against a
  * scenario's bounds; how long it took is recorded in the environment (`provisionMs`).
  *

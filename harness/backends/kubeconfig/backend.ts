@@ -4,6 +4,8 @@
  * stubs and pull secrets there, drives the workload through the API, and deletes that namespace (by
  * label) at teardown. It never changes node configuration: mirrors and CAs are the user's, and the
  * doctor says what they must be. It refuses a context that looks like production (safety.ts).
+ * Provisioning is a few phases (provision.ts), each pushing its undo on an ActionStack; teardown
+ * undoes the stack in reverse.
  *
  * Registry faults and the stubs' events go through the API server's service proxy to each stub's
  * control listener (`services/<https:|http:>pullstorm-control-<r>:5001/proxy/_pullstorm/…`) with
