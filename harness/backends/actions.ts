@@ -20,6 +20,7 @@ export interface Action<T = unknown> {
 export class ActionStack {
   readonly #done: { name: string; undo: NonNullable<Undo> }[] = [];
   #undoing: Promise<void> | undefined;
+  #failed = 0;
 
   /** Names of the actions done so far with something to undo, in order. */
   get done(): string[] {
@@ -37,6 +38,11 @@ export class ActionStack {
     return value;
   }
 
+  /** How many undo steps have failed so far (a later step may keep a marker for `pullstorm clean`). */
+  get failed(): number {
+    return this.#failed;
+  }
+
   /** Registers an undo for something made outside an action (e.g. a timer). */
   defer(name: string, undo: NonNullable<Undo>): void {
     this.#done.push({ name, undo });
@@ -44,9 +50,12 @@ export class ActionStack {
 
   /**
    * Undoes everything in reverse, each step bounded by `stepTimeoutMs` (default 60 000) so one hung
-   * step cannot keep the rest; throws an AggregateError naming every step that failed. Idempotent.
+   * step cannot keep the rest; throws an AggregateError naming every step that failed, its message
+   * starting with `label` (default `teardown`, e.g. `kind teardown`). Idempotent.
    */
-  undoAll(options: { stepTimeoutMs?: number; onStep?: (name: string) => void } = {}): Promise<void> {
+  undoAll(
+    options: { stepTimeoutMs?: number; onStep?: (name: string) => void; label?: string } = {},
+  ): Promise<void> {
     this.#undoing ??= (async () => {
       const errors: Error[] = [];
       const bound = options.stepTimeoutMs ?? 60_000;
@@ -56,11 +65,15 @@ export class ActionStack {
         try {
           await withTimeout(Promise.resolve().then(undo), bound, `undo ${name}`);
         } catch (error) {
+          this.#failed++;
           errors.push(new Error(`undo ${name}: ${(error as Error).message}`, { cause: error }));
         }
       }
       if (errors.length > 0) {
-        throw new AggregateError(errors, `teardown: ${errors.map((e) => e.message).join('; ')}`);
+        throw new AggregateError(
+          errors,
+          `${options.label ?? 'teardown'}: ${errors.map((e) => e.message).join('; ')}`,
+        );
       }
     })();
     return this.#undoing;

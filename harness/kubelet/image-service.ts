@@ -4,7 +4,7 @@
  * thrown with their final text (gRPC rendering belongs to the CRI client).
  */
 
-/** Registry credentials as kubelet sends them in PullImageRequest.auth. */
+/** Registry credentials as kubelet sends them in PullImageRequest.auth (the CRI client re-exports this type). */
 export interface AuthConfig {
   username?: string;
   password?: string;

@@ -12,14 +12,13 @@ import type { Store } from '../storage/types.ts';
 import type { CertificateVariants } from '../tls/variants.ts';
 import { catalogueEntry } from './catalogue.ts';
 import { authInfoOf } from './challenge.ts';
+import { type Applied, applyHttp, type HttpFaultRegistry } from './engine-http.ts';
 import { applyNetFault } from './engine-net.ts';
 import type { CatalogueEntry } from './entry.ts';
 import { FaultError, faultError } from './errors.ts';
-import { createLayer, type LayerEntry } from './layer.ts';
-import { type NetFaults, seededRandom } from './net/index.ts';
-import { anyGlob, compileGlob, type FaultScope } from './scope.ts';
+import { createLayer } from './layer.ts';
+import type { NetFaults } from './net/index.ts';
 import { type FaultSpec, type FaultSummary, scopeWithDefaults, specProblems } from './spec.ts';
-import type { HttpFaultActions } from './types.ts';
 
 export type { FaultSpec, FaultSummary } from './spec.ts';
 export { specProblems } from './spec.ts';
@@ -67,18 +66,45 @@ export interface FaultEngine {
   readonly layer: RegistryMiddleware;
 }
 
-interface Applied {
-  summary: FaultSummary;
-  http?: { entry: LayerEntry; actions: HttpFaultActions };
+/** What one engine's phases share: its options, clock, auth, reporting and the faults applied now. */
+interface EngineState extends HttpFaultRegistry {
+  options: FaultEngineOptions;
+  applied: Map<string, Applied>;
+  /** The last generated id's number (`<fault>-<n>`). */
+  serial: number;
+  layer: RegistryMiddleware;
+  /** Puts the applied HTTP faults' entries into the fault slot. */
+  refresh(): void;
+  /** Reports `fault.applied` / `fault.cleared` of `s`. */
+  change(kind: FaultChange['kind'], s: FaultSummary): void;
 }
 
 /** Creates the engine; put `engine.layer` in the registry's fault slot. */
 export function createFaultEngine(options: FaultEngineOptions): FaultEngine {
+  const state = engineState(options);
+  const serially = oneAtATime();
+  const engine: FaultEngine = {
+    layer: state.layer,
+    apply: (spec) =>
+      serially(async () => {
+        const { id, entry } = admit(state, spec);
+        record(state, id, await make(state, entry, id, spec));
+        return { id, fault: entry.name, clear: () => engine.clear(id) };
+      }),
+    clear: (id) => serially(() => clearOne(state, id)),
+    clearAll: () =>
+      serially(async () => {
+        for (const id of [...state.applied.keys()].reverse()) await clearOne(state, id);
+      }),
+    list: () => listApplied(state),
+  };
+  return engine;
+}
+
+/** The engine's wiring, made once: clock, auth, event reporting that never breaks serving, the fault slot. */
+function engineState(options: FaultEngineOptions): EngineState {
   const now = options.now ?? Date.now;
-  const auth = authInfoOf(options.auth);
   const applied = new Map<string, Applied>();
-  let serial = 0;
-  let queue: Promise<unknown> = Promise.resolve();
   const emit = (event: FaultEvent) => {
     try {
       options.onEvent?.(event);
@@ -87,144 +113,115 @@ export function createFaultEngine(options: FaultEngineOptions): FaultEngine {
     }
   };
   const { layer, setActive } = createLayer(now, emit);
-  const refresh = () => setActive([...applied.values()].flatMap((a) => (a.http ? [a.http.entry] : [])));
-  const change = (kind: FaultChange['kind'], s: FaultSummary) =>
-    emit({
-      kind,
-      time: new Date(now()).toISOString(),
-      id: s.id,
-      fault: s.fault,
-      options: s.options,
-      scope: { ...s.scope },
-    });
-  // Applies and clears run one at a time, so ids and the store stay consistent under concurrent calls.
-  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+  return {
+    options,
+    now,
+    store: options.store,
+    auth: authInfoOf(options.auth),
+    applied,
+    serial: 0,
+    layer,
+    refresh: () => setActive([...applied.values()].flatMap((a) => (a.http ? [a.http.entry] : []))),
+    change: (kind, s) =>
+      emit({
+        kind,
+        time: new Date(now()).toISOString(),
+        id: s.id,
+        fault: s.fault,
+        options: s.options,
+        scope: { ...s.scope },
+      }),
+  };
+}
+
+/** Applies and clears run one at a time, so ids and the store stay consistent under concurrent calls. */
+function oneAtATime(): <T>(work: () => Promise<T>) => Promise<T> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work);
     queue = run.catch(() => {});
     return run;
   };
+}
 
-  async function applyHttp(
-    entry: CatalogueEntry,
-    id: string,
-    spec: FaultSpec,
-    scope: FaultScope,
-  ): Promise<Applied> {
-    if (entry.factory.kind !== 'http') throw new TypeError('not an HTTP fault');
-    const fault = entry.factory.create(spec.options ?? {});
-    if (fault.needsAuth !== undefined && auth.mode !== fault.needsAuth) {
-      throw faultError(
-        'FAULT_NOT_APPLICABLE',
-        `${entry.name} needs a registry with auth mode '${fault.needsAuth}'; this one has '${auth.mode}'`,
-        'fault',
-      );
-    }
-    const seed = scope.seed ?? 1;
-    const repository = scope.repository === undefined ? undefined : compileGlob(scope.repository);
-    const actions = await fault.start({
-      id,
-      now,
-      random: seededRandom(seed ^ 0x9e3779b9),
-      store: options.store,
-      auth,
-      repository: (name) => repository === undefined || repository.test(name),
-    });
-    const route = scope.route === undefined || scope.route === 'any' ? undefined : scope.route;
-    const layerEntry: LayerEntry = {
-      id,
-      fault,
-      actions,
-      ...(route !== undefined && { route }),
-      ...(repository !== undefined && { repository }),
-      ...(scope.nodes !== undefined && { nodes: new Set(scope.nodes) }),
-      ...(scope.clients !== undefined && { clients: anyGlob(scope.clients) }),
-      probability: scope.probability ?? 1,
-      ...(scope.maxCount !== undefined && { maxCount: scope.maxCount }),
-      choose: seededRandom(seed),
-      count: 0,
-    };
-    const summary = {
-      id,
-      fault: entry.name,
-      where: entry.where,
-      options: { ...fault.options },
-      scope,
-      appliedAt: '',
-    };
-    return { summary, http: { entry: layerEntry, actions } };
+/** Refuses a spec before anything starts (invalid, a taken id, a node fault) and names its id. */
+function admit(state: EngineState, spec: FaultSpec): { id: string; entry: CatalogueEntry } {
+  const problems = specProblems(spec);
+  if (problems.length > 0) throw new FaultError('FAULT_INVALID', problems);
+  const entry = catalogueEntry(spec.fault)!;
+  const id = spec.id ?? `${entry.name}-${++state.serial}`;
+  if (state.applied.has(id))
+    throw faultError(
+      'FAULT_EXISTS',
+      `expected an id no applied fault has, got '${id}'; clear it first`,
+      'id',
+    );
+  if (entry.factory.kind === 'node') {
+    throw faultError(
+      'FAULT_NOT_APPLICABLE',
+      `${entry.name} is injected at the node by the backend (nodeOnly); the runner applies it, not the registry`,
+      'fault',
+    );
   }
+  return { id, entry };
+}
 
-  async function clearOne(id: string): Promise<void> {
-    const found = applied.get(id);
-    if (found === undefined) {
-      const ids = [...applied.keys()].join(', ') || 'none applied';
-      throw faultError('FAULT_UNKNOWN', `expected the id of an applied fault (${ids}), got '${id}'`, 'id');
-    }
-    applied.delete(id);
-    if (found.http === undefined) return options.net?.clear(id);
-    refresh();
-    await found.http.actions.clear?.();
-    change('fault.cleared', found.summary);
-  }
-
-  const engine: FaultEngine = {
-    layer,
-    apply: (spec) =>
-      serially(async () => {
-        const problems = specProblems(spec);
-        if (problems.length > 0) throw new FaultError('FAULT_INVALID', problems);
-        const entry = catalogueEntry(spec.fault)!;
-        const id = spec.id ?? `${entry.name}-${++serial}`;
-        if (applied.has(id))
-          throw faultError(
-            'FAULT_EXISTS',
-            `expected an id no applied fault has, got '${id}'; clear it first`,
-            'id',
-          );
-        if (entry.factory.kind === 'node') {
-          throw faultError(
-            'FAULT_NOT_APPLICABLE',
-            `${entry.name} is injected at the node by the backend (nodeOnly); the runner applies it, not the registry`,
-            'fault',
-          );
-        }
-        const scope = scopeWithDefaults(spec.scope);
-        const made =
-          entry.factory.kind === 'http'
-            ? await applyHttp(entry, id, spec, scope)
-            : {
-                summary: {
-                  ...{ id, fault: entry.name, where: entry.where, scope, appliedAt: '' },
-                  options: await applyNetFault(
-                    entry,
-                    id,
-                    spec.options ?? {},
-                    scope,
-                    options.net,
-                    options.certificates,
-                    options.certificatesHint,
-                  ),
-                },
-              };
-        made.summary.appliedAt = new Date(now()).toISOString();
-        applied.set(id, made);
-        if (made.http !== undefined) {
-          refresh();
-          change('fault.applied', made.summary);
-        }
-        return { id, fault: entry.name, clear: () => engine.clear(id) };
-      }),
-    clear: (id) => serially(() => clearOne(id)),
-    clearAll: () =>
-      serially(async () => {
-        for (const id of [...applied.keys()].reverse()) await clearOne(id);
-      }),
-    list: () =>
-      [...applied.values()].map(({ summary, http }) => ({
-        ...summary,
-        scope: { ...summary.scope },
-        ...(http !== undefined && { hits: http.entry.count }),
-      })),
+/** Starts the fault where it acts: the registry's fault slot (HTTP) or the front doors (connection, TLS). */
+async function make(
+  state: EngineState,
+  entry: CatalogueEntry,
+  id: string,
+  spec: FaultSpec,
+): Promise<Applied> {
+  const { options } = state;
+  const scope = scopeWithDefaults(spec.scope);
+  if (entry.factory.kind === 'http') return applyHttp(state, entry, id, spec, scope);
+  return {
+    summary: {
+      ...{ id, fault: entry.name, where: entry.where, scope, appliedAt: '' },
+      options: await applyNetFault(
+        entry,
+        id,
+        spec.options ?? {},
+        scope,
+        options.net,
+        options.certificates,
+        options.certificatesHint,
+      ),
+    },
   };
-  return engine;
+}
+
+/** Keeps the started fault under its id; an HTTP fault enters the slot and is reported (the front doors report their own). */
+function record(state: EngineState, id: string, made: Applied): void {
+  made.summary.appliedAt = new Date(state.now()).toISOString();
+  state.applied.set(id, made);
+  if (made.http !== undefined) {
+    state.refresh();
+    state.change('fault.applied', made.summary);
+  }
+}
+
+/** Clears applied fault `id`, or says which ids there are. */
+async function clearOne(state: EngineState, id: string): Promise<void> {
+  const { applied } = state;
+  const found = applied.get(id);
+  if (found === undefined) {
+    const ids = [...applied.keys()].join(', ') || 'none applied';
+    throw faultError('FAULT_UNKNOWN', `expected the id of an applied fault (${ids}), got '${id}'`, 'id');
+  }
+  applied.delete(id);
+  if (found.http === undefined) return state.options.net?.clear(id);
+  state.refresh();
+  await found.http.actions.clear?.();
+  state.change('fault.cleared', found.summary);
+}
+
+/** The applied faults as `list()` shows them, with the hits of each HTTP fault. */
+function listApplied(state: EngineState): FaultSummary[] {
+  return [...state.applied.values()].map(({ summary, http }) => ({
+    ...summary,
+    scope: { ...summary.scope },
+    ...(http !== undefined && { hits: http.entry.count }),
+  }));
 }

@@ -49,6 +49,20 @@ describe('ActionStack', () => {
     expect(order).toEqual(['c', 'b', 'a']);
   });
 
+  it('counts the failed undo steps so far, for a later step to act on, and names its teardown by label', async () => {
+    const stack = new ActionStack();
+    const seen: number[] = [];
+    stack.defer('last', () => void seen.push(stack.failed));
+    stack.defer('broken', () => {
+      throw new Error('stuck');
+    });
+    stack.defer('first', () => void seen.push(stack.failed));
+    await expect(stack.undoAll({ label: 'kind teardown' })).rejects.toThrow(
+      'kind teardown: undo broken: stuck',
+    );
+    expect(seen).toEqual([0, 1]);
+  });
+
   it('keeps what an action made when the run is aborted meanwhile, so teardown removes it', async () => {
     const stack = new ActionStack();
     const abort = new AbortController();

@@ -9,16 +9,10 @@
  * stubs' control APIs there. A
  * marker lets `pullstorm clean` delete the cluster if this process is killed before its teardown runs.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { dockerStatus } from '../../containers/docker.ts';
 import type { Fault, Scenario } from '../../scenario/resolved.ts';
-import { clientNodeApi } from '../kubeconfig/api.ts';
-import { createKubeCluster } from '../kubeconfig/cluster.ts';
-import { loadContext } from '../kubeconfig/context.ts';
-import { namespaceManifest } from '../kubeconfig/manifests.ts';
-import { LABEL_NODE, runNamespace } from '../kubeconfig/names.ts';
-import { createPullSecrets } from '../kubeconfig/pull-secrets.ts';
+import { ActionStack } from '../actions.ts';
 import {
   type Backend,
   type BackendCandidate,
@@ -27,22 +21,21 @@ import {
   failProvision,
   type ProvisionContext,
 } from '../provider.ts';
-import { directAccess, type RemoteStubs, remoteStubs } from '../remote-stub.ts';
 import { type KindCli, kindCli } from './cli.ts';
-import {
-  KIND_NODE_IMAGE,
-  kindClusterConfig,
-  type NodeMounts,
-  planNodes,
-  renderKindConfig,
-} from './config.ts';
-import { prepareContainerdRoot, unmountContainerdRoot } from './disk.ts';
-import { applyKindNodeFault, type KindNodeState } from './faults.ts';
-import { type NodeRegistryHost, removeNodeCertsD, writeNodeCertsD } from './hosts.ts';
+import { KIND_NODE_IMAGE, planNodes } from './config.ts';
+import { applyKindNodeFault } from './faults.ts';
 import { clusterName } from './names.ts';
-import { waitNodesReady } from './ready.ts';
-import { type KindStub, startKindStubs, stopKindStubs } from './registry.ts';
-import { removeMarker, writeMarker } from './state.ts';
+import {
+  createCluster,
+  exportNodeLogs,
+  type KindRun,
+  markRun,
+  prepareNodes,
+  startStubs,
+  watchCluster,
+} from './provision.ts';
+
+export { followKindStubs, nodeRegistries } from './provision.ts';
 
 /** Options of `kindBackend`. */
 export interface KindBackendOptions {
@@ -80,54 +73,42 @@ export const KIND_INFO: BackendInfo = {
   ],
 };
 
-/** Every registry's hosts.toml entry as the nodes see it (mirror stubs listed before their origin). */
-export function nodeRegistries(stubs: readonly KindStub[]): NodeRegistryHost[] {
-  return stubs
-    .filter((s) => s.name === s.registry)
-    .map((s) => ({
-      registry: s.registry,
-      host: s.host,
-      server: s.nodeUrl,
-      ...(s.caPem ? { caPem: s.caPem } : {}),
-      mirrors: stubs
-        .filter((m) => m.registry === s.registry && m.name !== s.registry)
-        .map((m) => ({ url: m.nodeUrl, ...(m.caPem ? { caPem: m.caPem } : {}) })),
-    }));
-}
-
-/** Follows every stub's feed into the event log through its control port; problems go to `ctx.log`. */
-export function followKindStubs(stubs: readonly KindStub[], ctx: Pick<ProvisionContext, 'emit' | 'log'>) {
-  const log = ctx.log ?? (() => undefined);
-  return remoteStubs(
-    stubs.map((s) => ({
-      name: s.name,
-      access: directAccess({ url: s.controlUrl, caPem: s.caPem }),
-      token: s.controlToken,
-    })),
-    { emit: ctx.emit, onError: (e) => log(`kind: ${e.message}`), log: (l) => log(`kind: ${l}`) },
-  );
-}
-
 /** A kind backend; nothing runs until `provision`. */
 export function kindBackend(input: KindBackendOptions = {}): Backend {
   const options = { exportLogs: process.env.PULLSTORM_KIND_EXPORT_LOGS === '1', ...input };
   const cli = options.cli ?? kindCli();
   const image = options.nodeImage ?? KIND_NODE_IMAGE;
-  let cluster: BackendCluster | undefined;
+  const stack = new ActionStack();
+  let run: KindRun | undefined;
   let versions: Record<string, string> = {};
-  const nodes: KindNodeState[] = [];
-  let registries: NodeRegistryHost[] = [];
-  let stubs: KindStub[] = [];
-  let relay: RemoteStubs | undefined;
-  let created: { name: string; kubeconfig: string; runDir: string } | undefined;
   let emit: ProvisionContext['emit'] = () => undefined;
-  let emitLog: (line: string) => void = () => undefined;
-  let tearing: Promise<void> | undefined;
 
   async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
-    const log = ctx.log ?? (() => undefined);
     emit = ctx.emit;
-    emitLog = log;
+    run = openRun(scenario, ctx);
+    const opened = run;
+    markRun(opened);
+    let provisioned = false;
+    try {
+      const mounts = await prepareNodes(opened);
+      const atTeardown = options.exportLogs
+        ? () => (provisioned ? exportNodeLogs(opened, opened.log) : undefined)
+        : undefined;
+      const api = await createCluster(opened, mounts, atTeardown);
+      const stubs = await startStubs(opened, scenario, ctx);
+      const made = await watchCluster(opened, api, scenario, stubs, ctx);
+      versions = made.versions;
+      provisioned = true;
+      return made.cluster;
+    } catch (error) {
+      // Before the cluster goes: its nodes' logs are the only way to see why (kubelet, containerd).
+      await exportNodeLogs(opened, opened.log);
+      return failProvision(error, teardown, ctx.runId);
+    }
+  }
+
+  /** Names the cluster and plans its nodes; refuses disk limits without root before anything is made. */
+  function openRun(scenario: Scenario, ctx: ProvisionContext): KindRun {
     const name = clusterName(ctx.runId);
     const runDir = resolve(ctx.outDir, 'kind');
     const plan = planNodes(name, scenario.backend.nodes);
@@ -136,121 +117,43 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
         'backend kind: diskBytes needs root (a size-limited tmpfs is mounted on the host for the node)',
       );
     }
-    created = { name, kubeconfig: join(runDir, 'kubeconfig'), runDir };
-    try {
-      const mounts: Record<string, NodeMounts> = {};
-      for (const p of plan) {
-        const certsD = join(runDir, p.container, 'certs.d');
-        await mkdir(certsD, { recursive: true });
-        const root = p.node?.diskBytes ? join(runDir, p.container, 'containerd') : undefined;
-        nodes.push({ plan: p, certsD, ...(root ? { root } : {}) });
-        await writeMarker({
-          cluster: name,
-          runId: ctx.runId,
-          pid: process.pid,
-          roots: nodes.flatMap((n) => (n.root ? [n.root] : [])),
-        });
-        if (root)
-          log(
-            `kind: seeding ${p.container}'s containerd root (${(await prepareContainerdRoot(root, p.node!.diskBytes!, image)).seedBytes} bytes)`,
-          );
-        mounts[p.container] = { certsD, ...(root ? { containerdRoot: root } : {}) };
-      }
-      const configPath = join(runDir, 'kind-config.yaml');
-      await writeFile(configPath, renderKindConfig(kindClusterConfig(plan, mounts, image)));
-      log(`kind: creating cluster ${name} (${plan.length} node${plan.length > 1 ? 's' : ''}, ${image})`);
-      await cli.createCluster({
-        name,
-        configPath,
-        image,
-        kubeconfigPath: created.kubeconfig,
-        ...(options.waitSeconds ? { waitSeconds: options.waitSeconds } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      const { kc } = loadContext({ kubeconfigPath: created.kubeconfig });
-      const api = clientNodeApi(kc);
-      // `--wait` covers the control-plane only; workers still NotReady would leave pods Pending.
-      await waitNodesReady(api, plan.length, {
-        ...(options.waitSeconds ? { timeoutMs: options.waitSeconds * 1000 } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      log(`kind: all ${plan.length} node${plan.length > 1 ? 's' : ''} Ready`);
-      stubs = await startKindStubs(ctx.runId, scenario.registries);
-      relay = followKindStubs(stubs, ctx);
-      registries = nodeRegistries(stubs);
-      for (const n of nodes) await writeNodeCertsD(n.certsD, registries);
-      const namespace = runNamespace(ctx.runId);
-      await api.createNamespace(namespaceManifest(ctx.runId, namespace));
-      await createPullSecrets(
-        api,
-        scenario.registries,
-        (name) => registries.find((h) => h.registry === name)!.host,
-        {
-          runId: ctx.runId,
-          namespace,
-        },
-      );
-      versions = { kubernetes: `${await api.version()} (real kubelet)`, 'kind node image': image };
-      cluster = await createKubeCluster({
-        api,
-        runId: ctx.runId,
-        namespace,
-        nodeLabel: LABEL_NODE,
-        emit: ctx.emit,
-        log: (line) => log(`kind: ${line}`),
-        nodeEvents: true,
-      });
-      return cluster;
-    } catch (error) {
-      // Before the cluster goes: its nodes' logs are the only way to see why (kubelet, containerd).
-      if (created) await exportLogs(created.name, join(runDir, 'logs'), log);
-      return failProvision(error, teardown, ctx.runId);
-    }
-  }
-
-  /** `kind export logs`, best effort: a failure to export is logged, never thrown. */
-  async function exportLogs(name: string, dir: string, log: (line: string) => void): Promise<void> {
-    await cli.exportLogs(name, dir).then(
-      () => log(`kind: node logs exported to ${dir}`),
-      (e: unknown) => log(`kind: could not export node logs: ${(e as Error).message}`),
-    );
+    const log = ctx.log ?? (() => undefined);
+    return {
+      stack,
+      cli,
+      image,
+      waitSeconds: options.waitSeconds,
+      name,
+      runId: ctx.runId,
+      runDir,
+      kubeconfig: join(runDir, 'kubeconfig'),
+      plan,
+      nodes: [],
+      log,
+      signal: ctx.signal,
+      registries: [],
+    };
   }
 
   /** Stops following the stubs after a last drain, so their final requests reach the log. */
   async function quiesce(): Promise<void> {
-    const following = relay;
+    const following = run?.relay;
     await following?.stop();
   }
 
-  function teardown(): Promise<void> {
-    tearing ??= (async () => {
-      const errors: unknown[] = [];
-      const step = (p: Promise<unknown>) => p.catch((e) => void errors.push(e));
-      // Before the containers go: the last drain brings the requests of the run's final moments.
-      await step(quiesce());
-      relay = undefined;
-      // The cluster goes whole with `kind delete`; stopping ours only ends the watches first.
-      await step(cluster?.stop() ?? Promise.resolve());
-      await step(stopKindStubs(stubs));
-      if (created && cluster && options.exportLogs)
-        await exportLogs(created.name, join(created.runDir, 'logs'), emitLog);
-      if (created) await step(cli.deleteCluster(created.name, created.kubeconfig));
-      for (const n of nodes) {
-        if (n.root) await step(unmountContainerdRoot(n.root));
-        await step(removeNodeCertsD(n.certsD));
+  /** Undoes every provisioning step in reverse (the stack's order); idempotent. */
+  async function teardown(): Promise<void> {
+    try {
+      await stack.undoAll({
+        label: 'kind teardown',
+        onStep: (step) => run?.log(`kind: teardown: undo ${step}`),
+      });
+    } finally {
+      if (run) {
+        run.relay = undefined;
+        run.cluster = undefined;
       }
-      if (created) {
-        await step(rm(created.kubeconfig, { force: true }));
-        if (!errors.length) await step(removeMarker(created.name));
-      }
-      cluster = undefined;
-      if (errors.length)
-        throw new AggregateError(
-          errors,
-          `kind teardown: ${errors.map((e) => (e as Error).message).join('; ')}`,
-        );
-    })();
-    return tearing;
+    }
   }
 
   return {
@@ -258,15 +161,17 @@ export function kindBackend(input: KindBackendOptions = {}): Backend {
     provision,
     quiesce,
     get cluster() {
-      return cluster;
+      return run?.cluster;
     },
     versions: () => versions,
     async applyRegistryFault(fault: Fault) {
+      const relay = run?.relay;
       if (relay === undefined)
         throw new RangeError(`fault ${fault.id}: the kind backend has no registry stubs (not provisioned)`);
       return relay.applyFault(fault);
     },
-    applyNodeFault: (fault: Fault) => applyKindNodeFault(fault, nodes, registries, emit),
+    applyNodeFault: (fault: Fault) =>
+      applyKindNodeFault(fault, run?.nodes ?? [], run?.registries ?? [], emit),
     teardown,
     [Symbol.asyncDispose]: teardown,
   };

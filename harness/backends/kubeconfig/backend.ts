@@ -4,6 +4,8 @@
  * stubs and pull secrets there, drives the workload through the API, and deletes that namespace (by
  * label) at teardown. It never changes node configuration: mirrors and CAs are the user's, and the
  * doctor says what they must be. It refuses a context that looks like production (safety.ts).
+ * Provisioning is a few phases (provision.ts), each pushing its undo on an ActionStack; teardown
+ * undoes the stack in reverse.
  *
  * Registry faults and the stubs' events go through the API server's service proxy to each stub's
  * control listener (`services/<https:|http:>pullstorm-control-<r>:5001/proxy/_pullstorm/…`) with
@@ -18,6 +20,7 @@
  */
 
 import type { Scenario } from '../../scenario/resolved.ts';
+import { ActionStack } from '../actions.ts';
 import { registryHost } from '../names.ts';
 import {
   type Backend,
@@ -28,29 +31,22 @@ import {
   failProvision,
   type ProvisionContext,
 } from '../provider.ts';
-import {
-  kubeProxyAccess,
-  newControlToken,
-  type RemoteStubs,
-  remoteStubs,
-  type StubAccess,
-} from '../remote-stub.ts';
+import type { StubAccess } from '../remote-stub.ts';
 import { clientNodeApi, type KubeApi } from './api.ts';
-import { createKubeCluster } from './cluster.ts';
 import { type LoadContextOptions, loadContext } from './context.ts';
 import { httpStatus, KubeRefusedError } from './errors.ts';
-import { namespaceManifest } from './manifests.ts';
-import { runNamespace, runSelector } from './names.ts';
-import { unplaceable } from './placement.ts';
-import { createPullSecrets } from './pull-secrets.ts';
 import {
-  type ContextIdentity,
-  type ProductionHeuristic,
-  productionSignals,
-  refuseProduction,
-} from './safety.ts';
-import { type ClusterStub, deployStubs } from './stub.ts';
-import { isStubObject, STUB_CONTROL_PORT } from './stub-manifests.ts';
+  type Connection,
+  checkScenario,
+  connectTo,
+  type KubeRun,
+  openRun,
+  provideNamespace,
+  startStubs,
+  watchCluster,
+} from './provision.ts';
+import { type ContextIdentity, type ProductionHeuristic, productionSignals } from './safety.ts';
+import type { ClusterStub } from './stub.ts';
 import { UNVERIFIED_TLS_REASON } from './tls-limits.ts';
 
 /** Options of `kubeconfigBackend`. */
@@ -112,123 +108,30 @@ export function imageRewriter(stubs: ClusterStub[]): (image: string) => string {
 
 /** A kubeconfig backend; nothing is contacted until `provision`. */
 export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backend {
-  let cluster: BackendCluster | undefined;
+  const stack = new ActionStack();
+  let run: KubeRun | undefined;
   let versions: Record<string, string> = {};
-  let made: { api: KubeApi; runId: string; namespace: string; own: boolean } | undefined;
-  let relay: RemoteStubs | undefined;
-  let tearing: Promise<void> | undefined;
-
-  /** The context, its API and how to reach a stub's control port; loaded once. */
-  let connection:
-    | {
-        api: KubeApi;
-        id: ContextIdentity;
-        access: ((stub: ClusterStub, namespace: string) => StubAccess) | undefined;
-      }
-    | undefined;
-  function connect() {
-    if (connection) return connection;
-    // A custom api (tests) with its identity needs no kubeconfig; otherwise the context is the truth.
-    const loaded = options.api && options.identity ? undefined : loadContext(options);
-    const api = options.api ?? clientNodeApi(loaded!.kc);
-    const access =
-      options.stubAccess ??
-      (loaded &&
-        ((stub: ClusterStub, namespace: string) =>
-          kubeProxyAccess({
-            kc: loaded.kc,
-            namespace,
-            service: stub.controlService,
-            port: STUB_CONTROL_PORT,
-            tls: stub.tls,
-          })));
-    const id = options.identity ?? loaded?.id;
-    if (id === undefined) throw new TypeError('identity: with a custom api, pass the identity to check too');
-    connection = { api, id, access };
-    return connection;
-  }
-
-  /** Everything that can refuse `scenario` before anything is created (read-only calls only). */
-  async function check(scenario: Scenario): Promise<void> {
-    if (!options.stubImage) {
-      throw new TypeError(
-        'stubImage: the kubeconfig backend needs --stub-image <image the nodes can pull>; build one with `pullstorm image build`',
-      );
-    }
-    const virtual = scenario.backend.nodes.filter((n) => n.kind === 'virtual').map((n) => n.name);
-    if (virtual.length)
-      throw new RangeError(`backend kubeconfig runs real nodes only; virtual: ${virtual.join(', ')}`);
-    const { api, id } = connect();
-    const namespaces = await api.listNamespaceNames();
-    refuseProduction(id, productionSignals(id, namespaces.length, options), options.allowProduction ?? false);
-    if (options.namespace !== undefined && !namespaces.includes(options.namespace))
-      throw new RangeError(
-        `--namespace: expected an existing namespace of context ${id.context}, got '${options.namespace}' (without --namespace the run creates its own)`,
-      );
-    const nodeNames = (await api.listNodes()).map((n) => n.metadata?.name ?? '');
-    const unplaced = unplaceable(scenario, nodeNames);
-    if (unplaced.length) throw new RangeError(`backend kubeconfig: ${unplaced.join('; ')}`);
-  }
+  let connection: Connection | undefined;
+  const connect = () => (connection ??= connectTo(options));
+  const check = (scenario: Scenario) => checkScenario(scenario, options, connect);
 
   async function provision(scenario: Scenario, ctx: ProvisionContext): Promise<BackendCluster> {
     await check(scenario);
-    const { api, id, access } = connect();
-    if (access === undefined)
-      throw new TypeError(
-        'stubAccess: with a custom api there is no kubeconfig to reach the stubs through; pass stubAccess too',
-      );
-    const stubImage = options.stubImage!;
-    const own = options.namespace === undefined;
-    const namespace = options.namespace ?? runNamespace(ctx.runId);
-    const log = ctx.log ?? (() => undefined);
-    log(`kubeconfig: context ${id.context}, namespace ${namespace}`);
-    made = { api, runId: ctx.runId, namespace, own };
-    if (own) await api.createNamespace(namespaceManifest(ctx.runId, namespace));
+    run = openRun(stack, connect(), options.namespace, ctx);
+    await provideNamespace(run);
     try {
-      const controlToken = newControlToken();
-      const stubs = await deployStubs(scenario.registries, {
-        api,
-        runId: ctx.runId,
-        namespace,
-        image: stubImage,
-        outDir: ctx.outDir,
-        controlToken,
-        ...(options.stubReadyTimeoutMs ? { readyTimeoutMs: options.stubReadyTimeoutMs } : {}),
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-      });
-      relay = remoteStubs(
-        stubs.map((s) => ({ name: s.registry, access: access(s, namespace), token: controlToken })),
+      const stubs = await startStubs(
+        run,
         {
-          emit: ctx.emit,
-          onError: (e) => log(`kubeconfig: ${e.message}`),
-          log: (l) => log(`kubeconfig: ${l}`),
+          image: options.stubImage!,
+          registries: scenario.registries,
+          ...(options.stubReadyTimeoutMs ? { readyTimeoutMs: options.stubReadyTimeoutMs } : {}),
         },
+        ctx,
       );
-      for (const s of stubs)
-        log(
-          `kubeconfig: registry ${s.registry} at ${s.host} on every node${s.caFile ? ` (CA ${s.caFile})` : ''}`,
-        );
-      await createPullSecrets(
-        api,
-        scenario.registries,
-        (name) => stubs.find((s) => s.registry === name)!.host,
-        {
-          runId: ctx.runId,
-          namespace,
-        },
-      );
-      versions = { kubernetes: `${await api.version()} (real kubelet)` };
-      cluster = await createKubeCluster({
-        api,
-        runId: ctx.runId,
-        namespace,
-        nodeLabel: 'kubernetes.io/hostname',
-        emit: ctx.emit,
-        log: (line) => log(`kubeconfig: ${line}`),
-        image: imageRewriter(stubs),
-        ignore: ({ name }) => isStubObject(name),
-      });
-      return cluster;
+      const made = await watchCluster(run, scenario.registries, stubs, imageRewriter(stubs), ctx);
+      versions = made.versions;
+      return made.cluster;
     } catch (error) {
       return failProvision(error, teardown, ctx.runId);
     }
@@ -236,35 +139,16 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
 
   /** Stops following the stubs after a last drain, so their final requests reach the log. */
   async function quiesce(): Promise<void> {
-    const following = relay;
+    const following = run?.relay;
     await following?.stop();
   }
 
+  /** Undoes the run's phases in reverse; every step runs even when one fails (the namespace must go). */
   function teardown(): Promise<void> {
-    tearing ??= (async () => {
-      // Every step runs even when one fails: the namespace (stubs, tokens, the CA key) must go.
-      const errors: unknown[] = [];
-      const step = (p: Promise<unknown>) => p.catch((e) => void errors.push(e));
-      // The drain first, while the stubs still answer; then the workload, then the namespace.
-      await step(quiesce());
-      relay = undefined;
-      await step(cluster?.stop() ?? Promise.resolve());
-      cluster = undefined;
-      // The namespace goes by its run label, with everything in it.
-      if (made?.own) await step(made.api.deleteByLabel('namespaces', '', runSelector(made.runId)));
-      else if (made) {
-        // A namespace the user owns stays; the run's objects in it go by their run label.
-        const selector = runSelector(made.runId);
-        for (const kind of ['deployments', 'pods', 'services', 'secrets'] as const)
-          await step(made.api.deleteByLabel(kind, made.namespace, selector));
-      }
-      if (errors.length)
-        throw new AggregateError(
-          errors,
-          `kubeconfig teardown: ${errors.map((e) => (e as Error).message).join('; ')}`,
-        );
-    })();
-    return tearing;
+    return stack.undoAll({
+      label: 'kubeconfig teardown',
+      onStep: (step) => run?.log(`kubeconfig: teardown: undo ${step}`),
+    });
   }
 
   return {
@@ -273,10 +157,11 @@ export function kubeconfigBackend(options: KubeconfigBackendOptions = {}): Backe
     provision,
     quiesce,
     get cluster() {
-      return cluster;
+      return run?.cluster;
     },
     versions: () => versions,
     async applyRegistryFault(fault) {
+      const relay = run?.relay;
       if (relay === undefined)
         throw new RangeError(
           `fault ${fault.id}: the kubeconfig backend has no registry stubs (not provisioned)`,

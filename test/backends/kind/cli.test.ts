@@ -27,6 +27,19 @@ function fakeKind(
   return { calls, run };
 }
 
+/** A kind scenario of one registry and no workload, on nodes `nodes`. */
+const kindScenario = (name: string, nodes: string[]) =>
+  applyDefaults(
+    defineScenario({
+      apiVersion: 'pullstorm.dev/v1alpha1',
+      kind: 'Scenario',
+      name,
+      backend: { type: 'kind', nodes: nodes.map((n) => ({ name: n })) },
+      registries: [{ name: 'hub' }],
+      workload: [],
+    }),
+  );
+
 describe('kind cli', () => {
   it('create: name, generated config, node image, own kubeconfig, --wait 120s', async () => {
     const k = fakeKind();
@@ -61,16 +74,7 @@ describe('kind cli', () => {
     });
     const cli = kindCli({ run: k.run });
     const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kind-fail-'));
-    const scenario = applyDefaults(
-      defineScenario({
-        apiVersion: 'pullstorm.dev/v1alpha1',
-        kind: 'Scenario',
-        name: 'kind-fail',
-        backend: { type: 'kind', nodes: [{ name: 'a' }, { name: 'b' }] },
-        registries: [{ name: 'hub' }],
-        workload: [],
-      }),
-    );
+    const scenario = kindScenario('kind-fail', ['a', 'b']);
     const lines: string[] = [];
     const failed = await kindBackend({ cli })
       .provision(scenario, { runId: 'fail-1', outDir, emit: () => undefined, log: (l) => lines.push(l) })
@@ -87,6 +91,43 @@ describe('kind cli', () => {
       'pullstorm-fail-1',
     ]);
     expect(lines).toContain(`kind: node logs exported to ${join(outDir, 'kind', 'logs')}`);
+  });
+
+  it('a teardown that fails keeps the run marker for pullstorm clean; one that succeeds removes it, after the cluster and the nodes’ directories', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'pullstorm-kind-state-'));
+    const saved = process.env.PULLSTORM_STATE_DIR;
+    process.env.PULLSTORM_STATE_DIR = state;
+    try {
+      const scenario = kindScenario('kind-marker', ['a']);
+      const attempt = async (runId: string, deleteFails: boolean) => {
+        const k = fakeKind({
+          'create cluster': { exitCode: 1, stderr: 'ERROR: failed to create cluster: boom' },
+          ...(deleteFails ? { 'delete cluster': { exitCode: 1, stderr: 'ERROR: docker is gone' } } : {}),
+        });
+        const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kind-marker-'));
+        const failed = await kindBackend({ cli: kindCli({ run: k.run }) })
+          .provision(scenario, { runId, outDir, emit: () => undefined })
+          .then(
+            () => new Error('provisioned'),
+            (e: unknown) => e as Error,
+          );
+        const left = await readdir(join(outDir, 'kind'), { recursive: true });
+        return { failed, certsD: left.filter((f) => f.endsWith('certs.d')), verbs: k.calls.map((c) => c[1]) };
+      };
+      const kept = await attempt('kept-1', true);
+      expect(kept.failed.message).toMatch(
+        /failed to create cluster: boom; undoing what was made failed too: kind teardown: undo delete the kind cluster: .*docker is gone/,
+      );
+      const removed = await attempt('gone-1', false);
+      expect(removed.failed.message).toMatch(/failed to create cluster: boom$/);
+      expect(removed.verbs).toEqual(['create', 'export', 'delete']);
+      // Every undo runs even when one fails: the node's certs.d goes either way; the marker only when all went.
+      expect([kept.certsD, removed.certsD]).toEqual([[], []]);
+      expect(await readdir(`${state}-kind`)).toEqual(['pullstorm-kept-1.json']);
+    } finally {
+      if (saved === undefined) delete process.env.PULLSTORM_STATE_DIR;
+      else process.env.PULLSTORM_STATE_DIR = saved;
+    }
   });
 
   it('delete and get clusters', async () => {

@@ -385,7 +385,9 @@ describe('kubeconfig backend', () => {
     const api = new ForbiddenPods();
     const backend = kubeconfigBackend({ api, identity, stubImage: 's', stubAccess: nowhere });
     await backend.provision(plain, { runId: 'run-7', outDir: tmpdir(), emit: () => undefined });
-    await expect(backend.teardown()).rejects.toThrow('kubeconfig teardown: pods is forbidden');
+    await expect(backend.teardown()).rejects.toThrow(
+      'kubeconfig teardown: undo stop the workload: pods is forbidden',
+    );
     expect(api.deletes).toContainEqual({
       kind: 'namespaces',
       namespace: '',

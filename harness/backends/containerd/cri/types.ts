@@ -35,16 +35,11 @@ export interface Image {
   pinned: boolean;
 }
 
-/** Registry credentials as kubelet passes them from an image pull secret. */
-export interface AuthConfig {
-  username?: string;
-  password?: string;
-  /** base64 of `username:password`. */
-  auth?: string;
-  serverAddress?: string;
-  identityToken?: string;
-  registryToken?: string;
-}
+/**
+ * Registry credentials as kubelet passes them from an image pull secret: the CRI message is the kubelet
+ * model's own type (harness/kubelet sits below the backends), defined once there.
+ */
+export type { AuthConfig } from '../../../kubelet/image-service.ts';
 
 /** Namespace modes; pullstorm pods use `NODE` for the network so no CNI is needed. */
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
