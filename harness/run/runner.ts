@@ -19,6 +19,7 @@ import { EXIT } from '../../vocab/errors.ts';
 import { analyze } from '../analyze/analyze.ts';
 import { readEventLog } from '../analyze/log.ts';
 import type { Analysis } from '../analyze/types.ts';
+import { exitCodeOfAnalysis } from '../analyze/verdict.ts';
 import { untilAborted } from '../backends/embedded/retain.ts';
 import { expectedCausesOf } from '../backends/stub-engine.ts';
 import type { LogEvent } from '../events/run-events.ts';
@@ -145,7 +146,6 @@ async function report(run: RunState, retain: boolean) {
 
 /** 130 interrupted; 3 harness error or failed teardown; else 0 pass / 1 fail. */
 function exitCodeOf(analysis: Analysis, outcome: string, teardownError: string | undefined): number {
-  if (outcome === 'interrupted') return EXIT.interrupted;
-  if (analysis.verdict === 'error' || teardownError) return EXIT.harness;
-  return analysis.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+  if (outcome !== 'interrupted' && teardownError) return EXIT.harness;
+  return exitCodeOfAnalysis(analysis);
 }
