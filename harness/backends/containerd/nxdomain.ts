@@ -83,14 +83,13 @@ function bind(address: string, listeners: ReadonlySet<(name: string) => void>): 
     socket.send(answer, peer.port, peer.address);
   });
   return new Promise((resolve, reject) => {
-    socket.once('error', (error) => {
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === 'EADDRINUSE'
+          ? `another program serves port ${DNS_PORT} there (a local DNS server bound to every address?): stop it, since containerd nodes send their lookups to this address`
+          : `binding port ${DNS_PORT} needs root`;
       reject(
-        new Error(
-          `cannot serve DNS on ${address}:${DNS_PORT} (${error.message}); binding port 53 needs root`,
-          {
-            cause: error,
-          },
-        ),
+        new Error(`cannot serve DNS on ${address}:${DNS_PORT} (${error.message}): ${why}`, { cause: error }),
       );
     });
     socket.bind(DNS_PORT, address, () => {

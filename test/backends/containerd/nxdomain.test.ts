@@ -1,4 +1,5 @@
 /** The NXDOMAIN responder process nodes resolve through: its answers, and what it records. */
+import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { describe, expect, it } from 'vitest';
 import {
@@ -49,9 +50,21 @@ describe('NXDOMAIN responder', () => {
     },
   );
 
+  it.skipIf(process.getuid?.() !== 0)('says another program holds the port when one does', async () => {
+    const squatter = createSocket('udp4'); // no reuseAddr: the way a foreign DNS server binds
+    await new Promise<void>((resolve) => squatter.bind(53, '127.53.0.8', resolve));
+    try {
+      await expect(acquireNxdomainResolver('127.53.0.8')).rejects.toThrow(
+        /cannot serve DNS on 127\.53\.0\.8:53 \(.*EADDRINUSE.*\): another program serves port 53 there/,
+      );
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+  });
+
   it.skipIf(process.getuid?.() === 0)('says that port 53 needs root when it cannot bind', async () => {
     await expect(acquireNxdomainResolver('127.53.0.9')).rejects.toThrow(
-      /cannot serve DNS on 127\.53\.0\.9:53 .*needs root/,
+      /cannot serve DNS on 127\.53\.0\.9:53 .*: binding port 53 needs root/,
     );
   });
 });
