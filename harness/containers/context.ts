@@ -26,6 +26,8 @@ export interface ScratchImageSpec {
   repository: string;
   /** Value of the `pullstorm.component` label, e.g. `registry-stub`. */
   component: string;
+  /** Labels besides `pullstorm=true` and `pullstorm.component`. Default none. */
+  labels?: Readonly<Record<string, string>>;
   /** The layers in order. Put what rarely changes first: the engine's cache then shares it between tags. */
   layers: readonly ImageLayer[];
   /** Exec-form entrypoint. */
@@ -38,11 +40,15 @@ export interface ScratchImageSpec {
 
 /** The Dockerfile of `spec`: one `COPY layer<i>/ /` per layer, then labels and the run settings (pure). */
 export function renderDockerfile(spec: Omit<ScratchImageSpec, 'force'>): string {
+  const labels = { [LABEL_PULLSTORM]: 'true', [LABEL_COMPONENT]: spec.component, ...spec.labels };
   const lines = [
     'FROM scratch',
     ...spec.layers.map((_, i) => `COPY layer${i}/ /`),
-    `LABEL ${LABEL_PULLSTORM}="true" ${LABEL_COMPONENT}="${spec.component}"`,
-    ...Object.entries(spec.env ?? {}).map(([key, value]) => `ENV ${key}=${value}`),
+    // Values quoted (JSON escapes are the Dockerfile's too), so spaces and quotes survive.
+    `LABEL ${Object.entries(labels)
+      .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+      .join(' ')}`,
+    ...Object.entries(spec.env ?? {}).map(([key, value]) => `ENV ${key}=${JSON.stringify(value)}`),
     ...(spec.expose ?? []).map((port) => `EXPOSE ${port}`),
     `ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`,
   ];
