@@ -44,7 +44,7 @@ if ((await has('dockerd')) && (await $`docker info`.nothrow()).exitCode !== 0) {
       await new Promise((r) => setTimeout(r, 500));
     }
   } else {
-    log('Docker engine not running and not root: container-mode tests and the stub container are disabled');
+    log('Docker engine not running and not root: the stub container and the Docker tests are disabled');
   }
 }
 

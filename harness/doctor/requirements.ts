@@ -36,6 +36,14 @@ export const REQUIREMENTS: readonly Requirement[] = [
     essential: true,
   },
   {
+    bin: 'unshare',
+    versionArgs: ['--version'],
+    apt: 'util-linux',
+    disables:
+      "the embedded containerd backend (each node's own resolv.conf, so no lookup leaves the machine)",
+    essential: true,
+  },
+  {
     bin: 'ctr',
     versionArgs: ['--version'],
     apt: 'containerd',
@@ -61,7 +69,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
     bin: 'dockerd',
     versionArgs: ['--version'],
     apt: 'docker.io',
-    disables: 'container-mode nodes, the stub as a container, the kind backend',
+    disables: 'the stub as a container (`pullstorm image build`), the kind backend, the Docker tests',
     essential: false,
   },
   {

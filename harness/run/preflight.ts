@@ -115,9 +115,14 @@ export async function containerdMissing(): Promise<string[]> {
   }
   if (!(await onPath('runc')))
     missing.push('the containerd backend needs runc to start containers: apt-get install runc');
+  if (!(await onPath('unshare'))) {
+    missing.push(
+      'the containerd backend needs unshare to give each node its own resolv.conf: apt-get install util-linux',
+    );
+  }
   if (process.getuid?.() !== 0) {
     missing.push(
-      'the containerd backend needs root (it mounts filesystems and creates cgroups): run pullstorm as root',
+      'the containerd backend needs root (it mounts filesystems, creates cgroups and serves its nodes DNS on port 53): run pullstorm as root',
     );
   }
   return missing;

@@ -10,7 +10,6 @@ export const STARTS_SOMETHING: readonly RegExp[] = [
   /^zx$/,
   /^testcontainers$/,
   /^harness\/backends\/containerd\/(index|node)\.ts$/,
-  /^harness\/backends\/container-node\//,
   /^harness\/containers\/(index|docker)\.ts$/,
   /^harness\/mirrors\/(process|start)\.ts$/,
 ];

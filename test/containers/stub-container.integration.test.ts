@@ -58,6 +58,8 @@ describe.skipIf(!docker.available)(
       // FROM scratch: only our two COPY layers (Node with its libraries, then the bundle), no base image.
       expect(info.RootFS.Layers).toHaveLength(2);
       expect(info.Config.Labels).toMatchObject({ pullstorm: 'true', 'pullstorm.component': 'registry-stub' });
+      expect(info.Config.Env).toEqual(['PATH=/usr/local/bin']);
+      expect(Object.keys(info.Config.ExposedPorts ?? {})).toEqual(['5000/tcp']);
       expect(info.Config.Entrypoint).toEqual([
         '/usr/local/bin/node',
         '/app/pullstorm.mjs',

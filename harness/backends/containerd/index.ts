@@ -42,5 +42,12 @@ export {
   startNodes,
   writeNodeRegistry,
 } from './node.ts';
+export {
+  acquireNxdomainResolver,
+  type NxdomainResolver,
+  nxdomainResponse,
+  questionName,
+} from './nxdomain.ts';
 export { hostPlatform, resolveNodeOptions } from './options.ts';
+export { LOCAL_NAMESERVER, renderResolvConf, withResolvConf } from './resolv-conf.ts';
 export { type PodRun, parseCriLog, type RunPodOptions, runPod } from './run.ts';

@@ -2,6 +2,8 @@
  * A real containerd daemon as a pullstorm node: its own root, state, socket, hosts.toml directory
  * and cgroup subtree, started with execa and driven over CRI. `startContainerdNode` returns a
  * started node that is AsyncDisposable; a failed start tears down whatever it had created.
+ * With `nameserver`, containerd runs in a private mount namespace with its own resolv.conf
+ * (resolv-conf.ts), so its lookups stay on this machine.
  */
 
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -16,6 +18,7 @@ import { isCriError } from './cri/errors.ts';
 import type { VersionResponse } from './cri/types.ts';
 import { hostNamespaceDir, writeHostsToml } from './hosts.ts';
 import { type ContainerdNodeOptions, type NodeRegistry, resolveNodeOptions } from './options.ts';
+import { renderResolvConf, withResolvConf } from './resolv-conf.ts';
 import { mountTmpfs, overlayWorksIn } from './system.ts';
 import { teardownNode } from './teardown.ts';
 
@@ -152,8 +155,14 @@ export async function startContainerdNode(options: ContainerdNodeOptions): Promi
       }),
     );
     const log = { file: logFile, append: true } as const;
+    let command = { file: 'containerd', args: ['--config', configFile] };
+    if (o.nameserver !== undefined) {
+      const resolvConf = join(dir, 'resolv.conf');
+      await writeFile(resolvConf, renderResolvConf(o.nameserver));
+      command = withResolvConf(resolvConf, command.file, command.args);
+    }
     // cleanup: execa kills containerd if this process exits without stopping the node.
-    const started = execa('containerd', ['--config', configFile], {
+    const started = execa(command.file, command.args, {
       stdin: 'ignore',
       stdout: log,
       stderr: log,

@@ -2,6 +2,7 @@
  * Options of a containerd node: types, defaults computed once, and validation that reports every
  * problem at once (a TypeError for wrong shapes, a RangeError for out-of-range values).
  */
+import { isIP } from 'node:net';
 import { arch } from 'node:os';
 import type { HostsConfig } from './hosts.ts';
 
@@ -39,12 +40,21 @@ export interface ContainerdNodeOptions {
   stopTimeoutMs?: number;
   /** Keep the directory (config, log) after stop, for debugging. Default false. */
   retain?: boolean;
+  /**
+   * Name server for the node's lookups (an IP on port 53): containerd then runs in a private mount
+   * namespace whose /etc/resolv.conf names only it (resolv-conf.ts); the caller serves it, e.g.
+   * `acquireNxdomainResolver(LOCAL_NAMESERVER)`. Default none: the machine's /etc/resolv.conf.
+   */
+  nameserver?: string;
   /** containerd log level. Default `info`. */
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
 
 /** Node options with every default filled in. */
-export type ResolvedNodeOptions = Required<Omit<ContainerdNodeOptions, 'dir'>> & { dir: string | undefined };
+export type ResolvedNodeOptions = Required<Omit<ContainerdNodeOptions, 'dir' | 'nameserver'>> & {
+  dir: string | undefined;
+  nameserver: string | undefined;
+};
 
 const goArch: Record<string, string> = {
   x64: 'amd64',
@@ -85,6 +95,9 @@ export function resolveNodeOptions(options: ContainerdNodeOptions): ResolvedNode
   if (options.dir !== undefined && !options.dir.startsWith('/')) {
     problems.push(`dir must be an absolute path, got "${options.dir}"`);
   }
+  if (options.nameserver !== undefined && !isIP(options.nameserver)) {
+    problems.push(`nameserver must be an IP address, got ${JSON.stringify(options.nameserver)}`);
+  }
   if (problems.length) {
     const message = `invalid containerd node options:\n- ${problems.join('\n- ')}`;
     throw range ? new RangeError(message) : new TypeError(message);
@@ -103,5 +116,6 @@ export function resolveNodeOptions(options: ContainerdNodeOptions): ResolvedNode
     stopTimeoutMs: options.stopTimeoutMs ?? 5_000,
     retain: options.retain ?? false,
     logLevel: options.logLevel ?? 'info',
+    nameserver: options.nameserver,
   };
 }

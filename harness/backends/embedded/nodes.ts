@@ -113,6 +113,8 @@ export interface ProvisionNodesOptions {
   sandbox: RunningRegistry;
   /** Loopback address of each node, by name. */
   addresses: ReadonlyMap<string, string>;
+  /** Name server of the containerd nodes (their own resolv.conf); default the machine's. */
+  nameserver?: string;
 }
 
 /** Starts every node in parallel; if any fails, stops those that started and throws them all. */
@@ -142,6 +144,7 @@ export async function provisionNodes(o: ProvisionNodesOptions): Promise<Provisio
         registries: [...registries, { host: SANDBOX_HOST, server: o.sandbox.url }],
         sandboxImage: SANDBOX_IMAGE,
         ...(spec.diskBytes ? { rootTmpfsBytes: spec.diskBytes } : {}),
+        ...(o.nameserver === undefined ? {} : { nameserver: o.nameserver }),
       });
       try {
         await node.cri.pullImage(SANDBOX_IMAGE);

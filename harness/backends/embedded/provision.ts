@@ -11,6 +11,8 @@ import type { RunEvent } from '../../events/types.ts';
 import type { RunClock } from '../../kubelet/run-clock.ts';
 import type { Fault, Scenario } from '../../scenario/resolved.ts';
 import type { Action } from '../actions.ts';
+import { acquireNxdomainResolver } from '../containerd/nxdomain.ts';
+import { LOCAL_NAMESERVER } from '../containerd/resolv-conf.ts';
 import { pullSecrets, RUN_MARKER, type RunMarker, stateRoot } from '../names.ts';
 import { loopbackAddress } from '../virtual/options.ts';
 import { type ProvisionedNode, provisionNodes, startSandboxRegistry, stopNodes } from './nodes.ts';
@@ -80,20 +82,33 @@ export function registries(ctx: RunContext): Action<Stubs> {
   };
 }
 
-/** Starts the scenario's nodes. */
+/**
+ * Starts the scenario's nodes. containerd nodes resolve names through a local NXDOMAIN responder
+ * (`nameserver`), taken before they start and given back after they stop: this machine's resolver is
+ * off the machine, and no lookup of a run may leave it.
+ */
 export function nodes(ctx: RunContext, stateDir: string, stubs: Stubs, sandbox: RunningRegistry) {
   return {
     name: 'provision nodes',
     async run() {
-      const started = await provisionNodes({
-        scenario: ctx.scenario,
-        runId: ctx.runId,
-        stateDir,
-        stubs,
-        sandbox,
-        addresses: nodeAddresses(ctx.scenario),
-      });
-      return { value: started, undo: () => stopNodes(started) };
+      const real = ctx.scenario.backend.nodes.some((n) => n.kind !== 'virtual');
+      const resolver = real ? await acquireNxdomainResolver(LOCAL_NAMESERVER) : undefined;
+      try {
+        const started = await provisionNodes({
+          scenario: ctx.scenario,
+          runId: ctx.runId,
+          stateDir,
+          stubs,
+          sandbox,
+          addresses: nodeAddresses(ctx.scenario),
+          ...(resolver ? { nameserver: resolver.address } : {}),
+        });
+        const undo = () => stopNodes(started).finally(() => resolver?.release());
+        return { value: started, undo };
+      } catch (error) {
+        await resolver?.release();
+        throw error;
+      }
     },
   } satisfies Action<ProvisionedNode[]>;
 }

@@ -10,10 +10,11 @@
  *   reason `StartError`.
  */
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContainerdNode, startContainerdNode } from '../../../harness/backends/containerd/node.ts';
+import { LOCAL_NAMESERVER } from '../../../harness/backends/containerd/resolv-conf.ts';
 import { runPod } from '../../../harness/backends/containerd/run.ts';
 import { mountsUnder, pidsInCgroup, shimPidsFor } from '../../../harness/backends/containerd/system.ts';
 import { shimSocketPath } from '../../../harness/backends/containerd/teardown.ts';
@@ -73,14 +74,37 @@ describe.skipIf(!containerd.available)(`runPod${skipNote(containerd)}`, () => {
   });
 });
 
+/** Pids of every process in the mount namespace `ns` (`mnt:[…]`, as /proc/<pid>/ns/mnt reads). */
+async function pidsInMountNamespace(ns: string): Promise<number[]> {
+  const pids = await readdir('/proc').then((all) => all.filter((e) => /^\d+$/.test(e)));
+  const inside = await Promise.all(
+    pids.map((pid) =>
+      readlink(`/proc/${pid}/ns/mnt`).then(
+        (n) => n === ns,
+        () => false,
+      ),
+    ),
+  );
+  return pids.filter((_, i) => inside[i]).map(Number);
+}
+
 describe.skipIf(!containerd.available)(`stopping a node with a running pod${skipNote(containerd)}`, () => {
-  it('leaves no process, shim socket, cgroup, mount or directory behind', async () => {
+  it.each([
+    { what: 'a node', options: {} },
+    {
+      what: 'a node with its own resolv.conf (private mount namespace)',
+      options: { nameserver: LOCAL_NAMESERVER },
+    },
+  ])('$what leaves no process, shim socket, cgroup, mount or directory behind', async ({ options }) => {
     const victim = await startContainerdNode({
       name: 'victim',
       sandboxImage: `${host}/pullstorm/tiny:1.0`,
       registries: [{ host, server: `http://${host}` }],
+      ...options,
     });
     let taskIds: string[] = [];
+    const ownNamespace = await readlink('/proc/self/ns/mnt');
+    const namespace = await readlink(`/proc/${victim.pid}/ns/mnt`);
     try {
       const pod = await runPod(victim, { name: 'left-running', image: `${host}/pullstorm/tiny:1.0` });
       expect(pod.state).toBe('CONTAINER_RUNNING');
@@ -88,6 +112,19 @@ describe.skipIf(!containerd.available)(`stopping a node with a running pod${skip
       expect((await shimPidsFor(victim.socket)).length).toBeGreaterThan(0);
       taskIds = await readdir(join(victim.state, 'io.containerd.runtime.v2.task', 'k8s.io'));
       expect(taskIds.length).toBe(2); // the sandbox and the container
+      if ('nameserver' in options) {
+        expect(namespace).not.toBe(ownNamespace);
+        // containerd (not unshare or sh: they exec in place) sees the node's file; this process does not.
+        expect(await readFile(`/proc/${victim.pid}/cmdline`, 'utf8')).toMatch(/^containerd\0--config\0/);
+        expect(await readFile(`/proc/${victim.pid}/root/etc/resolv.conf`, 'utf8')).toBe(
+          await readFile(join(victim.dir, 'resolv.conf'), 'utf8'),
+        );
+        expect(await readFile('/etc/resolv.conf', 'utf8')).not.toContain(LOCAL_NAMESERVER);
+        // The snapshot and shm mounts live in the node's namespace only.
+        expect(await mountsUnder(victim.dir)).toEqual([]);
+      } else {
+        expect(namespace).toBe(ownNamespace);
+      }
     } finally {
       await victim.stop(); // the pod is deliberately not removed first
     }
@@ -97,5 +134,7 @@ describe.skipIf(!containerd.available)(`stopping a node with a running pod${skip
     for (const id of taskIds) expect(existsSync(shimSocketPath(victim.socket, 'k8s.io', id))).toBe(false);
     expect(await mountsUnder(victim.dir)).toEqual([]);
     expect(existsSync(victim.dir)).toBe(false);
+    // A private namespace ends with its last process, and its mounts with it.
+    if (namespace !== ownNamespace) expect(await pidsInMountNamespace(namespace)).toEqual([]);
   });
 });

@@ -1,99 +1,118 @@
 /**
- * dns against real containerd, in a container node. This machine's resolver (/etc/resolv.conf:
- * 10.255.255.53) is not on the machine, so a process node looking up `<node>.pullstorm.invalid`
- * would send a DNS query off the host. A container node has its own resolv.conf naming the
- * harness's NXDOMAIN responder on the Docker bridge gateway, so the lookup fails the way an unknown
- * name fails in a cluster and the query never leaves the bridge. Its registry is served by a
- * front door on that gateway, with token auth so the token realm can be made unresolvable too.
+ * dns against real containerd, a process node, with every lookup kept on this machine. The machine's
+ * resolver (/etc/resolv.conf: 10.255.255.53) is not on it, so the node runs with `nameserver`: its
+ * containerd sees a private /etc/resolv.conf naming the harness's NXDOMAIN responder on a loopback
+ * address, which records every name it is asked.
  *
  * The dns fault, as the runner applies it: the node's hosts.toml `server` becomes
- * `http://<node>.pullstorm.invalid:<port>`. Observed with containerd 1.6.20 (Go resolver):
- * `failed to do request: Head "http://dns-a.pullstorm.invalid:<port>/v2/pullstorm/tiny/manifests/
- * 1.0?ns=<gateway>%3A<port>": dial tcp: lookup dns-a-xxx….pullstorm.invalid: no such
- * host` — `?ns=` because the host asked is not the one in the image reference.
+ * `http://<unresolvableHost(node)>:<port>`, whose first label is one character too long for DNS, so
+ * Go's resolver fails it before asking anyone. Observed with containerd 1.6.20: `failed to do request:
+ * Head "http://dns-a-xxx….pullstorm.invalid:<port>/v2/pullstorm/tiny/manifests/1.0?ns=127.0.0.1%3A<port>":
+ * dial tcp: lookup dns-a-xxx….pullstorm.invalid: no such host` — no ` on <server>` (no query was
+ * sent; the responder saw none) and `?ns=` because the host asked is not the one in the image reference.
+ * The control, a name of legal length, is asked (`lookup … on 127.53.0.1:53`), so the responder's
+ * silence for the fault's name is a measurement, not an accident.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type ContainerNode,
-  cleanupContainerNodes,
-  networkGateway,
-  startContainerNode,
-} from '../../../harness/backends/container-node/index.ts';
-import { dockerStatus } from '../../../harness/containers/index.ts';
-import { unresolvableHost } from '../../../registry-stubs/faults/net/dns.ts';
+  acquireNxdomainResolver,
+  type NxdomainResolver,
+} from '../../../harness/backends/containerd/nxdomain.ts';
+import { LOCAL_NAMESERVER } from '../../../harness/backends/containerd/resolv-conf.ts';
+import {
+  goNoSuchHost,
+  UNRESOLVABLE_DOMAIN,
+  unresolvableHost,
+} from '../../../registry-stubs/faults/net/dns.ts';
 import { fixtureImages } from '../../../registry-stubs/fixtures/catalogue.ts';
-import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
-import { expectClassified, pullAndRemove, pullFailure, withFault } from './helpers.ts';
+import { containerdStatus, skipNote } from '../../helpers/containerd-status.ts';
+import {
+  type Bench,
+  type BenchNode,
+  expectClassified,
+  pullAndRemove,
+  pullFailure,
+  startBench,
+  withFault,
+} from './helpers.ts';
 
-const docker = await dockerStatus();
-const runId = `faults-${crypto.randomUUID().slice(0, 8)}`;
+const containerd = await containerdStatus();
 
-describe.skipIf(!docker.available)(
-  `dns through a containerd container node${docker.available ? '' : ` (skipped: ${docker.reason})`}`,
-  () => {
-    let registry: RunningRegistry;
-    let node: ContainerNode;
-    let gateway: string;
-    let host: string;
-    let ref: string;
+describe.skipIf(!containerd.available)(`dns through a containerd node${skipNote(containerd)}`, () => {
+  let resolver: NxdomainResolver;
+  let bench: Bench;
+  let node: BenchNode;
+  let ref: string;
 
-    beforeAll(async () => {
-      gateway = await networkGateway();
-      registry = await startRegistry({
+  beforeAll(async () => {
+    resolver = await acquireNxdomainResolver(LOCAL_NAMESERVER);
+    bench = await startBench({
+      registry: {
         images: fixtureImages({ include: ['tiny'] }),
         auth: { mode: 'token', anonymous: [{ repository: '*', actions: ['pull'] }] },
-        endpoints: [{ name: 'dns-a', host: gateway }],
-      });
-      const door = registry.endpoints[0]!;
-      host = `${door.host}:${door.port}`;
-      ref = `${host}/pullstorm/tiny:1.0`;
-      node = await startContainerNode({
-        runId,
-        name: 'dns-a',
-        sandboxImage: ref,
-        registries: [{ host, server: `http://${host}` }],
-      });
+      },
+      nodes: [{ name: 'dns-a', nameserver: LOCAL_NAMESERVER }],
     });
-    afterAll(async () => {
-      const results = await Promise.allSettled<unknown>([node?.stop(), registry?.close()]);
-      // Whatever a failed start left behind under this run id.
-      results.push(...(await Promise.allSettled<unknown>([cleanupContainerNodes(runId)])));
-      const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-      if (errors.length) throw new AggregateError(errors, 'dns teardown failed');
-    });
+    node = bench.node('dns-a');
+    ref = node.ref();
+  });
+  afterAll(async () => {
+    const results = await Promise.allSettled([bench?.close(), resolver?.release()]);
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (errors.length) throw new AggregateError(errors, 'dns teardown failed');
+  });
 
-    it('dns: hosts.toml pointed at <node>.pullstorm.invalid fails with "no such host"', async () => {
-      await pullAndRemove(node, ref);
-      const bad = `${unresolvableHost('dns-a')}:${registry.endpoints[0]!.port}`;
-      await node.writeRegistry({ host, server: `http://${bad}` });
-      let text: string;
-      try {
-        ({ text } = await pullFailure(node, ref));
-      } finally {
-        await node.writeRegistry({ host, server: `http://${host}` });
-      }
-      expect(text).toBe(
-        `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": failed to do request: ` +
-          `Head "http://${bad}/v2/pullstorm/tiny/manifests/1.0?ns=${encodeURIComponent(host)}": ` +
-          `dial tcp: lookup ${unresolvableHost('dns-a')}: no such host`,
-      );
-      expectClassified('dns', ref, text);
-      await pullAndRemove(node, ref);
-    });
+  /** Points the node's namespace for its own door at `server` for one failing pull, then back. */
+  async function failingPullVia(server: string): Promise<string> {
+    await node.node.writeRegistry({ host: node.host, server: `http://${server}` });
+    try {
+      return (await pullFailure(node, ref)).text;
+    } finally {
+      await node.node.writeRegistry({ host: node.host, server: `http://${node.host}` });
+    }
+  }
 
-    it('auth-token-endpoint (dns): a realm that does not resolve', async () => {
-      const { text } = await withFault(
-        registry,
-        { fault: 'auth-token-endpoint', options: { status: 'dns' } },
-        () => pullFailure(node, ref),
-      );
-      expect(text).toBe(
-        `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": failed to authorize: ` +
-          `failed to fetch anonymous token: Get "http://${unresolvableHost('auth')}/token?scope=repository%3Apullstorm%2Ftiny%3Apull&service=pullstorm": ` +
-          `dial tcp: lookup ${unresolvableHost('auth')}: no such host`,
-      );
-      expectClassified('auth-token-endpoint', ref, text);
-      await pullAndRemove(node, ref);
-    });
-  },
-);
+  const headFailed = (server: string) =>
+    `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": failed to do request: ` +
+    `Head "http://${server}/v2/pullstorm/tiny/manifests/1.0?ns=${encodeURIComponent(node.host)}": `;
+
+  it('dns: hosts.toml pointed at <node>.pullstorm.invalid fails with "no such host" and sends no query', async () => {
+    await pullAndRemove(node, ref);
+    const asked = resolver.asked.length;
+    const bad = unresolvableHost('dns-a');
+    const text = await failingPullVia(`${bad}:${node.door.port}`);
+    expect(text).toBe(headFailed(`${bad}:${node.door.port}`) + goNoSuchHost(bad));
+    expect(resolver.asked.slice(asked)).toEqual([]);
+    expectClassified('dns', ref, text);
+    await pullAndRemove(node, ref);
+  });
+
+  it("a name of legal length is asked of the local responder, never of the machine's resolver", async () => {
+    const asked = resolver.asked.length;
+    const legal = `dns-a.${UNRESOLVABLE_DOMAIN}`;
+    const text = await failingPullVia(`${legal}:${node.door.port}`);
+    expect(text).toBe(
+      headFailed(`${legal}:${node.door.port}`) + goNoSuchHost(legal, `${LOCAL_NAMESERVER}:53`),
+    );
+    expect(new Set(resolver.asked.slice(asked))).toEqual(new Set([legal]));
+    expectClassified('dns', ref, text);
+    await pullAndRemove(node, ref);
+  });
+
+  it('auth-token-endpoint (dns): a realm that does not resolve, with no query sent', async () => {
+    const asked = resolver.asked.length;
+    const { text } = await withFault(
+      bench.registry,
+      { fault: 'auth-token-endpoint', options: { status: 'dns' } },
+      () => pullFailure(node, ref),
+    );
+    expect(text).toBe(
+      `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": failed to authorize: ` +
+        `failed to fetch anonymous token: Get "http://${unresolvableHost('auth')}/token?scope=repository%3Apullstorm%2Ftiny%3Apull&service=pullstorm": ` +
+        goNoSuchHost(unresolvableHost('auth')),
+    );
+    expect(resolver.asked.slice(asked)).toEqual([]);
+    expectClassified('auth-token-endpoint', ref, text);
+    await pullAndRemove(node, ref);
+  });
+});
