@@ -1,0 +1,128 @@
+/**
+ * `type: container` with a real image run by Docker: distribution 2.8 built here from Debian's
+ * binary (no registry is reachable, so `registry:2` cannot be pulled), its config written by the
+ * scenario's `files` with `{{origin}}` — the origin's door on the Docker bridge's gateway. A run
+ * through the CLI proves pods pull through it and nothing is left in Docker afterwards; a mirror
+ * that never answers /v2/ fails with its log tail.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupContainers, dockerClient, dockerStatus } from '../../harness/containers/index.ts';
+import { LABEL_RUN_ID } from '../../harness/containers/labels.ts';
+import { startContainerMirror } from '../../harness/mirrors/container.ts';
+import { MirrorNotReadyError } from '../../harness/mirrors/process.ts';
+import { containerdStatus } from '../helpers/containerd-status.ts';
+import { cli, removeTempDirs, tempDir } from '../run/helpers.ts';
+import { DISTRIBUTION_PROXY_CONFIG, distributionImage } from './distribution-image.ts';
+
+const docker = await dockerStatus();
+const containerd = await containerdStatus();
+const testRunId = `test-${crypto.randomUUID().slice(0, 8)}`;
+
+afterAll(async () => {
+  await removeTempDirs();
+  if (docker.available) await cleanupContainers(testRunId);
+});
+
+interface Event {
+  kind: string;
+  registry: string;
+  endpoint?: string;
+  route?: string;
+  method: string;
+  status: number;
+}
+
+const reason = !docker.available ? docker.reason : !containerd.available ? containerd.reason : '';
+
+describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reason})` : ''}`, () => {
+  it('runs the image with {{origin}} filled in, and every pod pulls through it', async () => {
+    const image = await distributionImage();
+    const dir = await tempDir('container-mirror');
+    const file = join(dir, 'container.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        apiVersion: 'pullstorm.dev/v1alpha1',
+        kind: 'Scenario',
+        name: 'container-mirror',
+        backend: {
+          nodes: [
+            { name: 'real', count: 1 },
+            { name: 'edge', count: 3, kind: 'virtual' },
+          ],
+        },
+        registries: [
+          {
+            name: 'registry',
+            fixtures: { include: ['large'], largeSizeBytes: '2Mi', largeLayers: 2 },
+            mirrors: [
+              {
+                name: 'cache',
+                type: 'container',
+                image,
+                port: 5000,
+                files: { '/etc/docker/registry/config.yml': DISTRIBUTION_PROXY_CONFIG },
+              },
+            ],
+          },
+        ],
+        workload: [{ kind: 'deployment', name: 'app', image: 'registry/pullstorm/large:1.0', replicas: 4 }],
+        expectations: [{ type: 'allPodsRunning', within: '1m' }],
+        timeout: '2m',
+      }),
+    );
+    const out = join(dir, 'out');
+    const r = await cli(['run', file, '--out', out], { PULLSTORM_STATE_DIR: join(dir, 'state') });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+
+    const events = (await readFile(join(out, 'events.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Event);
+    const originBlobGets = events.filter(
+      (e) =>
+        e.kind === 'registry.request' &&
+        e.registry === 'registry' &&
+        e.route === 'blob' &&
+        e.method === 'GET' &&
+        e.status === 200,
+    );
+    // The container fetched the blobs through its door on the gateway; no node went to the origin.
+    expect(originBlobGets.filter((e) => e.endpoint === 'cache').length).toBeGreaterThanOrEqual(2);
+    expect(originBlobGets.filter((e) => e.endpoint !== 'cache')).toEqual([]);
+
+    const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+    expect(report.mirrors[0]).toMatchObject({ name: 'cache', type: 'container' });
+    expect(report.mirrors[0].originBlobFetches).toBeGreaterThanOrEqual(2);
+    expect(report.mirrors[0].unknown).toContain('hitRatio');
+    // Torn down: no container of the run is left.
+    expect(report.run.id).toMatch(/^container-mirror-/);
+    const engine = (await dockerClient()).container.dockerode;
+    const left = await engine.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_RUN_ID}=${report.run.id}`] },
+    });
+    expect(left).toEqual([]);
+    console.info(
+      `container mirror: ${originBlobGets.length} origin blob GETs, all through the mirror; amplification ${report.mirrors[0].amplification}`,
+    );
+  }, 180_000);
+
+  it('fails with the tail of its log when the mirror never answers GET /v2/', async () => {
+    const image = await distributionImage();
+    const error = await startContainerMirror({
+      runId: testRunId,
+      name: 'broken',
+      // No config file: docker-registry exits at once, saying why.
+      spec: { image, port: 5000, env: {}, files: {} },
+      origin: 'http://127.0.0.1:1',
+      endpoints: [],
+      readyTimeoutMs: 20_000,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MirrorNotReadyError);
+    expect((error as Error).message).toContain('mirror broken (container pullstorm/test-distribution:');
+    expect((error as Error).message).toMatch(/last lines of its log:\n.*config\.yml/s);
+  }, 60_000);
+});
