@@ -59,9 +59,10 @@ export async function startContainerMirror(o: ContainerMirrorOptions): Promise<S
   const spec = filledSpec(o.spec, { origin: o.origin, name: o.name });
   const lines: string[] = [];
   const logTail = (n = 20) => lines.slice(-n).join('\n');
+  const containerName = `pullstorm-${o.runId}-mirror-${o.name}-${crypto.randomUUID().slice(0, 8)}`;
   let container = new GenericContainer(spec.image)
     .withLabels(runLabels(o.runId, 'mirror'))
-    .withName(`pullstorm-${o.runId}-mirror-${o.name}-${crypto.randomUUID().slice(0, 8)}`)
+    .withName(containerName)
     .withExposedPorts(spec.port)
     .withEnvironment(spec.env)
     .withLogConsumer((stream) => {
@@ -83,8 +84,11 @@ export async function startContainerMirror(o: ContainerMirrorOptions): Promise<S
   try {
     started = await container.start();
   } catch (error) {
+    // A container that exits at once may be gone before the log stream attaches: ask the engine.
+    const engineTail = await removeReadingLog(containerName);
+    const tail = logTail() || engineTail;
     throw new MirrorNotReadyError(
-      `mirror ${o.name} (container ${spec.image}) did not answer GET /v2/ with 200 or 401: ${(error as Error).message}; last lines of its log:\n${logTail() || '(empty)'}`,
+      `mirror ${o.name} (container ${spec.image}) did not answer GET /v2/ with 200 or 401: ${(error as Error).message}; last lines of its log:\n${tail || '(empty)'}`,
       { cause: error },
     );
   }
@@ -111,4 +115,26 @@ export async function startContainerMirror(o: ContainerMirrorOptions): Promise<S
     await started.stop({ remove: true, removeVolumes: true }).catch(() => undefined);
     throw error;
   }
+}
+
+/** The last lines container `name` printed, then the container force-removed; empty when it is gone. */
+async function removeReadingLog(name: string): Promise<string> {
+  const docker = (await dockerClient()).container.dockerode;
+  const container = docker.getContainer(name);
+  const raw = await container.logs({ stdout: true, stderr: true, tail: 20 }).catch(() => undefined);
+  await container.remove({ force: true, v: true }).catch(() => undefined);
+  return raw === undefined ? '' : demux(Buffer.from(raw as unknown as Uint8Array)).trim();
+}
+
+/** The text of Docker's multiplexed log stream: frames of an 8-byte header (stream, 0, 0, 0, size BE) and data. */
+export function demux(raw: Buffer): string {
+  let text = '';
+  let at = 0;
+  while (at + 8 <= raw.length && raw[at]! <= 2 && raw.readUIntBE(at + 1, 3) === 0) {
+    const size = raw.readUInt32BE(at + 4);
+    text += raw.subarray(at + 8, at + 8 + size).toString('utf8');
+    at += 8 + size;
+  }
+  // A TTY container's log is not multiplexed: take it as it is.
+  return at === 0 ? raw.toString('utf8') : text;
 }

@@ -15,6 +15,7 @@ import { MirrorNotReadyError } from '../../harness/mirrors/process.ts';
 import { containerdStatus } from '../helpers/containerd-status.ts';
 import { cli, removeTempDirs, tempDir } from '../run/helpers.ts';
 import { DISTRIBUTION_PROXY_CONFIG, distributionImage } from './distribution-image.ts';
+import { originBlobGets } from './helpers.ts';
 
 const docker = await dockerStatus();
 const containerd = await containerdStatus();
@@ -24,15 +25,6 @@ afterAll(async () => {
   await removeTempDirs();
   if (docker.available) await cleanupContainers(testRunId);
 });
-
-interface Event {
-  kind: string;
-  registry: string;
-  endpoint?: string;
-  route?: string;
-  method: string;
-  status: number;
-}
 
 const reason = !docker.available ? docker.reason : !containerd.available ? containerd.reason : '';
 
@@ -77,21 +69,10 @@ describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reaso
     const r = await cli(['run', file, '--out', out], { PULLSTORM_STATE_DIR: join(dir, 'state') });
     expect(r.code, r.stderr + r.stdout).toBe(0);
 
-    const events = (await readFile(join(out, 'events.jsonl'), 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as Event);
-    const originBlobGets = events.filter(
-      (e) =>
-        e.kind === 'registry.request' &&
-        e.registry === 'registry' &&
-        e.route === 'blob' &&
-        e.method === 'GET' &&
-        e.status === 200,
-    );
+    const originBlobs = await originBlobGets(out);
     // The container fetched the blobs through its door on the gateway; no node went to the origin.
-    expect(originBlobGets.filter((e) => e.endpoint === 'cache').length).toBeGreaterThanOrEqual(2);
-    expect(originBlobGets.filter((e) => e.endpoint !== 'cache')).toEqual([]);
+    expect(originBlobs.filter((e) => e.endpoint === 'cache').length).toBeGreaterThanOrEqual(2);
+    expect(originBlobs.filter((e) => e.endpoint !== 'cache')).toEqual([]);
 
     const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
     expect(report.mirrors[0]).toMatchObject({ name: 'cache', type: 'container' });
@@ -106,7 +87,7 @@ describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reaso
     });
     expect(left).toEqual([]);
     console.info(
-      `container mirror: ${originBlobGets.length} origin blob GETs, all through the mirror; amplification ${report.mirrors[0].amplification}`,
+      `container mirror: ${originBlobs.length} origin blob GETs, all through the mirror; amplification ${report.mirrors[0].amplification}`,
     );
   }, 180_000);
 
@@ -124,5 +105,10 @@ describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reaso
     expect(error).toBeInstanceOf(MirrorNotReadyError);
     expect((error as Error).message).toContain('mirror broken (container pullstorm/test-distribution:');
     expect((error as Error).message).toMatch(/last lines of its log:\n.*config\.yml/s);
+    // Nothing of the failed start is left in Docker.
+    const engine = (await dockerClient()).container.dockerode;
+    expect(
+      await engine.listContainers({ all: true, filters: { label: [`${LABEL_RUN_ID}=${testRunId}`] } }),
+    ).toEqual([]);
   }, 60_000);
 });

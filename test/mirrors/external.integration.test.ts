@@ -13,7 +13,7 @@ import type { MirrorRequest } from '../../harness/mirrors/access-log.ts';
 import { freePort, startProcessMirror } from '../../harness/mirrors/start.ts';
 import { containerdStatus, skipNote } from '../helpers/containerd-status.ts';
 import { cli, removeTempDirs, tempDir } from '../run/helpers.ts';
-import { hasDistribution } from './helpers.ts';
+import { hasDistribution, type LoggedRequest, originBlobGets } from './helpers.ts';
 
 afterAll(removeTempDirs);
 
@@ -38,24 +38,6 @@ expectations:
   - { type: allPodsRunning, within: 1m }
 timeout: 2m
 `;
-
-interface OriginRequest {
-  kind: string;
-  registry: string;
-  endpoint?: string;
-  route?: string;
-  method: string;
-  status: number;
-}
-
-async function originRequests(out: string): Promise<OriginRequest[]> {
-  const text = await readFile(join(out, 'events.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as OriginRequest)
-    .filter((e) => e.kind === 'registry.request' && e.registry === 'registry');
-}
 
 describe.skipIf(!hasDistribution || !containerd.available)(
   `an external mirror (a distribution proxy the test runs)${hasDistribution ? skipNote(containerd) : ' (skipped: docker-registry is not installed)'}`,
@@ -94,9 +76,8 @@ describe.skipIf(!hasDistribution || !containerd.available)(
       expect(r.code, r.stderr + r.stdout).toBe(0);
       await mirror.drain();
 
-      const origin = await originRequests(out);
-      const blobGets = (from: (e: OriginRequest) => boolean) =>
-        origin.filter((e) => from(e) && e.route === 'blob' && e.method === 'GET' && e.status === 200).length;
+      const origin = await originBlobGets(out);
+      const blobGets = (from: (e: LoggedRequest) => boolean) => origin.filter(from).length;
       // Every blob came through the mirror's door; no node fetched one from the origin itself.
       expect(blobGets((e) => e.endpoint === 'theirs')).toBeGreaterThanOrEqual(2);
       expect(blobGets((e) => e.endpoint !== 'theirs')).toBe(0);
