@@ -57,7 +57,7 @@ export function mirrorProblems(scenario: Scenario): Problem[] {
     if (mirror === 'external') {
       problems.push({
         path: `faults[${i}].scope.registry`,
-        message: `${f.scope.registry} is an external mirror: the harness neither runs it nor stands between it and the nodes, so it cannot inject ${f.fault} there; expected a fault scoped to the origin registry or to nodes (an unscoped dns fault does reach it), or run the mirror as type container`,
+        message: `${f.scope.registry} is an external mirror: the harness neither runs it nor stands between it and the nodes, so it cannot inject ${f.fault} there; expected a fault scoped to the origin registry (which it fetches from through upstream), or run the mirror as type container`,
       });
       continue;
     }
