@@ -4,7 +4,8 @@
  * teardown work as for a stub mirror. The origin gets one extra door per real mirror, on
  * 127.0.0.1 (nodes use 127.0.0.2 and up), named after the mirror: the origin's request events
  * then tell the mirror's fetches (`endpoint: <mirror>`) from nodes' direct pulls, and an origin
- * fault without a node scope reaches the mirror as it would in production.
+ * fault without a node scope reaches the mirror as it would in production. Container and external
+ * mirrors (other-mirrors.ts) get their origin door on the Docker gateway and at `upstream`.
  */
 
 import { classifyPath } from '../../../registry-stubs/classify.ts';
