@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import type { ExternalMirror } from '../scenario/resolved.ts';
 
 /** What a node's hosts.toml entry for an external mirror carries besides its URL. */
@@ -92,6 +93,14 @@ export async function externalMirrorProblems(
       return problems;
     }
   }
+  if (mirror.upstream) {
+    const bind = await canListen(mirror.upstream.host, mirror.upstream.port);
+    if (bind !== true) {
+      problems.push(
+        `external mirror ${name}: the run cannot open its upstream door on ${mirror.upstream.host}:${mirror.upstream.port} (${bind}); expected an address of this machine with that port free`,
+      );
+    }
+  }
   const timeoutMs = o.timeoutMs ?? 5_000;
   try {
     await getV2(mirror, ca, timeoutMs);
@@ -102,4 +111,13 @@ export async function externalMirrorProblems(
     );
   }
   return problems;
+}
+
+/** Whether a listener can bind `host:port` now (closed again at once), or the error's message. */
+function canListen(host: string, port: number): Promise<true | string> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', (error) => resolve(error.message));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
 }

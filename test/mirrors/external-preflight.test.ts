@@ -49,6 +49,14 @@ describe('the external mirror preflight', () => {
     ]);
   });
 
+  it('names an upstream address whose port is taken', async () => {
+    const port = Number(new URL(url).port); // the test server holds it
+    const found = await externalMirrorProblems('harbor', mirror({ upstream: { host: '127.0.0.1', port } }));
+    expect(found).toEqual([
+      `external mirror harbor: the run cannot open its upstream door on 127.0.0.1:${port} (listen EADDRINUSE: address already in use 127.0.0.1:${port}); expected an address of this machine with that port free`,
+    ]);
+  });
+
   it('says a mirror that does not answer in time did not answer, and how long it waited', async () => {
     const silent = createServer(() => undefined); // accepts, never answers
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
