@@ -28,43 +28,45 @@ afterAll(async () => {
 
 const reason = !docker.available ? docker.reason : !containerd.available ? containerd.reason : '';
 
-describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reason})` : ''}`, () => {
-  it('runs the image with {{origin}} filled in, and every pod pulls through it', async () => {
-    const image = await distributionImage();
-    const dir = await tempDir('container-mirror');
-    const file = join(dir, 'container.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        apiVersion: 'pullstorm.dev/v1alpha1',
-        kind: 'Scenario',
-        name: 'container-mirror',
-        backend: {
-          nodes: [
-            { name: 'real', count: 1 },
-            { name: 'edge', count: 3, kind: 'virtual' },
-          ],
-        },
-        registries: [
+/** 4 nodes (1 real, 3 virtual) pull a 2 MiB image through the distribution image as a container mirror. */
+async function containerScenario(faults: object[] = []): Promise<string> {
+  return JSON.stringify({
+    apiVersion: 'pullstorm.dev/v1alpha1',
+    kind: 'Scenario',
+    name: 'container-mirror',
+    backend: {
+      nodes: [
+        { name: 'real', count: 1 },
+        { name: 'edge', count: 3, kind: 'virtual' },
+      ],
+    },
+    registries: [
+      {
+        name: 'registry',
+        fixtures: { include: ['large'], largeSizeBytes: '2Mi', largeLayers: 2 },
+        mirrors: [
           {
-            name: 'registry',
-            fixtures: { include: ['large'], largeSizeBytes: '2Mi', largeLayers: 2 },
-            mirrors: [
-              {
-                name: 'cache',
-                type: 'container',
-                image,
-                port: 5000,
-                files: { '/etc/docker/registry/config.yml': DISTRIBUTION_PROXY_CONFIG },
-              },
-            ],
+            name: 'cache',
+            type: 'container',
+            image: await distributionImage(),
+            port: 5000,
+            files: { '/etc/docker/registry/config.yml': DISTRIBUTION_PROXY_CONFIG },
           },
         ],
-        workload: [{ kind: 'deployment', name: 'app', image: 'registry/pullstorm/large:1.0', replicas: 4 }],
-        expectations: [{ type: 'allPodsRunning', within: '1m' }],
-        timeout: '2m',
-      }),
-    );
+      },
+    ],
+    workload: [{ kind: 'deployment', name: 'app', image: 'registry/pullstorm/large:1.0', replicas: 4 }],
+    faults,
+    expectations: [{ type: 'allPodsRunning', within: '1m' }],
+    timeout: '2m',
+  });
+}
+
+describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reason})` : ''}`, () => {
+  it('runs the image with {{origin}} filled in, and every pod pulls through it', async () => {
+    const dir = await tempDir('container-mirror');
+    const file = join(dir, 'container.json');
+    await writeFile(file, await containerScenario());
     const out = join(dir, 'out');
     const r = await cli(['run', file, '--out', out], { PULLSTORM_STATE_DIR: join(dir, 'state') });
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -89,6 +91,25 @@ describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reaso
     console.info(
       `container mirror: ${originBlobs.length} origin blob GETs, all through the mirror; amplification ${report.mirrors[0].amplification}`,
     );
+  }, 180_000);
+
+  it('takes connection faults per node through its doors: refused on two nodes sends them to the origin', async () => {
+    const dir = await tempDir('container-mirror-refused');
+    const file = join(dir, 'container.json');
+    await writeFile(
+      file,
+      await containerScenario([
+        { fault: 'refused', scope: { registry: 'cache', nodes: ['edge-0', 'edge-1'] } },
+      ]),
+    );
+    const out = join(dir, 'out');
+    const r = await cli(['run', file, '--out', out], { PULLSTORM_STATE_DIR: join(dir, 'state') });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const originBlobs = await originBlobGets(out);
+    // The refused nodes fell back to the origin (hosts.toml's server); the others still used the mirror.
+    const direct = new Set(originBlobs.filter((e) => e.endpoint !== 'cache').map((e) => e.endpoint));
+    expect(direct).toEqual(new Set(['edge-0', 'edge-1']));
+    expect(originBlobs.filter((e) => e.endpoint === 'cache').length).toBeGreaterThanOrEqual(2);
   }, 180_000);
 
   it('fails with the tail of its log when the mirror never answers GET /v2/', async () => {
