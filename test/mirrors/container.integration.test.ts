@@ -6,12 +6,15 @@
  * that never answers /v2/ fails with its log tail.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { networkGateway } from '../../harness/backends/container-node/network.ts';
 import { cleanupContainers, dockerClient, dockerStatus } from '../../harness/containers/index.ts';
 import { LABEL_RUN_ID } from '../../harness/containers/labels.ts';
 import { startContainerMirror } from '../../harness/mirrors/container.ts';
 import { MirrorNotReadyError } from '../../harness/mirrors/process.ts';
+import { cleanRuns } from '../../harness/run/clean.ts';
 import { containerdStatus } from '../helpers/containerd-status.ts';
 import { cli, removeTempDirs, tempDir } from '../run/helpers.ts';
 import { DISTRIBUTION_PROXY_CONFIG, distributionImage } from './distribution-image.ts';
@@ -111,6 +114,44 @@ describe.skipIf(reason !== '')(`a container mirror${reason ? ` (skipped: ${reaso
     expect(direct).toEqual(new Set(['edge-0', 'edge-1']));
     expect(originBlobs.filter((e) => e.endpoint === 'cache').length).toBeGreaterThanOrEqual(2);
   }, 180_000);
+
+  it('is found by its run id and removed by pullstorm clean after a killed run', async () => {
+    const killed = `${testRunId}-killed`;
+    const upstream = createServer((_, res) => res.writeHead(200).end('{}'));
+    const gateway = await networkGateway();
+    await new Promise<void>((resolve) => upstream.listen(0, gateway, resolve));
+    const mirrorUpstreamForClean = `http://${gateway}:${(upstream.address() as { port: number }).port}`;
+    // Started and never closed, as a killed run leaves it.
+    const mirror = await startContainerMirror({
+      runId: killed,
+      name: 'left',
+      spec: {
+        image: await distributionImage(),
+        port: 5000,
+        env: {},
+        files: { '/etc/docker/registry/config.yml': DISTRIBUTION_PROXY_CONFIG },
+      },
+      // distribution pings its upstream once at start: something must answer there.
+      origin: mirrorUpstreamForClean,
+      endpoints: [],
+    });
+    const id = mirror.container.getId();
+    await new Promise((resolve) => upstream.close(resolve));
+    const state = await tempDir('container-mirror-clean');
+    const previous = process.env.PULLSTORM_STATE_DIR;
+    process.env.PULLSTORM_STATE_DIR = join(state, 'state');
+    try {
+      const report = await cleanRuns({ runId: killed });
+      expect(report.containers).toEqual([id]);
+    } finally {
+      if (previous === undefined) delete process.env.PULLSTORM_STATE_DIR;
+      else process.env.PULLSTORM_STATE_DIR = previous;
+    }
+    const engine = (await dockerClient()).container.dockerode;
+    expect(
+      await engine.listContainers({ all: true, filters: { label: [`${LABEL_RUN_ID}=${killed}`] } }),
+    ).toEqual([]);
+  }, 60_000);
 
   it('fails with the tail of its log when the mirror never answers GET /v2/', async () => {
     const image = await distributionImage();
