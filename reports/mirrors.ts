@@ -14,12 +14,28 @@ const statuses = (r: Record<string, number>) =>
     .map(([s, n]) => `${s}×${n}`)
     .join(' ') || 'none';
 
+/** `m` with each measure it could not observe shown as `unknown` instead of its placeholder. */
+function shownMeasures(m: MirrorMeasures) {
+  const unknown = new Set(m.unknown ?? []);
+  const or = (key: string, text: string) => (unknown.has(key) ? 'unknown' : text);
+  return {
+    amplification: or('amplification', formatAmplification(m.amplification)),
+    perBlob: or('originFetchesPerBlob', perBlob(m)),
+    hitRatio: or('hitRatio', ratio(m.hitRatio)),
+    byteHitRatio: or('byteHitRatio', ratio(m.byteHitRatio)),
+    blobRequests: or('blobRequests', formatCount(m.blobRequests)),
+    served: or('blobBytesServed', formatBytes(m.blobBytesServed)),
+    originErrors: or('originErrors', statuses(m.originErrors)),
+    errorsAnswered: or('errorsAnswered', statuses(m.errorsAnswered)),
+  };
+}
+
 /** One Markdown line per mirror; empty without mirrors. */
 export function mirrorLines(a: Analysis): string[] {
-  return (a.mirrors ?? []).map(
-    (m) =>
-      `**Mirror ${m.name}** (${m.type}) amplification ${formatAmplification(m.amplification)} · origin fetches per blob ${perBlob(m)} · hit ratio ${ratio(m.hitRatio)} · byte hit ratio ${ratio(m.byteHitRatio)} · ${formatCount(m.blobRequests)} blob requests, ${formatBytes(m.blobBytesServed)} served · origin errors ${statuses(m.originErrors)} · errors answered ${statuses(m.errorsAnswered)}`,
-  );
+  return (a.mirrors ?? []).map((m) => {
+    const s = shownMeasures(m);
+    return `**Mirror ${m.name}** (${m.type}) amplification ${s.amplification} · origin fetches per blob ${s.perBlob} · hit ratio ${s.hitRatio} · byte hit ratio ${s.byteHitRatio} · ${s.blobRequests} blob requests, ${s.served} served · origin errors ${s.originErrors} · errors answered ${s.errorsAnswered}`;
+  });
 }
 
 /** The header and rows of the mirror table (escaped by the caller's table helper). */
@@ -37,17 +53,20 @@ export function mirrorRows(a: Analysis): { header: string[]; rows: string[][] } 
       'origin errors',
       'errors answered',
     ],
-    rows: (a.mirrors ?? []).map((m) => [
-      m.name,
-      m.type,
-      formatAmplification(m.amplification),
-      perBlob(m),
-      ratio(m.hitRatio),
-      ratio(m.byteHitRatio),
-      formatCount(m.blobRequests),
-      formatBytes(m.blobBytesServed),
-      statuses(m.originErrors),
-      statuses(m.errorsAnswered),
-    ]),
+    rows: (a.mirrors ?? []).map((m) => {
+      const s = shownMeasures(m);
+      return [
+        m.name,
+        m.type,
+        s.amplification,
+        s.perBlob,
+        s.hitRatio,
+        s.byteHitRatio,
+        s.blobRequests,
+        s.served,
+        s.originErrors,
+        s.errorsAnswered,
+      ];
+    }),
   };
 }

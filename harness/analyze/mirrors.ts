@@ -32,6 +32,35 @@ export interface MirrorMeasures {
   amplification: number | null;
   hitRatio: number | null;
   byteHitRatio: number | null;
+  /**
+   * Measures this run could not observe for the mirror, whose numbers above are placeholders:
+   * what a container or external mirror answered (no log the harness reads), and for an external
+   * mirror without `upstream`, its origin fetches. Absent when everything was observed.
+   */
+  unknown?: string[];
+}
+
+const ANSWERED = [
+  'requests',
+  'blobRequests',
+  'blobBytesServed',
+  'errorsAnswered',
+  'hitRatio',
+  'byteHitRatio',
+];
+const FETCHED = [
+  'originBlobFetches',
+  'originBlobBytes',
+  'originFetchesPerBlob',
+  'originErrors',
+  'amplification',
+];
+
+/** What cannot be observed of a mirror of this type (see `MirrorMeasures.unknown`). */
+export function unobservable(m: { type: string; external?: { upstream?: unknown } }): string[] {
+  if (m.type === 'container') return ANSWERED;
+  if (m.type === 'external') return m.external?.upstream ? ANSWERED : [...ANSWERED, ...FETCHED];
+  return [];
 }
 
 const isBlobGet = (r: { route: string; method: string; status: number }) =>
@@ -44,11 +73,17 @@ const bump = (record: Record<string, number>, key: number) => {
 /** Measures of every mirror of the scenario, in file order (empty without mirrors). */
 export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): MirrorMeasures[] {
   const mirrors = (ctx.scenario?.registries ?? []).flatMap((r) =>
-    (r.mirrors ?? []).map((m) => ({ name: m.name, type: m.type as string, registry: r.name })),
+    (r.mirrors ?? []).map((m) => ({
+      name: m.name,
+      type: m.type as string,
+      registry: r.name,
+      unknown: unobservable(m),
+    })),
   );
-  return mirrors.map((m) => {
+  return mirrors.map(({ unknown, ...m }) => {
     const out: MirrorMeasures = {
       ...m,
+      ...(unknown.length > 0 ? { unknown } : {}),
       requests: 0,
       blobRequests: 0,
       blobBytesServed: 0,

@@ -51,8 +51,8 @@ export interface Stub {
 
 /** Options of {@link startStub}. */
 export interface StubOptions {
-  /** One door per node, each on its own loopback address. */
-  endpoints: { name: string; host: string }[];
+  /** One door per node, each on its own loopback address (port: default ephemeral). */
+  endpoints: { name: string; host: string; port?: number }[];
   /** The certificates: `valid` is served, the others are what the TLS faults serve; default plain HTTP. */
   certificates?: CertificateVariants;
   auth?: AuthOptions;

@@ -26,6 +26,17 @@ export function isProcessMirror(type: string): type is ProcessMirrorType {
   return Object.hasOwn(MIRROR_BINARIES, type);
 }
 
+/**
+ * Mirror types that are real mirrors rather than stubs: those started as processes, `container`
+ * (an image run with testcontainers) and `external` (the user's own, never started).
+ */
+export const REAL_MIRROR_TYPES = ['distribution', 'nginx', 'container', 'external'] as const;
+
+/** Whether `type` is a real mirror: the harness serves no HTTP of its own for it. */
+export function isRealMirror(type: string): type is (typeof REAL_MIRROR_TYPES)[number] {
+  return (REAL_MIRROR_TYPES as readonly string[]).includes(type);
+}
+
 /** One line per mirror type in `types` whose binary is missing, naming the package to install. */
 export function missingMirrorBinaries(types: Iterable<string>, path = process.env.PATH ?? ''): string[] {
   const missing: string[] = [];

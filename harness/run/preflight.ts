@@ -14,7 +14,12 @@ import { EMBEDDED_INFO } from '../backends/embedded/backend.ts';
 import { KIND_INFO } from '../backends/kind/backend.ts';
 import { KUBECONFIG_INFO } from '../backends/kubeconfig/backend.ts';
 import { type BackendInfo, missingCapabilities } from '../backends/provider.ts';
-import { mirrorProblems, missingMirrorTools } from '../mirrors/preflight.ts';
+import {
+  containerMirrorsMissing,
+  mirrorProblems,
+  missingMirrorTools,
+  unusableExternalMirrors,
+} from '../mirrors/preflight.ts';
 import type { BackendType } from '../scenario/model.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 
@@ -133,6 +138,7 @@ export async function checkEnvironment(scenario: Scenario): Promise<void> {
   // kind and kubeconfig say what they lack through detection (run/backend.ts).
   if (scenario.backend.type !== 'containerd') return;
   const missing = missingMirrorTools(scenario);
+  missing.push(...(await unusableExternalMirrors(scenario)), ...(await containerMirrorsMissing(scenario)));
   if (scenario.backend.nodes.some((n) => n.kind === 'real')) missing.push(...(await containerdMissing()));
   if (missing.length > 0) {
     throw new EnvironmentError(`${missing.join('; ')} (or run \`pullstorm doctor\`)`);

@@ -8,6 +8,7 @@ import { FIXTURE_NAMES } from '../../registry-stubs/fixtures/catalogue.ts';
 import { DEFAULT_LARGE_LAYERS, DEFAULT_LARGE_SIZE } from '../../registry-stubs/fixtures/large.ts';
 import { parseDuration } from './duration.ts';
 import type { Expectation, ExpectationInput } from './expectations.ts';
+import { resolveMirrorTarget } from './mirror-targets.ts';
 import type { AccessInput, NodeInput, RegistryInput, ScenarioInput, WorkloadInput } from './model.ts';
 import { parseSize } from './quantity.ts';
 import { defaultPullPolicy, type ImageRef, parseImageRef } from './refs.ts';
@@ -149,8 +150,9 @@ function registry(r: RegistryInput): Registry {
       name: m.name,
       // `pull-through-cache` names the kind of mirror; distribution is the one this build starts.
       type: m.type === undefined || m.type === 'pull-through-cache' ? DEFAULTS.mirrorType : m.type,
-      ...(m.credentials === undefined ? {} : { credentials: m.credentials }),
+      ...(typeof m.credentials === 'string' ? { credentials: m.credentials } : {}),
       ...(m.lock === undefined ? {} : { lock: m.lock }),
+      ...resolveMirrorTarget(m),
     })),
   };
 }

@@ -161,9 +161,20 @@ export interface FixturesInput {
 /**
  * `distribution`: distribution 2.8 in proxy mode (Debian's docker-registry), started per run;
  * `nginx`: nginx with proxy_cache in front of the registry, started per run; `pull-through-cache`:
- * the same as `distribution`; `stub`: a second seeded stub, for faults on a mirror's HTTP.
+ * the same as `distribution`; `stub`: a second seeded stub, for faults on a mirror's HTTP;
+ * `external`: the user's own mirror at `url`, never started by the harness; `container`: any
+ * mirror image run with testcontainers for the run (`image`, `port`, templated `env`/`args`/`files`).
  */
-export type MirrorType = 'distribution' | 'nginx' | 'pull-through-cache' | 'stub';
+export type MirrorType = 'distribution' | 'nginx' | 'pull-through-cache' | 'stub' | 'external' | 'container';
+
+/** What nodes send to an external mirror (a hosts.toml `Authorization: Basic` header). */
+export interface MirrorLoginInput {
+  username: string;
+  /** The password itself; exactly one of `password` and `passwordEnv`. */
+  password?: string;
+  /** Name of an environment variable holding the password, read when the run starts. */
+  passwordEnv?: string;
+}
 
 /** A mirror in front of a registry (a hosts.toml `[host]` entry on every node). */
 export interface MirrorInput {
@@ -171,10 +182,36 @@ export interface MirrorInput {
   name: string;
   /** Default `distribution`. */
   type?: MirrorType;
-  /** A user of the registry's auth whose credentials the mirror pulls with (distribution only); default anonymous. */
-  credentials?: string;
+  /**
+   * distribution: a user of the registry's auth whose credentials the mirror pulls with; external:
+   * what nodes send to the mirror (`{ username, password | passwordEnv }`); default anonymous.
+   */
+  credentials?: string | MirrorLoginInput;
   /** nginx `proxy_cache_lock` (one origin fetch per key while others wait); default true. */
   lock?: boolean;
+  /** external: `http(s)://host[:port][/path]` nodes pull from. */
+  url?: string;
+  /** external: `url`'s path is the API root (hosts.toml `override_path`, e.g. a Harbor proxy project); default false. */
+  overridePath?: boolean;
+  /** external: a PEM CA file nodes trust for `url` (hosts.toml `ca`); default the system roots. */
+  ca?: string;
+  /** external: hosts.toml `skip_verify` for `url`; default false. */
+  skipVerify?: boolean;
+  /**
+   * external: `host:port` where the harness opens a door to the origin for this mirror's fetches
+   * (set the mirror's upstream to `http://<upstream>`); default none, and origin fetches are unknown.
+   */
+  upstream?: string;
+  /** container: the image to run (present locally, or pullable by Docker). */
+  image?: string;
+  /** container: the port the mirror listens on inside the container (HTTP). */
+  port?: number;
+  /** container: environment; values may use `{{origin}}`, `{{port}}`, `{{name}}`; default none. */
+  env?: Readonly<Record<string, string>>;
+  /** container: the command's arguments (templated like env); default the image's own. */
+  args?: readonly string[];
+  /** container: files written into the container before it starts, absolute path → content (templated); default none. */
+  files?: Readonly<Record<string, string>>;
 }
 
 /** A short name for an image reference. */

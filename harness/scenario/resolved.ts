@@ -77,6 +77,30 @@ export interface Mirror {
   credentials?: string;
   /** nginx proxy_cache_lock; undefined: on. */
   lock?: boolean;
+  /** Set on `type: external` only. */
+  external?: ExternalMirror;
+  /** Set on `type: container` only. */
+  container?: ContainerMirror;
+}
+
+/** The user's own mirror (model.ts `MirrorInput`, type external). */
+export interface ExternalMirror {
+  url: string;
+  overridePath: boolean;
+  ca?: string;
+  skipVerify: boolean;
+  /** `{ host, port }` of the origin door opened for the mirror's fetches. */
+  upstream?: { host: string; port: number };
+  login?: { username: string; password?: string; passwordEnv?: string };
+}
+
+/** A mirror image run for the run (model.ts `MirrorInput`, type container); templates not yet filled. */
+export interface ContainerMirror {
+  image: string;
+  port: number;
+  env: Record<string, string>;
+  args?: string[];
+  files: Record<string, string>;
 }
 
 /** Access to repositories matching any of the globs. */

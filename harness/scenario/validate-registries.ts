@@ -7,6 +7,7 @@ import type { Known } from '../../vocab/context.ts';
 import { at } from '../../vocab/problem.ts';
 import { bool, type Checker, closest, eachOf, num, oneOf, type Rule, size, str } from './check.ts';
 import { DEFAULTS } from './defaults.ts';
+import { CONTAINER_FIELDS, checkMirrorTarget, EXTERNAL_FIELDS } from './mirror-targets.ts';
 import {
   IMAGE_REF_EXPECTS,
   type ImageRef,
@@ -62,7 +63,7 @@ export function checkRegistries(ck: Checker, value: unknown, known: Known): void
     if (r.mirrors == null) continue;
     for (const [j, mirror] of (ck.list(r.mirrors, at(path, 'mirrors'), 'mirrors', 1) ?? []).entries()) {
       const mpath = at(at(path, 'mirrors'), j);
-      const m = ck.mapping(mirror, mpath, ['name', 'type', 'credentials', 'lock']);
+      const m = ck.mapping(mirror, mpath, MIRROR_FIELDS);
       claim(m && ck.field(m, mpath, 'name', label, true), at(mpath, 'name'));
       if (m) checkMirror(ck, m, mpath, users);
     }
@@ -72,7 +73,8 @@ export function checkRegistries(ck: Checker, value: unknown, known: Known): void
   known.hosts = new Set(hosts.keys());
 }
 
-const mirrorType = oneOf(['distribution', 'nginx', 'pull-through-cache', 'stub']);
+const mirrorType = oneOf(['distribution', 'nginx', 'pull-through-cache', 'stub', 'external', 'container']);
+const MIRROR_FIELDS = ['name', 'type', 'credentials', 'lock', ...EXTERNAL_FIELDS, ...CONTAINER_FIELDS];
 
 /** A mirror's type, its origin credentials (a user of the registry) and nginx's lock. */
 function checkMirror(ck: Checker, m: Record<string, unknown>, path: string, users: string[] | undefined) {
@@ -84,7 +86,8 @@ function checkMirror(ck: Checker, m: Record<string, unknown>, path: string, user
       `lock is nginx's proxy_cache_lock; expected it only on type nginx, got type ${type}`,
     );
   }
-  if (m.credentials == null) return;
+  checkMirrorTarget(ck, m, path, type);
+  if (m.credentials == null || type === 'external' || typeof m.credentials === 'object') return;
   const user = ck.field(m, path, 'credentials', username);
   if (user === undefined) return;
   if (type !== 'distribution' && type !== 'pull-through-cache') {

@@ -1,5 +1,5 @@
 /** An origin stub with one door for the mirror, and a real mirror in front of it, for the mirror tests. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProcessMirrorType } from '../../harness/mirrors/requirements.ts';
@@ -112,4 +112,31 @@ export async function getBlob(url: string, repo: string, digest: string) {
   const r = await fetch(`${url}/v2/${repo}/blobs/${digest}`);
   const bytes = (await r.arrayBuffer()).byteLength;
   return { status: r.status, bytes, headers: r.headers };
+}
+
+/** A `registry.request` line of a run's events.jsonl, as the mirror run tests read it. */
+export interface LoggedRequest {
+  kind: string;
+  registry: string;
+  endpoint?: string;
+  route?: string;
+  method: string;
+  status: number;
+}
+
+/** The origin's (`registry`'s) successful blob GETs in run output `out`. */
+export async function originBlobGets(out: string, registry = 'registry'): Promise<LoggedRequest[]> {
+  const text = await readFile(join(out, 'events.jsonl'), 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LoggedRequest)
+    .filter(
+      (e) =>
+        e.kind === 'registry.request' &&
+        e.registry === registry &&
+        e.route === 'blob' &&
+        e.method === 'GET' &&
+        e.status === 200,
+    );
 }

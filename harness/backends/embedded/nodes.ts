@@ -13,13 +13,14 @@ import { buildImage, buildLayer, manifestBundle } from '../../../registry-stubs/
 import { type RunningRegistry, startRegistry } from '../../../registry-stubs/index.ts';
 import type { ImageBundle } from '../../../registry-stubs/oci/types.ts';
 import type { ClusterNode } from '../../cluster/index.ts';
+import type { ExternalHostSettings } from '../../mirrors/external.ts';
 import type { Node, Scenario } from '../../scenario/resolved.ts';
 import { fromContainerdNode } from '../containerd/cluster-node.ts';
 import { type ContainerdNode, type NodeRegistry, startContainerdNode } from '../containerd/node.ts';
 import { hostPlatform } from '../containerd/options.ts';
 import { registryHost } from '../names.ts';
 import { fromVirtualNode } from '../virtual/cluster-node.ts';
-import type { VirtualHostsConfig } from '../virtual/hosts.ts';
+import type { VirtualHostSettings, VirtualHostsConfig } from '../virtual/hosts.ts';
 import { createVirtualNode, type VirtualNode } from '../virtual/index.ts';
 import type { Stubs } from './registries.ts';
 
@@ -79,14 +80,35 @@ export function nodeRegistries(stubs: Stubs, node: string, configPath: string): 
       hosts: mirrors.map((m) => ({
         url: m.door(node).url,
         capabilities: ['pull', 'resolve'],
-        ...(ca ? { ca } : {}),
+        ...(m.hostSettings ? entrySettings(m.hostSettings) : ca ? { ca } : {}),
       })),
     };
   });
 }
 
+/** An external mirror's hosts.toml keys (its CA by path). */
+function entrySettings(s: ExternalHostSettings) {
+  const { ca, ...rest } = s;
+  return { ...rest, ...(ca ? { ca: ca.file } : {}) };
+}
+
+/** The external mirrors' settings by URL, for virtual nodes (their CA as PEM). */
+export function externalSettingsByUrl(stubs: Stubs): Map<string, VirtualHostSettings> {
+  const found = new Map<string, VirtualHostSettings>();
+  for (const s of stubs) {
+    if (!s.hostSettings) continue;
+    const { ca, ...rest } = s.hostSettings;
+    found.set(s.door('').url, { ...rest, ...(ca ? { caPem: ca.pem } : {}) });
+  }
+  return found;
+}
+
 /** The same configuration for a virtual node (PEM instead of file paths). */
-export function virtualHosts(registries: NodeRegistry[], caOf: (host: string) => string | undefined) {
+export function virtualHosts(
+  registries: NodeRegistry[],
+  caOf: (host: string) => string | undefined,
+  external: ReadonlyMap<string, VirtualHostSettings> = new Map(),
+) {
   const hosts: Record<string, VirtualHostsConfig> = {};
   for (const r of registries) {
     const caPem = caOf(r.host);
@@ -96,7 +118,7 @@ export function virtualHosts(registries: NodeRegistry[], caOf: (host: string) =>
       hosts: (r.hosts ?? []).map((h) => ({
         url: h.url,
         capabilities: h.capabilities ?? ['pull', 'resolve'],
-        ...(caPem ? { caPem } : {}),
+        ...(external.get(h.url) ?? (caPem ? { caPem } : {})),
       })),
     };
   }
@@ -124,7 +146,7 @@ export async function provisionNodes(o: ProvisionNodesOptions): Promise<Provisio
     o.scenario.backend.nodes.map(async (spec, i): Promise<ProvisionedNode> => {
       if (spec.kind === 'virtual') {
         const registries = nodeRegistries(o.stubs, spec.name, '/nonexistent');
-        const hosts = virtualHosts(registries, caOf);
+        const hosts = virtualHosts(registries, caOf, externalSettingsByUrl(o.stubs));
         const virtual = createVirtualNode({
           name: spec.name,
           platform: spec.platform,

@@ -4,7 +4,8 @@
  * teardown work as for a stub mirror. The origin gets one extra door per real mirror, on
  * 127.0.0.1 (nodes use 127.0.0.2 and up), named after the mirror: the origin's request events
  * then tell the mirror's fetches (`endpoint: <mirror>`) from nodes' direct pulls, and an origin
- * fault without a node scope reaches the mirror as it would in production.
+ * fault without a node scope reaches the mirror as it would in production. Container and external
+ * mirrors (other-mirrors.ts) get their origin door on the Docker gateway and at `upstream`.
  */
 
 import { classifyPath } from '../../../registry-stubs/classify.ts';
@@ -12,16 +13,38 @@ import type { RegistryRequest } from '../../events/types.ts';
 import { isProcessMirror } from '../../mirrors/requirements.ts';
 import { startProcessMirror } from '../../mirrors/start.ts';
 import { mirrorsRoot } from '../../mirrors/state.ts';
-import type { Mirror, Registry } from '../../scenario/resolved.ts';
+import type { Mirror, Registry, Scenario } from '../../scenario/resolved.ts';
+import { networkGateway } from '../container-node/network.ts';
 import { stateRoot } from '../names.ts';
 import type { Stub } from '../stub-engine.ts';
+import { containerMirrorStub, externalMirrorStub } from './other-mirrors.ts';
 import type { ProvisionedStub } from './registries.ts';
 
-/** The origin's extra doors: one per real mirror of `registry`. */
-export function mirrorOriginDoors(registry: Registry): { name: string; host: string }[] {
-  return registry.mirrors
-    .filter((m) => isProcessMirror(m.type))
-    .map((m) => ({ name: m.name, host: '127.0.0.1' }));
+/**
+ * The origin's extra doors: one per real mirror of `registry` that fetches through the harness:
+ * a process mirror's on 127.0.0.1, a container mirror's on the Docker bridge's gateway (the
+ * container's way to the host), an external mirror's at its `upstream` when it has one.
+ */
+export function mirrorOriginDoors(
+  registry: Registry,
+  gateway?: string,
+): { name: string; host: string; port?: number }[] {
+  return registry.mirrors.flatMap((m) => {
+    if (isProcessMirror(m.type)) return [{ name: m.name, host: '127.0.0.1' }];
+    if (m.container) {
+      if (!gateway)
+        throw new RangeError(`mirror ${m.name} runs in a container: the Docker gateway is needed`);
+      return [{ name: m.name, host: gateway }];
+    }
+    if (m.external?.upstream) return [{ name: m.name, ...m.external.upstream }];
+    return [];
+  });
+}
+
+/** The Docker bridge's gateway when a container mirror needs it; undefined otherwise. */
+export async function containerGateway(scenario: Scenario): Promise<string | undefined> {
+  if (!scenario.registries.some((r) => r.mirrors.some((m) => m.container))) return undefined;
+  return networkGateway();
 }
 
 /** Options of {@link startRealMirror}. */
@@ -38,9 +61,11 @@ export interface RealMirrorOptions {
   now: () => number;
 }
 
-/** Starts one real mirror in front of `origin` and returns it as a provisioned stub. */
+/** Starts (or, external, points at) one real mirror in front of `origin`; returns it as a provisioned stub. */
 export async function startRealMirror(o: RealMirrorOptions): Promise<ProvisionedStub> {
   const { mirror, registry } = o;
+  if (mirror.external) return externalMirrorStub(mirror.name, registry.name, mirror.external);
+  if (mirror.container) return containerMirrorStub(o, mirror.container);
   if (!isProcessMirror(mirror.type))
     throw new TypeError(`mirror ${mirror.name} is a ${mirror.type}, not a started mirror`);
   const originDoor = o.origin.endpoints.find((e) => e.name === mirror.name);

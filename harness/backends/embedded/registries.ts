@@ -13,11 +13,12 @@ import { certificateVariants, createCertificateAuthority } from '../../../regist
 import { faultEventLog } from '../../events/fault-events.ts';
 import type { RunEvent } from '../../events/types.ts';
 import type { RunClock } from '../../kubelet/run-clock.ts';
-import { isProcessMirror } from '../../mirrors/requirements.ts';
+import type { ExternalHostSettings } from '../../mirrors/external.ts';
+import { isRealMirror } from '../../mirrors/requirements.ts';
 import type { Access, Registry, Scenario } from '../../scenario/resolved.ts';
 import { REGISTRY_DOMAIN } from '../names.ts';
 import { type Stub, startStub } from '../stub-engine.ts';
-import { mirrorOriginDoors, startRealMirror } from './real-mirrors.ts';
+import { containerGateway, mirrorOriginDoors, startRealMirror } from './real-mirrors.ts';
 
 /** One provisioned stub: a scenario registry or one of its mirrors. */
 export interface ProvisionedStub {
@@ -32,6 +33,8 @@ export interface ProvisionedStub {
   door(node: string): { url: string; host: string; port: number };
   /** Reads what is still pending of its events (a real mirror's log); default nothing to read. */
   quiesce?(): Promise<void>;
+  /** An external mirror's own hosts.toml settings (CA, skip_verify, credentials); default the registry's CA. */
+  hostSettings?: ExternalHostSettings;
 }
 
 /** The stubs of a run, registries first, each followed by its mirrors in file order. */
@@ -83,6 +86,7 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
   const endpoints = [...o.addresses].map(([name, host]) => ({ name, host }));
   const ips = [...new Set(o.addresses.values())];
   try {
+    const gateway = await containerGateway(o.scenario);
     for (const registry of o.scenario.registries) {
       const ca = registry.tls
         ? await createCertificateAuthority({ commonName: `pullstorm ${registry.name} CA` })
@@ -95,7 +99,7 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
       const auth = stubAuth(registry);
       let origin: Stub | undefined;
       for (const name of [registry.name, ...registry.mirrors.map((m) => m.name)]) {
-        const real = registry.mirrors.find((m) => m.name === name && isProcessMirror(m.type));
+        const real = registry.mirrors.find((m) => m.name === name && isRealMirror(m.type));
         if (real && origin) {
           started.push(
             await startRealMirror({
@@ -117,7 +121,8 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
           : undefined;
         const stub = await startStub({
           // The origin has one more door per real mirror, which the mirror fetches through.
-          endpoints: name === registry.name ? [...endpoints, ...mirrorOriginDoors(registry)] : endpoints,
+          endpoints:
+            name === registry.name ? [...endpoints, ...mirrorOriginDoors(registry, gateway)] : endpoints,
           ...(certificates ? { certificates } : {}),
           ...(auth ? { auth } : {}),
           images,
