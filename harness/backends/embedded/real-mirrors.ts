@@ -14,7 +14,7 @@ import { isProcessMirror } from '../../mirrors/requirements.ts';
 import { startProcessMirror } from '../../mirrors/start.ts';
 import { mirrorsRoot } from '../../mirrors/state.ts';
 import type { Mirror, Registry, Scenario } from '../../scenario/resolved.ts';
-import { networkGateway } from '../container-node/network.ts';
+import { networkGateway } from '../../containers/network.ts';
 import { stateRoot } from '../names.ts';
 import type { Stub } from '../stub-engine.ts';
 import { containerMirrorStub, externalMirrorStub } from './other-mirrors.ts';
