@@ -11,8 +11,11 @@
  *   when the mirror does not say (distribution does not log it).
  * - `byteHitRatio`: 1 − origin blob bytes the mirror fetched ÷ blob bytes it served; negative
  *   when it fetched more than it served (distribution's double fetch on a cold herd).
+ * - `latency`, `fallback`: pull time through the mirror against a direct pull, and while the
+ *   mirror was down (mirror-timing.ts).
  */
 import type { RunContext } from './context.ts';
+import { type MirrorFallback, type MirrorLatency, mirrorTiming } from './mirror-timing.ts';
 
 /** One mirror's measures (see the module comment). */
 export interface MirrorMeasures {
@@ -32,6 +35,11 @@ export interface MirrorMeasures {
   amplification: number | null;
   hitRatio: number | null;
   byteHitRatio: number | null;
+  /** Nodes whose hosts.toml lists it (a scenario's `mirrors[].nodes`); absent: every node. */
+  nodes?: string[];
+  latency: MirrorLatency;
+  /** One entry per fault scoped to the mirror; empty without such faults. */
+  fallback: MirrorFallback[];
 }
 
 const isBlobGet = (r: { route: string; method: string; status: number }) =>
@@ -44,11 +52,17 @@ const bump = (record: Record<string, number>, key: number) => {
 /** Measures of every mirror of the scenario, in file order (empty without mirrors). */
 export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): MirrorMeasures[] {
   const mirrors = (ctx.scenario?.registries ?? []).flatMap((r) =>
-    (r.mirrors ?? []).map((m) => ({ name: m.name, type: m.type as string, registry: r.name })),
+    (r.mirrors ?? []).map((m) => ({
+      name: m.name,
+      type: m.type as string,
+      registry: r.name,
+      nodes: m.nodes,
+    })),
   );
-  return mirrors.map((m) => {
+  return mirrors.map(({ nodes, ...m }) => {
     const out: MirrorMeasures = {
       ...m,
+      ...(nodes ? { nodes: [...nodes] } : {}),
       requests: 0,
       blobRequests: 0,
       blobBytesServed: 0,
@@ -60,6 +74,7 @@ export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): Mirror
       amplification: null,
       hitRatio: null,
       byteHitRatio: null,
+      ...mirrorTiming(ctx, m.registry, { name: m.name, ...(nodes ? { nodes } : {}) }),
     };
     const perBlob = new Map<string, number>();
     let hits = 0;

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { NetFaultEvent } from '../../registry-stubs/faults/net/index.ts';
 import { followLog, type MirrorRequest, parseDistributionLine, parseNginxLine } from './access-log.ts';
+import { mountCacheDisk, unmountCacheDisk } from './disk.ts';
 import { startDistribution } from './distribution.ts';
 import { type MirrorDoors, openMirrorDoors } from './doors.ts';
 import { startNginx } from './nginx.ts';
@@ -39,6 +40,8 @@ export interface StartMirrorOptions {
   onRequest?: (request: MirrorRequest) => void;
   /** Keep the directory (cache, config, log) after close; default false. */
   retain?: boolean;
+  /** Put the cache on a tmpfs of this size (a full-disk mirror; distribution, root); default unlimited. */
+  diskBytes?: number;
 }
 
 /** A started mirror: its doors (faults), process (log) and directory. */
@@ -68,6 +71,7 @@ export async function startProcessMirror(o: StartMirrorOptions): Promise<Started
   const what = `mirror ${o.name} (${MIRROR_BINARIES[o.type].what})`;
   let proc: MirrorProcess | undefined;
   try {
+    if (o.diskBytes) await mountCacheDisk(dir, o.diskBytes);
     const port = await freePort();
     const common = { dir, port, origin: o.origin, name: o.name };
     proc =
@@ -106,11 +110,13 @@ export async function startProcessMirror(o: StartMirrorOptions): Promise<Started
         await doors.close();
         await started.stop();
         await follower?.stop();
+        if (o.diskBytes && !o.retain) await unmountCacheDisk(dir);
         if (!o.retain) await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await proc?.stop().catch(() => undefined);
+    if (o.diskBytes) await unmountCacheDisk(dir);
     // Nothing is left behind: the error already carries the log's tail.
     await rm(dir, { recursive: true, force: true });
     throw error;

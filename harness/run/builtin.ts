@@ -104,6 +104,13 @@ export const BUILTINS: readonly BuiltinScenario[] = [
     suites: ['mirrors'],
   },
   {
+    name: 'mirror-down-fallback',
+    row: 'real mirror refused or blackholed: fallback time to the registry',
+    roughSeconds: 130,
+    boundBy: "containerd's 30 s dial timeout, once per request of the pull",
+    suites: ['long'],
+  },
+  {
     name: 'remedies-storm',
     row: 'remedies compared: none, distribution, nginx, pre-pull',
     roughSeconds: 60,

@@ -58,7 +58,7 @@ export function applyDefaults(input: ScenarioInput): Scenario {
     name: input.name,
     description: input.description ?? '',
     backend: backend(input, nodes),
-    registries: (input.registries ?? [{ name: DEFAULTS.registry }]).map(registry),
+    registries: (input.registries ?? [{ name: DEFAULTS.registry }]).map((r) => registry(r, groups)),
     workload: input.workload.flatMap((w) =>
       prepullPods(w, nodes).map((p) => workload(p, aliases.get(p.image) ?? p.image, groups)),
     ),
@@ -126,7 +126,7 @@ function access(a: AccessInput): Access {
   };
 }
 
-function registry(r: RegistryInput): Registry {
+function registry(r: RegistryInput, groups: (names: readonly string[]) => string[]): Registry {
   const f = r.fixtures ?? {};
   return {
     name: r.name,
@@ -151,6 +151,8 @@ function registry(r: RegistryInput): Registry {
       type: m.type === undefined || m.type === 'pull-through-cache' ? DEFAULTS.mirrorType : m.type,
       ...(m.credentials === undefined ? {} : { credentials: m.credentials }),
       ...(m.lock === undefined ? {} : { lock: m.lock }),
+      ...(m.nodes === undefined ? {} : { nodes: groups(m.nodes) }),
+      ...(m.diskBytes == null ? {} : { diskBytes: parseSize(m.diskBytes) }),
     })),
   };
 }
@@ -209,6 +211,13 @@ function expectation(e: ExpectationInput): Expectation {
         type: e.type,
         percentile: e.percentile ?? DEFAULTS.percentile,
         underMs: parseDuration(e.under),
+      };
+    case 'fallbackTime':
+      return {
+        type: e.type,
+        fault: e.fault,
+        underMs: parseDuration(e.under),
+        ...(e.atLeast == null ? {} : { atLeastMs: parseDuration(e.atLeast) }),
       };
     case 'allPodsRunning':
       return e.within == null ? { type: e.type } : { type: e.type, withinMs: parseDuration(e.within) };

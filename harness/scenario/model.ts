@@ -175,6 +175,10 @@ export interface MirrorInput {
   credentials?: string;
   /** nginx `proxy_cache_lock` (one origin fetch per key while others wait); default true. */
   lock?: boolean;
+  /** Node or node-group names whose hosts.toml lists this mirror; the rest pull direct; default every node. */
+  nodes?: readonly string[];
+  /** Size of a tmpfs under the mirror's cache (a full-disk mirror; distribution only, root); default unlimited. */
+  diskBytes?: Size;
 }
 
 /** A short name for an image reference. */

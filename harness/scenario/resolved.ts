@@ -77,6 +77,10 @@ export interface Mirror {
   credentials?: string;
   /** nginx proxy_cache_lock; undefined: on. */
   lock?: boolean;
+  /** Node names (groups expanded) whose hosts.toml lists the mirror; undefined: every node. */
+  nodes?: string[];
+  /** Size of the tmpfs under the mirror's cache; undefined: unlimited. */
+  diskBytes?: number;
 }
 
 /** Access to repositories matching any of the globs. */

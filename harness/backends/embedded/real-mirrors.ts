@@ -53,6 +53,7 @@ export async function startRealMirror(o: RealMirrorOptions): Promise<Provisioned
     origin: originDoor.url,
     ...(user ? { credentials: { username: user.username, password: user.password } } : {}),
     ...(mirror.lock === undefined ? {} : { lock: mirror.lock }),
+    ...(mirror.diskBytes === undefined ? {} : { diskBytes: mirror.diskBytes }),
     root: mirrorsRoot(stateRoot()),
     endpoints: o.endpoints,
     onFaultEvent: o.onFaultEvent,

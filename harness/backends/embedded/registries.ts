@@ -32,6 +32,8 @@ export interface ProvisionedStub {
   door(node: string): { url: string; host: string; port: number };
   /** Reads what is still pending of its events (a real mirror's log); default nothing to read. */
   quiesce?(): Promise<void>;
+  /** A mirror's `nodes`: the only nodes whose hosts.toml lists it; undefined: every node. */
+  nodes?: readonly string[];
 }
 
 /** The stubs of a run, registries first, each followed by its mirrors in file order. */
@@ -96,9 +98,12 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
       let origin: Stub | undefined;
       for (const name of [registry.name, ...registry.mirrors.map((m) => m.name)]) {
         const real = registry.mirrors.find((m) => m.name === name && isProcessMirror(m.type));
+        const placement = registry.mirrors.find((m) => m.name === name)?.nodes;
+        const nodes = placement ? { nodes: placement } : {};
         if (real && origin) {
-          started.push(
-            await startRealMirror({
+          started.push({
+            ...nodes,
+            ...(await startRealMirror({
               runId: o.runId ?? 'run',
               registry,
               mirror: real,
@@ -107,8 +112,8 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
               emit: o.emit,
               onFaultEvent: faultEvents.from(name),
               now: () => o.clock.now(),
-            }),
-          );
+            })),
+          });
           continue;
         }
         // The good certificate and the broken ones the TLS faults serve, all for this door set.
@@ -129,6 +134,7 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
         if (name === registry.name) origin = stub;
         const doors = new Map(stub.endpoints.map((e) => [e.name, e]));
         started.push({
+          ...nodes,
           name,
           registry: registry.name,
           stub,
