@@ -8,6 +8,9 @@ import type { MirrorMeasures } from './mirrors.ts';
 import { human } from './time.ts';
 import type { ExpectationResult } from './types.ts';
 
+/** Measured times to a tenth of a second: `human()` would round 120.4 s to 2m. */
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
 type FallbackExpectation = Extract<Expectation, { type: 'fallbackTime' }>;
 
 /** Judges one `fallbackTime` expectation against the mirrors' fallback measures. */
@@ -28,7 +31,7 @@ export function judgeFallback(
   const spread =
     f.down.n === 0
       ? 'none succeeded'
-      : `${f.down.n} pull${f.down.n === 1 ? '' : 's'} in ${human(f.down.min!)}–${human(f.down.max!)}`;
+      : `${f.down.n} pull${f.down.n === 1 ? '' : 's'} in ${secs(f.down.min!)}–${secs(f.down.max!)}`;
   const failed = f.failed > 0 ? `; ${f.failed} failed` : '';
   const passed =
     f.failed === 0 &&

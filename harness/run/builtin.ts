@@ -104,6 +104,18 @@ export const BUILTINS: readonly BuiltinScenario[] = [
     suites: ['mirrors'],
   },
   {
+    name: 'mirror-latency',
+    row: 'latency a distribution cache adds (cold, warm) against direct pulls',
+    roughSeconds: 15,
+    suites: ['mirrors'],
+  },
+  {
+    name: 'mirror-disk-full',
+    row: 'distribution cache with a full disk',
+    roughSeconds: 10,
+    suites: ['mirrors'],
+  },
+  {
     name: 'mirror-down-fallback',
     row: 'real mirror refused or blackholed: fallback time to the registry',
     roughSeconds: 130,
