@@ -14,11 +14,17 @@ const statuses = (r: Record<string, number>) =>
     .map(([s, n]) => `${s}×${n}`)
     .join(' ') || 'none';
 
+/** Failures to cache, when there were any (a full disk): the count and the first message. */
+const stored = (m: MirrorMeasures) =>
+  m.storeErrors.count === 0
+    ? ''
+    : ` · **failed to cache ${formatCount(m.storeErrors.count)}×**: ${m.storeErrors.first}`;
+
 /** One Markdown line per mirror; empty without mirrors. */
 export function mirrorLines(a: Analysis): string[] {
   return (a.mirrors ?? []).map(
     (m) =>
-      `**Mirror ${m.name}** (${m.type}) amplification ${formatAmplification(m.amplification)} · origin fetches per blob ${perBlob(m)} · hit ratio ${ratio(m.hitRatio)} · byte hit ratio ${ratio(m.byteHitRatio)} · ${formatCount(m.blobRequests)} blob requests, ${formatBytes(m.blobBytesServed)} served · origin errors ${statuses(m.originErrors)} · errors answered ${statuses(m.errorsAnswered)}`,
+      `**Mirror ${m.name}** (${m.type}) amplification ${formatAmplification(m.amplification)} · origin fetches per blob ${perBlob(m)} · hit ratio ${ratio(m.hitRatio)} · byte hit ratio ${ratio(m.byteHitRatio)} · ${formatCount(m.blobRequests)} blob requests, ${formatBytes(m.blobBytesServed)} served · origin errors ${statuses(m.originErrors)} · errors answered ${statuses(m.errorsAnswered)}${stored(m)}`,
   );
 }
 
@@ -36,6 +42,7 @@ export function mirrorRows(a: Analysis): { header: string[]; rows: string[][] } 
       'bytes served',
       'origin errors',
       'errors answered',
+      'failed to cache',
     ],
     rows: (a.mirrors ?? []).map((m) => [
       m.name,
@@ -48,6 +55,7 @@ export function mirrorRows(a: Analysis): { header: string[]; rows: string[][] } 
       formatBytes(m.blobBytesServed),
       statuses(m.originErrors),
       statuses(m.errorsAnswered),
+      m.storeErrors.count === 0 ? 'none' : `${formatCount(m.storeErrors.count)}: ${m.storeErrors.first}`,
     ]),
   };
 }

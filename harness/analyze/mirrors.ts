@@ -11,6 +11,8 @@
  *   when the mirror does not say (distribution does not log it).
  * - `byteHitRatio`: 1 − origin blob bytes the mirror fetched ÷ blob bytes it served; negative
  *   when it fetched more than it served (distribution's double fetch on a cold herd).
+ * - `storeErrors`: what the mirror logged as failing to store a fetched blob (distribution's
+ *   `Error committing to storage`, e.g. ENOSPC on a full disk), with the first message.
  * - `latency`, `fallback`: pull time through the mirror against a direct pull, and while the
  *   mirror was down (mirror-timing.ts).
  */
@@ -37,6 +39,7 @@ export interface MirrorMeasures {
   byteHitRatio: number | null;
   /** Nodes whose hosts.toml lists it (a scenario's `mirrors[].nodes`); absent: every node. */
   nodes?: string[];
+  storeErrors: { count: number; first: string | null };
   latency: MirrorLatency;
   /** One entry per fault scoped to the mirror; empty without such faults. */
   fallback: MirrorFallback[];
@@ -48,6 +51,11 @@ const isBlobGet = (r: { route: string; method: string; status: number }) =>
 const bump = (record: Record<string, number>, key: number) => {
   record[String(key)] = (record[String(key)] ?? 0) + 1;
 };
+
+function storeErrors(ctx: RunContext, mirror: string): MirrorMeasures['storeErrors'] {
+  const mine = ctx.mirrorStoreErrors.filter((e) => e.mirror === mirror);
+  return { count: mine.length, first: mine[0]?.message ?? null };
+}
 
 /** Measures of every mirror of the scenario, in file order (empty without mirrors). */
 export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): MirrorMeasures[] {
@@ -74,6 +82,7 @@ export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): Mirror
       amplification: null,
       hitRatio: null,
       byteHitRatio: null,
+      storeErrors: storeErrors(ctx, m.name),
       ...mirrorTiming(ctx, m.registry, { name: m.name, ...(nodes ? { nodes } : {}) }),
     };
     const perBlob = new Map<string, number>();

@@ -29,6 +29,7 @@ export function mirrorRun(): Analysis {
         amplification: 2,
         hitRatio: null,
         byteHitRatio: 0.6667,
+        storeErrors: { count: 0, first: null },
         nodes: ['via-0', 'via-1', 'via-2', 'via-3'],
         latency: {
           direct: group(6, 410, 452, 505, 505),

@@ -8,7 +8,7 @@
  */
 
 import { classifyPath } from '../../../registry-stubs/classify.ts';
-import type { RegistryRequest } from '../../events/types.ts';
+import type { MirrorStoreError, RegistryRequest } from '../../events/types.ts';
 import { isProcessMirror } from '../../mirrors/requirements.ts';
 import { startProcessMirror } from '../../mirrors/start.ts';
 import { mirrorsRoot } from '../../mirrors/state.ts';
@@ -33,7 +33,7 @@ export interface RealMirrorOptions {
   /** Node doors: one per node. */
   endpoints: { name: string; host: string }[];
   /** Where the mirror's answered requests go, as `registry.request` events of the mirror. */
-  emit: (event: RegistryRequest) => void;
+  emit: (event: RegistryRequest | MirrorStoreError) => void;
   onFaultEvent: NonNullable<Parameters<typeof startProcessMirror>[0]['onFaultEvent']>;
   now: () => number;
 }
@@ -58,6 +58,13 @@ export async function startRealMirror(o: RealMirrorOptions): Promise<Provisioned
     endpoints: o.endpoints,
     onFaultEvent: o.onFaultEvent,
     now: o.now,
+    onStoreError: (message) =>
+      o.emit({
+        kind: 'mirror.store-error',
+        time: new Date(o.now()).toISOString(),
+        mirror: mirror.name,
+        message,
+      }),
     onRequest: (r) =>
       o.emit({
         kind: 'registry.request',
