@@ -16,6 +16,7 @@ import {
   formatPercentile,
   VERDICT_WORDS,
 } from './format.ts';
+import { mirrorTimingLines } from './mirror-timing.ts';
 import { mirrorLines } from './mirrors.ts';
 import { scrubSummary } from './scrub.ts';
 import { expectationMark } from './status.ts';
@@ -62,7 +63,7 @@ function loadLines(a: Analysis): string[] {
     `**429s** ${formatCount(r.tooManyRequests)} of ${formatCount(r.requests)} registry requests`,
     `**Origin amplification** ${formatAmplification(r.amplification)} (${formatBytes(r.originBlobBytes)} origin blob bytes / ${formatBytes(r.uniqueBlobBytes)} unique)`,
   ];
-  lines.push(...mirrorLines(a));
+  lines.push(...mirrorLines(a), ...mirrorTimingLines(a));
   if (a.drift.detected) {
     const drifting = a.drift.tags.filter((t) => t.drift).map((t) => `\`${t.reference}\``);
     lines.push(`**Digest drift** nodes run different digests for ${drifting.join(', ')}`);

@@ -27,14 +27,24 @@ function shownMeasures(m: MirrorMeasures) {
     served: or('blobBytesServed', formatBytes(m.blobBytesServed)),
     originErrors: or('originErrors', statuses(m.originErrors)),
     errorsAnswered: or('errorsAnswered', statuses(m.errorsAnswered)),
+    storeErrors: or(
+      'storeErrors',
+      m.storeErrors.count === 0 ? 'none' : `${formatCount(m.storeErrors.count)}: ${m.storeErrors.first}`,
+    ),
   };
 }
+
+/** Failures to cache, when there were any (a full disk): the count and the first message. */
+const stored = (m: MirrorMeasures) =>
+  m.storeErrors.count === 0
+    ? ''
+    : ` · **failed to cache ${formatCount(m.storeErrors.count)}×**: ${m.storeErrors.first}`;
 
 /** One Markdown line per mirror; empty without mirrors. */
 export function mirrorLines(a: Analysis): string[] {
   return (a.mirrors ?? []).map((m) => {
     const s = shownMeasures(m);
-    return `**Mirror ${m.name}** (${m.type}) amplification ${s.amplification} · origin fetches per blob ${s.perBlob} · hit ratio ${s.hitRatio} · byte hit ratio ${s.byteHitRatio} · ${s.blobRequests} blob requests, ${s.served} served · origin errors ${s.originErrors} · errors answered ${s.errorsAnswered}`;
+    return `**Mirror ${m.name}** (${m.type}) amplification ${s.amplification} · origin fetches per blob ${s.perBlob} · hit ratio ${s.hitRatio} · byte hit ratio ${s.byteHitRatio} · ${s.blobRequests} blob requests, ${s.served} served · origin errors ${s.originErrors} · errors answered ${s.errorsAnswered}${stored(m)}`;
   });
 }
 
@@ -52,6 +62,7 @@ export function mirrorRows(a: Analysis): { header: string[]; rows: string[][] } 
       'bytes served',
       'origin errors',
       'errors answered',
+      'failed to cache',
     ],
     rows: (a.mirrors ?? []).map((m) => {
       const s = shownMeasures(m);
@@ -66,6 +77,7 @@ export function mirrorRows(a: Analysis): { header: string[]; rows: string[][] } 
         s.served,
         s.originErrors,
         s.errorsAnswered,
+        s.storeErrors,
       ];
     }),
   };

@@ -6,7 +6,7 @@
  */
 import { type CauseId, classify, classifyEvent } from '../classify/index.ts';
 import type { LogEvent, RunFinished, RunStarted } from '../events/run-events.ts';
-import type { KubeEvent, PodState, PullAttempt, RegistryRequest } from '../events/types.ts';
+import type { KubeEvent, MirrorStoreError, PodState, PullAttempt, RegistryRequest } from '../events/types.ts';
 import type { Scenario } from '../scenario/resolved.ts';
 import { epochMs } from './time.ts';
 
@@ -66,6 +66,8 @@ export interface RunContext {
   attempts: PullAttempt[];
   requests: { atMs: number; request: RegistryRequest }[];
   faultChanges: { atMs: number; kind: 'fault.applied' | 'fault.cleared'; id: string; fault: string }[];
+  /** What real mirrors logged as failing to store (`mirror.store-error`). */
+  mirrorStoreErrors: MirrorStoreError[];
 }
 
 const combined = '(combined from similar events): ';
@@ -115,6 +117,7 @@ export function indexEvents(events: readonly LogEvent[]): RunContext {
     attempts: [],
     requests: [],
     faultChanges: [],
+    mirrorStoreErrors: [],
   };
   if (started !== undefined) ctx.started = started;
   if (finished !== undefined) ctx.finished = finished;
@@ -154,6 +157,9 @@ export function indexEvents(events: readonly LogEvent[]): RunContext {
       case 'fault.applied':
       case 'fault.cleared':
         ctx.faultChanges.push({ atMs, kind: event.kind, id: event.id, fault: event.fault });
+        break;
+      case 'mirror.store-error':
+        ctx.mirrorStoreErrors.push(event);
         break;
     }
   }

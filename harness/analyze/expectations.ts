@@ -7,6 +7,7 @@
  */
 import type { Expectation } from '../scenario/expectations.ts';
 import type { RunContext } from './context.ts';
+import { judgeFallback } from './fallback.ts';
 import { allPodsRunning, podsShowing } from './running.ts';
 import { human } from './time.ts';
 import { judgeTolerated } from './tolerance.ts';
@@ -130,6 +131,8 @@ function judge(e: Expectation, ctx: RunContext, parts: Parts): Verdict {
       return allPodsRunning(ctx, e.withinMs);
     case 'tolerated':
       return judgeTolerated(e, parts.faults);
+    case 'fallbackTime':
+      return judgeFallback(e, parts.mirrors ?? []);
     case 'podsFailing': {
       const count = podsShowing(ctx, e.reason);
       return {

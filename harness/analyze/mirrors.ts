@@ -11,8 +11,13 @@
  *   when the mirror does not say (distribution does not log it).
  * - `byteHitRatio`: 1 − origin blob bytes the mirror fetched ÷ blob bytes it served; negative
  *   when it fetched more than it served (distribution's double fetch on a cold herd).
+ * - `storeErrors`: what the mirror logged as failing to store a fetched blob (distribution's
+ *   `Error committing to storage`, e.g. ENOSPC on a full disk), with the first message.
+ * - `latency`, `fallback`: pull time through the mirror against a direct pull, and while the
+ *   mirror was down (mirror-timing.ts).
  */
 import type { RunContext } from './context.ts';
+import { type MirrorFallback, type MirrorLatency, mirrorTiming } from './mirror-timing.ts';
 
 /** One mirror's measures (see the module comment). */
 export interface MirrorMeasures {
@@ -38,9 +43,16 @@ export interface MirrorMeasures {
    * mirror without `upstream`, its origin fetches. Absent when everything was observed.
    */
   unknown?: string[];
+  /** Nodes whose hosts.toml lists it (a scenario's `mirrors[].nodes`); absent: every node. */
+  nodes?: string[];
+  storeErrors: { count: number; first: string | null };
+  latency: MirrorLatency;
+  /** One entry per fault scoped to the mirror; empty without such faults. */
+  fallback: MirrorFallback[];
 }
 
 const ANSWERED = [
+  'storeErrors',
   'requests',
   'blobRequests',
   'blobBytesServed',
@@ -70,6 +82,11 @@ const bump = (record: Record<string, number>, key: number) => {
   record[String(key)] = (record[String(key)] ?? 0) + 1;
 };
 
+function storeErrors(ctx: RunContext, mirror: string): MirrorMeasures['storeErrors'] {
+  const mine = ctx.mirrorStoreErrors.filter((e) => e.mirror === mirror);
+  return { count: mine.length, first: mine[0]?.message ?? null };
+}
+
 /** Measures of every mirror of the scenario, in file order (empty without mirrors). */
 export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): MirrorMeasures[] {
   const mirrors = (ctx.scenario?.registries ?? []).flatMap((r) =>
@@ -78,12 +95,14 @@ export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): Mirror
       type: m.type as string,
       registry: r.name,
       unknown: unobservable(m),
+      nodes: m.nodes,
     })),
   );
-  return mirrors.map(({ unknown, ...m }) => {
+  return mirrors.map(({ unknown, nodes, ...m }) => {
     const out: MirrorMeasures = {
       ...m,
       ...(unknown.length > 0 ? { unknown } : {}),
+      ...(nodes ? { nodes: [...nodes] } : {}),
       requests: 0,
       blobRequests: 0,
       blobBytesServed: 0,
@@ -95,6 +114,8 @@ export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): Mirror
       amplification: null,
       hitRatio: null,
       byteHitRatio: null,
+      storeErrors: storeErrors(ctx, m.name),
+      ...mirrorTiming(ctx, m.registry, { name: m.name, ...(nodes ? { nodes } : {}) }),
     };
     const perBlob = new Map<string, number>();
     let hits = 0;

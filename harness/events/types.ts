@@ -95,6 +95,20 @@ export interface NodeDisk {
   capacityBytes?: number;
 }
 
+/**
+ * A real mirror's own log said it could not store what it fetched (distribution's `Error
+ * committing to storage: …`, e.g. `no space left on device` on a full disk). The request may still
+ * have been answered: distribution streams to the client while it stores.
+ */
+export interface MirrorStoreError {
+  kind: 'mirror.store-error';
+  time: string;
+  /** The mirror's name in the scenario. */
+  mirror: string;
+  /** The error as the mirror logged it. */
+  message: string;
+}
+
 /** Every event the log may hold. */
 export type RunEvent =
   | KubeEvent
@@ -103,4 +117,5 @@ export type RunEvent =
   | RegistryRequest
   | FaultChange
   | FaultHit
-  | NodeDisk;
+  | NodeDisk
+  | MirrorStoreError;

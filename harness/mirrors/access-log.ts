@@ -47,6 +47,16 @@ export function parseDistributionLine(line: string): MirrorRequest | undefined {
   };
 }
 
+/**
+ * The error of a distribution line that failed to store a blob it fetched (`msg="Error
+ * committing to storage: …"`), e.g. `… no space left on device`; undefined for any other line.
+ */
+export function parseDistributionStoreError(line: string): string | undefined {
+  if (!line.includes('level=error')) return undefined;
+  const msg = field(line, 'msg');
+  return msg?.startsWith('Error committing to storage') ? msg.replace(/\\"/g, '"') : undefined;
+}
+
 /** The access log format nginx.ts configures (`log_format mirror`). */
 export const NGINX_LOG_FORMAT =
   '"$request" $status $body_bytes_sent $request_time cache=$upstream_cache_status upstream=$upstream_status';
@@ -66,10 +76,10 @@ export function parseNginxLine(line: string): MirrorRequest | undefined {
 }
 
 /** Follows a growing log file: every `intervalMs`, new complete lines go through `parse` to `on`. */
-export function followLog(
+export function followLog<T>(
   file: string,
-  parse: (line: string) => MirrorRequest | undefined,
-  on: (request: MirrorRequest) => void,
+  parse: (line: string) => T | undefined,
+  on: (entry: T) => void,
   intervalMs = 200,
 ): { drain(): Promise<void>; stop(): Promise<void> } {
   let offset = 0;

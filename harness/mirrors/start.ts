@@ -9,7 +9,14 @@ import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { NetFaultEvent } from '../../registry-stubs/faults/net/index.ts';
-import { followLog, type MirrorRequest, parseDistributionLine, parseNginxLine } from './access-log.ts';
+import {
+  followLog,
+  type MirrorRequest,
+  parseDistributionLine,
+  parseDistributionStoreError,
+  parseNginxLine,
+} from './access-log.ts';
+import { mountCacheDisk, unmountCacheDisk } from './disk.ts';
 import { startDistribution } from './distribution.ts';
 import { type MirrorDoors, openMirrorDoors } from './doors.ts';
 import { startNginx } from './nginx.ts';
@@ -37,8 +44,12 @@ export interface StartMirrorOptions {
   now?: () => number;
   /** Each request the mirror answered, read from its log (≤ 200 ms late); default none. */
   onRequest?: (request: MirrorRequest) => void;
+  /** Each failure to store a fetched blob the mirror logged (distribution); default none. */
+  onStoreError?: (message: string) => void;
   /** Keep the directory (cache, config, log) after close; default false. */
   retain?: boolean;
+  /** Put the cache on a tmpfs of this size (a full-disk mirror; distribution, root); default unlimited. */
+  diskBytes?: number;
 }
 
 /** A started mirror: its doors (faults), process (log) and directory. */
@@ -62,12 +73,30 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Follows the mirror's log: distribution's requests and store errors, nginx's access log. */
+function follow(o: StartMirrorOptions, dir: string, onRequest: (r: MirrorRequest) => void) {
+  if (o.type !== 'distribution') return followLog(join(dir, 'access.log'), parseNginxLine, onRequest);
+  const onStoreError = o.onStoreError;
+  type Entry = { request: MirrorRequest } | { storeError: string };
+  const parse = (line: string): Entry | undefined => {
+    const request = parseDistributionLine(line);
+    if (request) return { request };
+    const storeError = onStoreError && parseDistributionStoreError(line);
+    return storeError ? { storeError } : undefined;
+  };
+  return followLog(join(dir, 'mirror.log'), parse, (e) => {
+    if ('request' in e) onRequest(e.request);
+    else onStoreError?.(e.storeError);
+  });
+}
+
 /** Starts the mirror and its doors; on failure stops what started and removes its directory. */
 export async function startProcessMirror(o: StartMirrorOptions): Promise<StartedMirror> {
   const dir = await mirrorDirectory(o.root, o.runId, o.name);
   const what = `mirror ${o.name} (${MIRROR_BINARIES[o.type].what})`;
   let proc: MirrorProcess | undefined;
   try {
+    if (o.diskBytes) await mountCacheDisk(dir, o.diskBytes);
     const port = await freePort();
     const common = { dir, port, origin: o.origin, name: o.name };
     proc =
@@ -89,11 +118,7 @@ export async function startProcessMirror(o: StartMirrorOptions): Promise<Started
       ...(o.now ? { now: o.now } : {}),
     });
     const started = proc;
-    const follower = o.onRequest
-      ? o.type === 'distribution'
-        ? followLog(join(dir, 'mirror.log'), parseDistributionLine, o.onRequest)
-        : followLog(join(dir, 'access.log'), parseNginxLine, o.onRequest)
-      : undefined;
+    const follower = o.onRequest ? follow(o, dir, o.onRequest) : undefined;
     return {
       ...doors,
       dir,
@@ -106,11 +131,13 @@ export async function startProcessMirror(o: StartMirrorOptions): Promise<Started
         await doors.close();
         await started.stop();
         await follower?.stop();
+        if (o.diskBytes && !o.retain) await unmountCacheDisk(dir);
         if (!o.retain) await rm(dir, { recursive: true, force: true });
       },
     };
   } catch (error) {
     await proc?.stop().catch(() => undefined);
+    if (o.diskBytes) await unmountCacheDisk(dir);
     // Nothing is left behind: the error already carries the log's tail.
     await rm(dir, { recursive: true, force: true });
     throw error;

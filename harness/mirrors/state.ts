@@ -7,6 +7,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unmountCacheDisk } from './disk.ts';
 
 /** The marker of a mirror's directory. */
 export interface MirrorMarker {
@@ -86,6 +87,7 @@ export async function cleanMirrors(
       for (let i = 0; i < 50 && alive(marker.pid); i++) await sleep(100);
       if (alive(marker.pid) && (await runsIn(marker.pid, dir))) process.kill(marker.pid, 'SIGKILL');
     }
+    await unmountCacheDisk(dir); // a full-disk mirror's tmpfs; nothing when there is none
     await rm(dir, { recursive: true, force: true });
     mirrors.push(`${owner || '?'}/${marker?.mirror ?? key}`);
   }

@@ -104,6 +104,25 @@ export const BUILTINS: readonly BuiltinScenario[] = [
     suites: ['mirrors'],
   },
   {
+    name: 'mirror-latency',
+    row: 'latency a distribution cache adds (cold, warm) against direct pulls',
+    roughSeconds: 15,
+    suites: ['mirrors'],
+  },
+  {
+    name: 'mirror-disk-full',
+    row: 'distribution cache with a full disk',
+    roughSeconds: 10,
+    suites: ['mirrors'],
+  },
+  {
+    name: 'mirror-down-fallback',
+    row: 'real mirror refused or blackholed: fallback time to the registry',
+    roughSeconds: 130,
+    boundBy: "containerd's 30 s dial timeout, once per request of the pull",
+    suites: ['long'],
+  },
+  {
     name: 'remedies-storm',
     row: 'remedies compared: none, distribution, nginx, pre-pull',
     roughSeconds: 60,

@@ -49,7 +49,10 @@ export function isRunning(pod: PodStatus): boolean {
 
 /** The settle window of `scenario` in scenario ms. */
 export function settleWindowMs(scenario: Scenario): number {
-  const bounds = scenario.expectations.flatMap((e) => ('withinMs' in e && e.withinMs ? [e.withinMs] : []));
+  // A fallbackTime bound is a pull that may sit silent that long (a blackholed mirror's dial timeouts).
+  const bounds = scenario.expectations.flatMap((e) =>
+    'withinMs' in e && e.withinMs ? [e.withinMs] : e.type === 'fallbackTime' ? [e.underMs] : [],
+  );
   const clears = scenario.faults.some((f) => f.clearAtMs !== undefined);
   const recovery = scenario.expectations.some((e) => e.type === 'recoveredWithin');
   const failing = scenario.expectations.some((e) => e.type === 'podsFailing');

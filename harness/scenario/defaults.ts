@@ -59,7 +59,7 @@ export function applyDefaults(input: ScenarioInput): Scenario {
     name: input.name,
     description: input.description ?? '',
     backend: backend(input, nodes),
-    registries: (input.registries ?? [{ name: DEFAULTS.registry }]).map(registry),
+    registries: (input.registries ?? [{ name: DEFAULTS.registry }]).map((r) => registry(r, groups)),
     workload: input.workload.flatMap((w) =>
       prepullPods(w, nodes).map((p) => workload(p, aliases.get(p.image) ?? p.image, groups)),
     ),
@@ -127,7 +127,7 @@ function access(a: AccessInput): Access {
   };
 }
 
-function registry(r: RegistryInput): Registry {
+function registry(r: RegistryInput, groups: (names: readonly string[]) => string[]): Registry {
   const f = r.fixtures ?? {};
   return {
     name: r.name,
@@ -153,6 +153,8 @@ function registry(r: RegistryInput): Registry {
       ...(typeof m.credentials === 'string' ? { credentials: m.credentials } : {}),
       ...(m.lock === undefined ? {} : { lock: m.lock }),
       ...resolveMirrorTarget(m),
+      ...(m.nodes === undefined ? {} : { nodes: groups(m.nodes) }),
+      ...(m.diskBytes == null ? {} : { diskBytes: parseSize(m.diskBytes) }),
     })),
   };
 }
@@ -211,6 +213,13 @@ function expectation(e: ExpectationInput): Expectation {
         type: e.type,
         percentile: e.percentile ?? DEFAULTS.percentile,
         underMs: parseDuration(e.under),
+      };
+    case 'fallbackTime':
+      return {
+        type: e.type,
+        fault: e.fault,
+        underMs: parseDuration(e.under),
+        ...(e.atLeast == null ? {} : { atLeastMs: parseDuration(e.atLeast) }),
       };
     case 'allPodsRunning':
       return e.within == null ? { type: e.type } : { type: e.type, withinMs: parseDuration(e.within) };

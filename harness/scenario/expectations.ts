@@ -13,6 +13,7 @@
  * - { type: allPodsRunning, within: 3m }                    # by then (default: by the end of the run)
  * - { type: podsFailing, reason: ImagePullBackOff, atLeast: 5 }
  * - { type: tolerated, fault: mirror-down }                  # no pod fails while it is applied (a fallback works)
+ * - { type: fallbackTime, fault: mirror-down, under: 5s }    # pulls on its nodes while a mirror is down reach the next host that fast
  * ```
  */
 import type { Duration } from './model.ts';
@@ -50,7 +51,12 @@ export type ExpectationInput =
   | { type: 'allPodsRunning'; within?: Duration }
   | { type: 'podsFailing'; reason: WaitingReason; atLeast: number }
   /** No pod fails while the fault is applied: the cluster tolerates it (a mirror falling back). */
-  | { type: 'tolerated'; fault?: string };
+  | { type: 'tolerated'; fault?: string }
+  /**
+   * Every pull that started on the fault's nodes while it kept a mirror down succeeded through the
+   * next host in under `under` (and, given `atLeast`, none faster: e.g. a dial timeout was waited).
+   */
+  | { type: 'fallbackTime'; fault: string; under: Duration; atLeast?: Duration };
 
 /** An expectation after defaulting, durations in ms. */
 export type Expectation =
@@ -62,7 +68,8 @@ export type Expectation =
   | { type: 'digestDrift'; detected: boolean }
   | { type: 'allPodsRunning'; withinMs?: number }
   | { type: 'podsFailing'; reason: WaitingReason; atLeast: number }
-  | { type: 'tolerated'; fault?: string };
+  | { type: 'tolerated'; fault?: string }
+  | { type: 'fallbackTime'; fault: string; underMs: number; atLeastMs?: number };
 
 /** Every expectation `type`, in the order reports list them. */
 export const EXPECTATION_TYPES = [
@@ -75,6 +82,7 @@ export const EXPECTATION_TYPES = [
   'allPodsRunning',
   'podsFailing',
   'tolerated',
+  'fallbackTime',
 ] as const satisfies readonly Expectation['type'][];
 
 /** The fields each expectation type allows besides `type`, for strict decoding. */
@@ -88,4 +96,5 @@ export const EXPECTATION_FIELDS: Readonly<Record<Expectation['type'], readonly s
   allPodsRunning: ['within'],
   podsFailing: ['reason', 'atLeast'],
   tolerated: ['fault'],
+  fallbackTime: ['fault', 'under', 'atLeast'],
 };

@@ -212,6 +212,10 @@ export interface MirrorInput {
   args?: readonly string[];
   /** container: files written into the container before it starts, absolute path → content (templated); default none. */
   files?: Readonly<Record<string, string>>;
+  /** Node or node-group names whose hosts.toml lists this mirror; the rest pull direct; default every node. */
+  nodes?: readonly string[];
+  /** Size of a tmpfs under the mirror's cache (a full-disk mirror; distribution only, root); default unlimited. */
+  diskBytes?: Size;
 }
 
 /** A short name for an image reference. */

@@ -81,6 +81,10 @@ export interface Mirror {
   external?: ExternalMirror;
   /** Set on `type: container` only. */
   container?: ContainerMirror;
+  /** Node names (groups expanded) whose hosts.toml lists the mirror; undefined: every node. */
+  nodes?: string[];
+  /** Size of the tmpfs under the mirror's cache; undefined: unlimited. */
+  diskBytes?: number;
 }
 
 /** The user's own mirror (model.ts `MirrorInput`, type external). */

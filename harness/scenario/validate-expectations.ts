@@ -46,6 +46,13 @@ function checkExpectation(ck: Checker, item: unknown, path: string, known: Known
     case 'tolerated':
       checkFault(ck, e, path, known);
       return;
+    case 'fallbackTime':
+      if (e.fault == null)
+        ck.add(at(path, 'fault'), 'required field missing; expected the id of a fault on a mirror');
+      else checkFault(ck, e, path, known);
+      ck.field(e, path, 'under', duration(true), true);
+      ck.field(e, path, 'atLeast', duration(true));
+      return;
     case 'classifiedAs':
       checkFault(ck, e, path, known);
       ck.field(e, path, 'cause', oneOf(context.causes), true);

@@ -16,6 +16,7 @@ import {
   REPOSITORY_GLOB_EXPECTS,
 } from './refs.ts';
 import { label } from './validate-backend.ts';
+import { checkMirrorPlacement, MIRROR_PLACEMENT_FIELDS } from './validate-mirror-placement.ts';
 
 const REGISTRY_FIELDS = ['name', 'tls', 'auth', 'fixtures', 'mirrors'];
 const AUTH_FIELDS = ['mode', 'users', 'anonymous'];
@@ -63,9 +64,10 @@ export function checkRegistries(ck: Checker, value: unknown, known: Known): void
     if (r.mirrors == null) continue;
     for (const [j, mirror] of (ck.list(r.mirrors, at(path, 'mirrors'), 'mirrors', 1) ?? []).entries()) {
       const mpath = at(at(path, 'mirrors'), j);
-      const m = ck.mapping(mirror, mpath, MIRROR_FIELDS);
+      const m = ck.mapping(mirror, mpath, [...MIRROR_FIELDS, ...MIRROR_PLACEMENT_FIELDS]);
       claim(m && ck.field(m, mpath, 'name', label, true), at(mpath, 'name'));
       if (m) checkMirror(ck, m, mpath, users);
+      if (m) checkMirrorPlacement(ck, m, mpath, known);
     }
   }
   if (!complete) return;

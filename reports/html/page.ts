@@ -14,6 +14,7 @@ import { driftSection } from './drift.ts';
 import { evidenceSection, failingPods } from './evidence.ts';
 import { latencyChart } from './latency.ts';
 import { failuresSection, pullsTable, registrySection } from './load.ts';
+import { mirrorTimingSection } from './mirror-timing.ts';
 import { mirrorsTable } from './mirrors.ts';
 import { requestsChart } from './requests.ts';
 import { expectationsSection, faultsSection, header } from './sections.ts';
@@ -54,7 +55,7 @@ export function renderHtml(analysis: Analysis, options: RenderOptions = {}): str
     faultsSection(a),
     podsSection(a, maxRows),
     `<section id="pulls"><h2>Pulls</h2>${pullsTable(a)}${latencyChart(a)}</section>`,
-    `<section id="registry"><h2>Registry</h2>${requestsChart(a)}${bytesChart(a)}${registrySection(a)}${mirrorsTable(a)}</section>`,
+    `<section id="registry"><h2>Registry</h2>${requestsChart(a)}${bytesChart(a)}${registrySection(a)}${mirrorsTable(a)}${mirrorTimingSection(a)}</section>`,
     driftSection(a),
     failuresSection(a),
     evidenceSection(a, maxEvidence),

@@ -8,7 +8,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { unobservable } from '../../harness/analyze/mirrors.ts';
+import { pullGroup } from '../../harness/analyze/mirror-timing.ts';
+import { type MirrorMeasures, unobservable } from '../../harness/analyze/mirrors.ts';
 import type { Analysis } from '../../harness/analyze/types.ts';
 import { renderHostsToml } from '../../harness/backends/containerd/hosts.ts';
 import {
@@ -134,8 +135,16 @@ describe('the measures a run cannot see', () => {
       amplification: null,
       hitRatio: null,
       byteHitRatio: null,
+      storeErrors: { count: 0, first: null },
+      latency: {
+        direct: pullGroup([]),
+        cold: pullGroup([]),
+        warm: pullGroup([]),
+        added: { cold: { p50: null, p95: null }, warm: { p50: null, p95: null } },
+      },
+      fallback: [],
       unknown: unobservable({ type: 'external' }),
-    };
+    } satisfies MirrorMeasures;
     expect(mirrorLines({ mirrors: [measures] } as unknown as Analysis)).toEqual([
       '**Mirror harbor** (external) amplification unknown · origin fetches per blob unknown · hit ratio unknown · byte hit ratio unknown · unknown blob requests, unknown served · origin errors unknown · errors answered unknown',
     ]);

@@ -3,6 +3,7 @@ import type { Analysis } from '../../harness/analyze/types.ts';
 import type { RenderOptions } from '../../reports/index.ts';
 import { passingRun } from './fixtures.ts';
 import { driftRun, errorRun, failingRun } from './fixtures-failing.ts';
+import { mirrorRun } from './fixtures-mirror.ts';
 
 /** Small fixture runs by name. */
 export const CASES: Readonly<Record<string, () => Analysis>> = {
@@ -10,6 +11,7 @@ export const CASES: Readonly<Record<string, () => Analysis>> = {
   failing: failingRun,
   drift: driftRun,
   error: errorRun,
+  mirror: mirrorRun,
 };
 
 /** A generator that does not change with each release, so goldens do not either. */

@@ -27,11 +27,16 @@ describe('built-in scenarios', () => {
   it('the default suite is every built-in but the long ones, in table order', () => {
     const inDefault = BUILTINS.filter((b) => b.suites.includes('default'));
     expect(suiteFiles('default')).toEqual(inDefault.map((b) => builtinFile(b.name)));
-    expect(suiteFiles('long')).toEqual([builtinFile('rate-limit-window')]);
+    expect(suiteFiles('long')).toEqual([
+      builtinFile('rate-limit-window'),
+      builtinFile('mirror-down-fallback'),
+    ]);
     expect(suiteFiles('mirrors').map((f) => basename(f, '.yaml'))).toEqual([
       'mirror-pull-through',
       'mirror-origin-down',
       'mirror-thundering-herd',
+      'mirror-latency',
+      'mirror-disk-full',
       'remedies-storm',
     ]);
     expect(() => suiteFiles('nightly')).toThrow(

@@ -153,6 +153,14 @@ describe('settle window', () => {
     });
     expect(settleWindowMs(bounded)).toBe(90_000);
   });
+
+  it('waits as long as a fallbackTime bound: a pull may be silent that long while a mirror is down', () => {
+    const down = scenario({
+      faults: [{ id: 'down', fault: 'refused', at: '0s' }],
+      expectations: [{ type: 'fallbackTime', fault: 'down', under: '2m30s' }],
+    });
+    expect(settleWindowMs(down)).toBe(150_000);
+  });
 });
 
 /** What `checkRunnable` threw for `s` (undefined when it did not throw). */

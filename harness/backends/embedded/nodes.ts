@@ -77,11 +77,14 @@ export function nodeRegistries(stubs: Stubs, node: string, configPath: string): 
       host,
       server: origin!.door(node).url,
       ...(origin!.caPem ? { caPem: origin!.caPem } : {}),
-      hosts: mirrors.map((m) => ({
-        url: m.door(node).url,
-        capabilities: ['pull', 'resolve'],
-        ...(m.hostSettings ? entrySettings(m.hostSettings) : ca ? { ca } : {}),
-      })),
+      // A mirror scoped to some nodes is not in the others' hosts.toml: they pull direct.
+      hosts: mirrors
+        .filter((m) => !m.nodes || m.nodes.includes(node))
+        .map((m) => ({
+          url: m.door(node).url,
+          capabilities: ['pull', 'resolve'],
+          ...(m.hostSettings ? entrySettings(m.hostSettings) : ca ? { ca } : {}),
+        })),
     };
   });
 }

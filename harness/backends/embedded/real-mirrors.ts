@@ -9,12 +9,12 @@
  */
 
 import { classifyPath } from '../../../registry-stubs/classify.ts';
-import type { RegistryRequest } from '../../events/types.ts';
+import { networkGateway } from '../../containers/network.ts';
+import type { MirrorStoreError, RegistryRequest } from '../../events/types.ts';
 import { isProcessMirror } from '../../mirrors/requirements.ts';
 import { startProcessMirror } from '../../mirrors/start.ts';
 import { mirrorsRoot } from '../../mirrors/state.ts';
 import type { Mirror, Registry, Scenario } from '../../scenario/resolved.ts';
-import { networkGateway } from '../../containers/network.ts';
 import { stateRoot } from '../names.ts';
 import type { Stub } from '../stub-engine.ts';
 import { containerMirrorStub, externalMirrorStub } from './other-mirrors.ts';
@@ -56,7 +56,7 @@ export interface RealMirrorOptions {
   /** Node doors: one per node. */
   endpoints: { name: string; host: string }[];
   /** Where the mirror's answered requests go, as `registry.request` events of the mirror. */
-  emit: (event: RegistryRequest) => void;
+  emit: (event: RegistryRequest | MirrorStoreError) => void;
   onFaultEvent: NonNullable<Parameters<typeof startProcessMirror>[0]['onFaultEvent']>;
   now: () => number;
 }
@@ -78,10 +78,18 @@ export async function startRealMirror(o: RealMirrorOptions): Promise<Provisioned
     origin: originDoor.url,
     ...(user ? { credentials: { username: user.username, password: user.password } } : {}),
     ...(mirror.lock === undefined ? {} : { lock: mirror.lock }),
+    ...(mirror.diskBytes === undefined ? {} : { diskBytes: mirror.diskBytes }),
     root: mirrorsRoot(stateRoot()),
     endpoints: o.endpoints,
     onFaultEvent: o.onFaultEvent,
     now: o.now,
+    onStoreError: (message) =>
+      o.emit({
+        kind: 'mirror.store-error',
+        time: new Date(o.now()).toISOString(),
+        mirror: mirror.name,
+        message,
+      }),
     onRequest: (r) =>
       o.emit({
         kind: 'registry.request',

@@ -35,6 +35,8 @@ export interface ProvisionedStub {
   quiesce?(): Promise<void>;
   /** An external mirror's own hosts.toml settings (CA, skip_verify, credentials); default the registry's CA. */
   hostSettings?: ExternalHostSettings;
+  /** A mirror's `nodes`: the only nodes whose hosts.toml lists it; undefined: every node. */
+  nodes?: readonly string[];
 }
 
 /** The stubs of a run, registries first, each followed by its mirrors in file order. */
@@ -100,9 +102,12 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
       let origin: Stub | undefined;
       for (const name of [registry.name, ...registry.mirrors.map((m) => m.name)]) {
         const real = registry.mirrors.find((m) => m.name === name && isRealMirror(m.type));
+        const placement = registry.mirrors.find((m) => m.name === name)?.nodes;
+        const nodes = placement ? { nodes: placement } : {};
         if (real && origin) {
-          started.push(
-            await startRealMirror({
+          started.push({
+            ...nodes,
+            ...(await startRealMirror({
               runId: o.runId ?? 'run',
               registry,
               mirror: real,
@@ -111,8 +116,8 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
               emit: o.emit,
               onFaultEvent: faultEvents.from(name),
               now: () => o.clock.now(),
-            }),
-          );
+            })),
+          });
           continue;
         }
         // The good certificate and the broken ones the TLS faults serve, all for this door set.
@@ -134,6 +139,7 @@ export async function provisionRegistries(o: ProvisionRegistriesOptions): Promis
         if (name === registry.name) origin = stub;
         const doors = new Map(stub.endpoints.map((e) => [e.name, e]));
         started.push({
+          ...nodes,
           name,
           registry: registry.name,
           stub,
