@@ -2,7 +2,7 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { kindBackend, kindCandidate } from '../../../harness/backends/kind/backend.ts';
 import { cleanKindClusters } from '../../../harness/backends/kind/clean.ts';
 import { KindCommandError, kindCli, type RunProgram } from '../../../harness/backends/kind/cli.ts';
@@ -39,6 +39,15 @@ const kindScenario = (name: string, nodes: string[]) =>
       workload: [],
     }),
   );
+
+// Every test keeps its run markers in a state dir of its own, never the machine's shared
+// <tmpdir>/pullstorm-kind (another user's runs may own it, and a test must not touch real markers).
+beforeEach(async () => {
+  vi.stubEnv('PULLSTORM_STATE_DIR', join(await mkdtemp(join(tmpdir(), 'pullstorm-kind-test-')), 'state'));
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe('kind cli', () => {
   it('create: name, generated config, node image, own kubeconfig, --wait 120s', async () => {
