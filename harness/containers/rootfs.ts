@@ -24,7 +24,7 @@ const PINNED_NODE = fileURLToPath(new URL('../../node_modules/.bin/node', import
  * The Node binary to put in the image: the project's pinned one (node_modules/.bin/node, a symlink to
  * the `node` package's real binary), else the one running this process when that is Node, resolved.
  */
-export async function hostNodeBinary(): Promise<string> {
+async function hostNodeBinary(): Promise<string> {
   try {
     return await realpath(PINNED_NODE);
   } catch {

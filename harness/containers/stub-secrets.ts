@@ -7,7 +7,7 @@
 import { htpasswdOf } from '../../registry-stubs/auth/bcrypt.ts';
 
 /** Where the files go inside the stub container. */
-export const STUB_SECRETS_DIR = '/etc/pullstorm/secrets';
+const STUB_SECRETS_DIR = '/etc/pullstorm/secrets';
 export const STUB_USERS_FILE = `${STUB_SECRETS_DIR}/htpasswd`;
 export const STUB_CONTROL_TOKEN_FILE = `${STUB_SECRETS_DIR}/control-token`;
 

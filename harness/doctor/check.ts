@@ -67,7 +67,8 @@ async function conditions(): Promise<CheckResult[]> {
       name: 'docker engine',
       ok: docker !== null && /^\d/.test(docker),
       detail: docker && /^\d/.test(docker) ? `engine ${docker}` : 'no engine answers on the Docker socket',
-      disables: 'container-mode nodes, the stub as a container, the kind backend',
+      disables:
+        'the stub as a container (`pullstorm image build`), container mirrors, the kind backend, the Docker tests',
       fix: 'apt-get install docker.io, then start dockerd (npm run setup does both as root)',
       essential: false,
     },

@@ -69,7 +69,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
     bin: 'dockerd',
     versionArgs: ['--version'],
     apt: 'docker.io',
-    disables: 'the stub as a container (`pullstorm image build`), the kind backend, the Docker tests',
+    disables:
+      'the stub as a container (`pullstorm image build`), container mirrors, the kind backend, the Docker tests',
     essential: false,
   },
   {

@@ -2,7 +2,7 @@
  * A container mirror: any mirror image (distribution's `registry:2`, Zot, …) run with
  * testcontainers for one run, its env, args and files templated with the origin's URL as the
  * container reaches it (`{{origin}}`: a door of the origin on the Docker bridge's gateway, the
- * host's own address there, as container nodes reach the stub). Ready when `GET /v2/` on its port
+ * host's own address there, which every container on the bridge reaches). Ready when `GET /v2/` on its port
  * answers 200 or 401 (a registry that wants credentials is up too). It carries the run-id labels,
  * so `pullstorm clean --run-id` removes it if the run is killed. Nodes reach it through one door
  * each (doors.ts), so connection faults scoped to it act per node, as on a process mirror.
@@ -41,7 +41,7 @@ export interface StartedContainerMirror extends MirrorDoors {
 }
 
 /** The spec with every template filled (pure). */
-export function filledSpec(spec: ContainerMirror, values: { origin: string; name: string }): ContainerMirror {
+function filledSpec(spec: ContainerMirror, values: { origin: string; name: string }): ContainerMirror {
   const vars = { ...values, port: String(spec.port) };
   const fill = (text: string) => fillTemplate(text, vars);
   return {
@@ -107,8 +107,12 @@ export async function startContainerMirror(o: ContainerMirrorOptions): Promise<S
       container: started,
       logTail,
       async close() {
-        await doors.close();
-        await started.stop({ remove: true, removeVolumes: true });
+        // The container goes even when a door fails to close; that failure is still thrown.
+        try {
+          await doors.close();
+        } finally {
+          await started.stop({ remove: true, removeVolumes: true });
+        }
       },
     };
   } catch (error) {

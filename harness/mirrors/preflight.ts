@@ -9,7 +9,7 @@ import { externalMirrorProblems } from './external.ts';
 import { isProcessMirror, isRealMirror, missingMirrorBinaries } from './requirements.ts';
 
 /** The scenario's mirror types the harness starts as processes. */
-export function processMirrorTypes(scenario: Scenario): string[] {
+function processMirrorTypes(scenario: Scenario): string[] {
   return scenario.registries.flatMap((r) => r.mirrors.map((m) => m.type)).filter(isProcessMirror);
 }
 
@@ -20,6 +20,12 @@ export function mirrorProblems(scenario: Scenario): Problem[] {
   const real = new Map<string, string>();
   for (const [i, r] of scenario.registries.entries()) {
     for (const [j, m] of r.mirrors.entries()) {
+      if (type !== 'containerd' && m.nodes) {
+        problems.push({
+          path: `registries[${i}].mirrors[${j}].nodes`,
+          message: `a mirror's nodes are written into those nodes' hosts.toml by the containerd backend only, got backend ${type}; remove nodes (every node then lists the mirror)`,
+        });
+      }
       if (!isRealMirror(m.type)) continue;
       real.set(m.name, m.type);
       const path = `registries[${i}].mirrors[${j}]`;
@@ -88,7 +94,6 @@ export async function unusableExternalMirrors(scenario: Scenario): Promise<strin
 /** Why the scenario's container mirrors cannot start here (no Docker engine); empty when they can or there are none. */
 export async function containerMirrorsMissing(scenario: Scenario): Promise<string[]> {
   if (!scenario.registries.some((r) => r.mirrors.some((m) => m.container))) return [];
-  // Loaded only when needed: testcontainers is heavy, and most runs have no container mirror.
   const { dockerStatus } = await import('../containers/docker.ts');
   const status = await dockerStatus();
   return status.available ? [] : [`a container mirror runs in Docker: ${status.reason}`];

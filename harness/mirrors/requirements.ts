@@ -30,7 +30,7 @@ export function isProcessMirror(type: string): type is ProcessMirrorType {
  * Mirror types that are real mirrors rather than stubs: those started as processes, `container`
  * (an image run with testcontainers) and `external` (the user's own, never started).
  */
-export const REAL_MIRROR_TYPES = ['distribution', 'nginx', 'container', 'external'] as const;
+const REAL_MIRROR_TYPES = ['distribution', 'nginx', 'container', 'external'] as const;
 
 /** Whether `type` is a real mirror: the harness serves no HTTP of its own for it. */
 export function isRealMirror(type: string): type is (typeof REAL_MIRROR_TYPES)[number] {

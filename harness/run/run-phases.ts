@@ -22,11 +22,12 @@ import { type LoopDelaySampler, sampleLoopDelay } from './loop-delay.ts';
 import { type ObserveEnd, observe } from './observe.ts';
 import { checkEnvironment, checkRunnable, EnvironmentError } from './preflight.ts';
 import { createProgress, type Progress } from './progress.ts';
+import { scenarioRecord } from './scenario-record.ts';
 import { Interrupted } from './signals.ts';
 import { startTimeline } from './timeline.ts';
 
 /** A run checked and named, with its clock held, before anything is provisioned. */
-export interface PreparedRun {
+interface PreparedRun {
   scenario: Scenario;
   runId: string;
   outDir: string;
@@ -122,8 +123,9 @@ export async function openRun(
   given: AbortSignal | undefined,
 ): Promise<RunState> {
   await mkdir(prepared.outDir, { recursive: true });
-  const log = await EventLog.open(prepared.eventsFile);
   const { scenario, runId, clock, progress } = prepared;
+  const record = scenarioRecord(scenario);
+  const log = await EventLog.open(prepared.eventsFile, { secrets: record.secrets });
   let started = false;
   const run: RunState = {
     ...prepared,
@@ -147,7 +149,7 @@ export async function openRun(
         kind: 'run.started',
         time: run.stamp(),
         runId,
-        scenario,
+        scenario: record.scenario,
         environment: run.environment,
         clock: clock.mode,
       });

@@ -16,7 +16,7 @@ export const EXTERNAL_FIELDS = ['url', 'overridePath', 'ca', 'skipVerify', 'upst
 export const CONTAINER_FIELDS = ['image', 'port', 'env', 'args', 'files'] as const;
 
 /** The variables a container mirror's env, args and files may use. */
-export const TEMPLATE_VARIABLES = ['origin', 'port', 'name'] as const;
+const TEMPLATE_VARIABLES = ['origin', 'port', 'name'] as const;
 const TEMPLATE = /\{\{\s*([^}]*?)\s*\}\}/g;
 
 /** The unknown `{{…}}` names in `text` (empty when every one is a template variable). */
@@ -46,7 +46,7 @@ const mirrorUrl = str(URL_EXPECTS, (s) => {
 
 const HOST_PORT_EXPECTS = 'host:port of an address on this machine, e.g. 127.0.0.1:5091';
 /** `host:port` split, or a note saying what is wrong. */
-export function parseHostPort(s: string): { host: string; port: number } | string {
+function parseHostPort(s: string): { host: string; port: number } | string {
   const m = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(s);
   if (!m) return 'not host:port';
   const port = Number(m[2]);

@@ -10,7 +10,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 
 /** DNS port; fixed, since resolv.conf cannot name another one. */
-export const DNS_PORT = 53;
+const DNS_PORT = 53;
 
 /**
  * The NXDOMAIN answer to a DNS `query` (RFC 1035 §4.1): same id, opcode, RD and question, QR and RA
@@ -84,10 +84,13 @@ function bind(address: string, listeners: ReadonlySet<(name: string) => void>): 
   });
   return new Promise((resolve, reject) => {
     socket.once('error', (error: NodeJS.ErrnoException) => {
+      socket.close();
       const why =
         error.code === 'EADDRINUSE'
           ? `another program serves port ${DNS_PORT} there (a local DNS server bound to every address?): stop it, since containerd nodes send their lookups to this address`
-          : `binding port ${DNS_PORT} needs root`;
+          : error.code === 'EACCES' || error.code === 'EPERM'
+            ? `binding port ${DNS_PORT} needs root`
+            : `expected a loopback address this machine has (127.0.0.0/8), got ${address}`;
       reject(
         new Error(`cannot serve DNS on ${address}:${DNS_PORT} (${error.message}): ${why}`, { cause: error }),
       );

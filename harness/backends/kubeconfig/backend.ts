@@ -15,7 +15,7 @@
  * and deletes its objects there by run label. That path is proven in tests against a
  * local HTTPS server that serves it as kube-apiserver does (test/backends/remote-stub/), not against
  * a real API server: no cluster runs on the development machine. The stub runs `pullstorm serve`
- * with the Deployment's own arguments and TLS Secret in test/backends/kubeconfig/backend.test.ts,
+ * with the Deployment's own arguments and Secrets in test/backends/kubeconfig/served-stub.test.ts,
  * where connection and TLS faults applied through this backend are seen by real clients.
  */
 

@@ -32,7 +32,7 @@ import { type ClusterStub, deployStubs } from './stub.ts';
 import { isStubObject, STUB_CONTROL_PORT } from './stub-manifests.ts';
 
 /** How the harness reaches a stub's control API and event feed (`namespace` is the run's). */
-export type StubAccessOf = (stub: ClusterStub, namespace: string) => StubAccess;
+type StubAccessOf = (stub: ClusterStub, namespace: string) => StubAccess;
 
 /** The context, its API and how to reach a stub's control port. */
 export interface Connection {
@@ -42,7 +42,7 @@ export interface Connection {
 }
 
 /** What connecting needs (KubeconfigBackendOptions has it). */
-export interface ConnectOptions extends LoadContextOptions {
+interface ConnectOptions extends LoadContextOptions {
   api?: KubeApi;
   identity?: ContextIdentity;
   stubAccess?: StubAccessOf;
@@ -70,7 +70,7 @@ export function connectTo(options: ConnectOptions): Connection {
 }
 
 /** What checking needs (KubeconfigBackendOptions has it). */
-export interface CheckOptions extends ProductionHeuristic {
+interface CheckOptions extends ProductionHeuristic {
   stubImage?: string;
   allowProduction?: boolean;
   namespace?: string;
@@ -153,7 +153,7 @@ export async function provideNamespace(run: KubeRun): Promise<void> {
 }
 
 /** What deploying the stubs needs beyond the run. */
-export interface StubsOptions {
+interface StubsOptions {
   image: string;
   registries: Registry[];
   readyTimeoutMs?: number;

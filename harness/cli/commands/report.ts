@@ -1,7 +1,8 @@
 /**
  * `pullstorm report <events.jsonl>`: re-analyses a past run's log and renders its reports again (by
  * default beside the log). Analysis and renderers are pure, so the reports equal the run's own, and
- * so does the exit code (0 pass, 1 fail, 3 error or a killed run's log, 130 interrupted).
+ * so does the exit code (0 pass, 1 fail, 3 error or a killed run's log, 130 interrupted) — except a
+ * failed teardown's 3, which happens after the log's last event.
  */
 import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
@@ -50,7 +51,8 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
         `pullstorm report: ${argv.events} has no run.finished (the run was killed before it ended): its expectations were judged on a run cut short; exit ${EXIT.harness}\n`,
       );
     }
-    // The run's own exit code, as `pullstorm run` gave it: a re-rendered failure still fails a pipeline.
+    // The analysis's exit code, as `pullstorm run` gave it unless the run's teardown failed (that comes
+    // after run.finished, so the log does not hold it): a re-rendered failure still fails a pipeline.
     process.exitCode = exitCodeOfAnalysis(analysis);
   },
 };

@@ -102,41 +102,35 @@ describe('kind cli', () => {
     expect(lines).toContain(`kind: node logs exported to ${join(outDir, 'kind', 'logs')}`);
   });
 
-  it('a teardown that fails keeps the run marker for pullstorm clean; one that succeeds removes it, after the cluster and the nodes’ directories', async () => {
-    const state = await mkdtemp(join(tmpdir(), 'pullstorm-kind-state-'));
-    const saved = process.env.PULLSTORM_STATE_DIR;
-    process.env.PULLSTORM_STATE_DIR = state;
-    try {
-      const scenario = kindScenario('kind-marker', ['a']);
-      const attempt = async (runId: string, deleteFails: boolean) => {
-        const k = fakeKind({
-          'create cluster': { exitCode: 1, stderr: 'ERROR: failed to create cluster: boom' },
-          ...(deleteFails ? { 'delete cluster': { exitCode: 1, stderr: 'ERROR: docker is gone' } } : {}),
-        });
-        const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kind-marker-'));
-        const failed = await kindBackend({ cli: kindCli({ run: k.run }) })
-          .provision(scenario, { runId, outDir, emit: () => undefined })
-          .then(
-            () => new Error('provisioned'),
-            (e: unknown) => e as Error,
-          );
-        const left = await readdir(join(outDir, 'kind'), { recursive: true });
-        return { failed, certsD: left.filter((f) => f.endsWith('certs.d')), verbs: k.calls.map((c) => c[1]) };
-      };
-      const kept = await attempt('kept-1', true);
-      expect(kept.failed.message).toMatch(
-        /failed to create cluster: boom; undoing what was made failed too: kind teardown: undo delete the kind cluster: .*docker is gone/,
-      );
-      const removed = await attempt('gone-1', false);
-      expect(removed.failed.message).toMatch(/failed to create cluster: boom$/);
-      expect(removed.verbs).toEqual(['create', 'export', 'delete']);
-      // Every undo runs even when one fails: the node's certs.d goes either way; the marker only when all went.
-      expect([kept.certsD, removed.certsD]).toEqual([[], []]);
-      expect(await readdir(`${state}-kind`)).toEqual(['pullstorm-kept-1.json']);
-    } finally {
-      if (saved === undefined) delete process.env.PULLSTORM_STATE_DIR;
-      else process.env.PULLSTORM_STATE_DIR = saved;
-    }
+  it('a teardown that fails keeps the run marker for pullstorm clean; one that succeeds removes it', async () => {
+    // This test's own state dir (beforeEach).
+    const state = process.env.PULLSTORM_STATE_DIR!;
+    const scenario = kindScenario('kind-marker', ['a']);
+    const attempt = async (runId: string, deleteFails: boolean) => {
+      const k = fakeKind({
+        'create cluster': { exitCode: 1, stderr: 'ERROR: failed to create cluster: boom' },
+        ...(deleteFails ? { 'delete cluster': { exitCode: 1, stderr: 'ERROR: docker is gone' } } : {}),
+      });
+      const outDir = await mkdtemp(join(tmpdir(), 'pullstorm-kind-marker-'));
+      const failed = await kindBackend({ cli: kindCli({ run: k.run }) })
+        .provision(scenario, { runId, outDir, emit: () => undefined })
+        .then(
+          () => new Error('provisioned'),
+          (e: unknown) => e as Error,
+        );
+      const left = await readdir(join(outDir, 'kind'), { recursive: true });
+      return { failed, certsD: left.filter((f) => f.endsWith('certs.d')), verbs: k.calls.map((c) => c[1]) };
+    };
+    const kept = await attempt('kept-1', true);
+    expect(kept.failed.message).toMatch(
+      /failed to create cluster: boom; undoing what was made failed too: kind teardown: undo delete the kind cluster: .*docker is gone/,
+    );
+    const removed = await attempt('gone-1', false);
+    expect(removed.failed.message).toMatch(/failed to create cluster: boom$/);
+    expect(removed.verbs).toEqual(['create', 'export', 'delete']);
+    // Every undo runs even when one fails: the node's certs.d goes either way; the marker only when all went.
+    expect([kept.certsD, removed.certsD]).toEqual([[], []]);
+    expect(await readdir(`${state}-kind`)).toEqual(['pullstorm-kept-1.json']);
   });
 
   it('delete and get clusters', async () => {

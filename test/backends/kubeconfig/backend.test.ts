@@ -118,9 +118,8 @@ describe('kubeconfig backend', () => {
     const teardown = api.deletes.filter(
       (d) => d.namespace === 'team-a' && d.labelSelector === 'pullstorm.run-id=run-ns',
     );
-    expect(teardown.map((d) => d.kind)).toEqual(
-      expect.arrayContaining(['deployments', 'pods', 'services', 'secrets']),
-    );
+    // In this order: the Deployments first, so nothing recreates the pods; the Secrets last.
+    expect(teardown.map((d) => d.kind)).toEqual(['deployments', 'pods', 'services', 'secrets']);
     expect(api.deletes.map((d) => d.kind)).not.toContain('namespaces');
     const missing = kubeconfigBackend({ api: new FakeApi(), identity, namespace: 'nope', stubImage: 's' });
     await expect(missing.check!(plain)).rejects.toThrow(
