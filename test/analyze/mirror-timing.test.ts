@@ -87,6 +87,41 @@ describe('latency added by a mirror', () => {
     expect(m!.latency.added.cold).toEqual({ p50: null, p95: null });
   });
 
+  it('counts as direct only pulls on nodes that no mirror of the registry lists', () => {
+    const b = new LogBuilder().started(
+      scenario({
+        apiVersion: 'pullstorm.dev/v1alpha1',
+        kind: 'Scenario',
+        name: 'two-mirrors',
+        backend: {
+          nodes: [
+            { name: 'a', count: 2 },
+            { name: 'b', count: 2 },
+            { name: 'direct', count: 2 },
+          ],
+        },
+        registries: [
+          {
+            name: 'registry',
+            mirrors: [
+              { name: 'cache-a', type: 'distribution', nodes: ['a'] },
+              { name: 'cache-b', type: 'distribution', nodes: ['b'] },
+            ],
+          },
+        ],
+        workload: [{ kind: 'prepull', name: 'p', image: 'registry/pullstorm/large:1.0' }],
+      }),
+    );
+    pull(b, 'a-0', 1_000, 900);
+    pull(b, 'b-0', 1_000, 700);
+    pull(b, 'direct-0', 1_000, 400);
+    const [a, bm] = analyze(b.finished(9_000).build()).mirrors!;
+    expect(a!.latency.direct).toEqual({ n: 1, min: 400, p50: 400, p95: 400, max: 400 });
+    expect(a!.latency.cold.n).toBe(1);
+    expect(bm!.latency.direct).toEqual({ n: 1, min: 400, p50: 400, p95: 400, max: 400 });
+    expect(bm!.latency.added.cold).toEqual({ p50: 300, p95: 300 });
+  });
+
   it('says what it compared, with n, in summary.md and report.html', () => {
     const b = new LogBuilder().started(mirrorRun());
     pull(b, 'via-0', 1_000, 900);
