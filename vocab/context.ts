@@ -46,6 +46,6 @@ export interface Known {
   hosts?: Set<string>;
   /** Image aliases to their references. */
   aliases?: Map<string, string>;
-  /** Fault ids, and whether each is ever cleared (`for` or `clearAt`). */
-  faults?: Map<string, { clears: boolean }>;
+  /** Fault ids, whether each is ever cleared (`for` or `clearAt`), and its `scope.registry` if given. */
+  faults?: Map<string, { clears: boolean; registry?: string }>;
 }

@@ -3,7 +3,8 @@
  * `durationMs`, so its start is end − duration):
  *
  * - `latency`: successful pulls of the mirror's registry in three groups. `direct`: on nodes
- *   whose hosts.toml does not list the mirror (a mirror's `nodes`), straight to the origin.
+ *   whose hosts.toml lists no mirror of the registry (a mirror's `nodes`; none: every node),
+ *   straight to the origin.
  *   `cold`: through the mirror, started before any pull of that image through the mirror had
  *   finished (the mirror had to fetch it: a miss). `warm`: through the mirror, started after one
  *   had finished (a hit). `added` is cold or warm minus direct, at p50 and p95. Pulls whose node
@@ -121,7 +122,11 @@ export function mirrorTiming(
   mirror: Pick<Mirror, 'name' | 'nodes'>,
 ): { latency: MirrorLatency; fallback: MirrorFallback[] } {
   const pulls = pullsOf(ctx, registry);
-  const through = (p: Pull) => !mirror.nodes || mirror.nodes.includes(p.node);
+  const lists = (m: Pick<Mirror, 'nodes'>, p: Pull) => !m.nodes || m.nodes.includes(p.node);
+  const through = (p: Pull) => lists(mirror, p);
+  // Direct means no mirror at all: a node another mirror of the registry lists pulls through that one.
+  const registryMirrors = ctx.scenario?.registries.find((r) => r.name === registry)?.mirrors ?? [];
+  const isDirect = (p: Pull) => !through(p) && !registryMirrors.some((m) => lists(m, p));
   const windows = faultWindows(ctx);
   const faults: Fault[] = (ctx.scenario?.faults ?? []).filter((f) => f.scope.registry === mirror.name);
   const downBy = (f: Fault, p: Pull) =>
@@ -134,7 +139,7 @@ export function mirrorTiming(
   const firstDone = new Map<string, number>();
   for (const p of healthy) firstDone.set(p.image, Math.min(firstDone.get(p.image) ?? p.endMs, p.endMs));
   const isWarm = (p: Pull) => p.startMs >= (firstDone.get(p.image) ?? Number.POSITIVE_INFINITY);
-  const direct = pullGroup(pulls.filter((p) => p.ok && !through(p)).map((p) => p.durationMs));
+  const direct = pullGroup(pulls.filter((p) => p.ok && isDirect(p)).map((p) => p.durationMs));
   const cold = pullGroup(healthy.filter((p) => !isWarm(p)).map((p) => p.durationMs));
   const warm = pullGroup(healthy.filter(isWarm).map((p) => p.durationMs));
   const up = pullGroup(healthy.map((p) => p.durationMs));

@@ -125,8 +125,11 @@ export async function contentHash(spec: Omit<ScratchImageSpec, 'force'>): Promis
     for (const dir of layer.dirs ?? []) hash.update(`\ndir ${dir.path} ${dir.mode}`);
     for (const file of layer.content ?? [])
       hash.update(`\nfile ${file.path} ${file.mode ?? 0o644}\n`).update(file.data);
-    for (const file of layer.files ?? [])
-      hash.update(`\nhost ${file.target}\n${await fileHash(file.source)}`);
+    for (const file of layer.files ?? []) {
+      // Read fresh, not with the cached content hash: a chmod leaves size and mtime alone.
+      const mode = (await stat(file.source)).mode & 0o7777;
+      hash.update(`\nhost ${file.target} ${mode}\n${await fileHash(file.source)}`);
+    }
   }
   return hash.digest('hex').slice(0, 16);
 }

@@ -67,8 +67,9 @@ function getV2(mirror: ExternalMirror, ca: string | undefined, timeoutMs: number
 
 /**
  * Why the external mirror `name` cannot be used from this machine now (one line per reason), or
- * an empty list: the password variable is unset, the CA file is unreadable, or `GET /v2/` gets no
- * HTTP answer (any status counts: 401 is how an authenticating registry answers it).
+ * an empty list: the password variable is unset, the CA file is unreadable, the upstream door's
+ * port cannot be bound, or `GET /v2/` gets no HTTP answer (any status counts: 401 is how an
+ * authenticating registry answers it; not asked over https when the CA file is unreadable).
  */
 export async function externalMirrorProblems(
   name: string,
@@ -83,14 +84,15 @@ export async function externalMirrorProblems(
     );
   }
   let ca: string | undefined;
+  let caUnreadable = false;
   if (mirror.ca) {
     try {
       ca = await readFile(mirror.ca, 'utf8');
     } catch (error) {
+      caUnreadable = true;
       problems.push(
         `external mirror ${name}: cannot read its CA file ${mirror.ca}: ${(error as Error).message}`,
       );
-      return problems;
     }
   }
   if (mirror.upstream) {
@@ -101,6 +103,8 @@ export async function externalMirrorProblems(
       );
     }
   }
+  // Over https, asking without the CA the nodes will trust proves nothing: its line above says why.
+  if (caUnreadable && new URL(mirror.url).protocol === 'https:') return problems;
   const timeoutMs = o.timeoutMs ?? 5_000;
   try {
     await getV2(mirror, ca, timeoutMs);

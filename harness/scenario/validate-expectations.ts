@@ -7,6 +7,7 @@
 import type { Known, ScenarioContext } from '../../vocab/context.ts';
 import { at } from '../../vocab/problem.ts';
 import { bool, type Checker, closest, duration, num, oneOf, type Rule, str } from './check.ts';
+import { formatDuration } from './duration.ts';
 import { EXPECTATION_FIELDS, EXPECTATION_TYPES, PERCENTILES, WAITING_REASONS } from './expectations.ts';
 
 const percentile: Rule<number> = {
@@ -46,13 +47,21 @@ function checkExpectation(ck: Checker, item: unknown, path: string, known: Known
     case 'tolerated':
       checkFault(ck, e, path, known);
       return;
-    case 'fallbackTime':
+    case 'fallbackTime': {
       if (e.fault == null)
         ck.add(at(path, 'fault'), 'required field missing; expected the id of a fault on a mirror');
-      else checkFault(ck, e, path, known);
-      ck.field(e, path, 'under', duration(true), true);
-      ck.field(e, path, 'atLeast', duration(true));
+      else checkOnMirror(ck, checkFault(ck, e, path, known), path, known);
+      const under = ck.field(e, path, 'under', duration(true), true);
+      const atLeast = ck.field(e, path, 'atLeast', duration(true));
+      if (under !== undefined && atLeast !== undefined && atLeast >= under) {
+        ck.wrong(
+          at(path, 'atLeast'),
+          `a duration below under (${formatDuration(under)})`,
+          formatDuration(atLeast),
+        );
+      }
       return;
+    }
     case 'classifiedAs':
       checkFault(ck, e, path, known);
       ck.field(e, path, 'cause', oneOf(context.causes), true);
@@ -92,6 +101,26 @@ function checkFault(ck: Checker, e: Record<string, unknown>, path: string, known
     return guess ? `did you mean '${guess}'?` : false;
   });
   return ck.field(e, path, 'fault', rule);
+}
+
+/** Fallback is measured on pulls that found a mirror down, so the fault must be scoped to a mirror. */
+function checkOnMirror(ck: Checker, fault: string | undefined, path: string, known: Known): void {
+  const { faults, registries, hosts } = known;
+  if (fault === undefined || !faults || !registries || !hosts) return;
+  const onMirror = (registry: string | undefined) =>
+    registry !== undefined && hosts.has(registry) && !registries.has(registry);
+  const target = faults.get(fault)?.registry;
+  // An unknown scope.registry is the fault's own problem, reported there.
+  if (onMirror(target) || (target !== undefined && !hosts.has(target))) return;
+  const candidates = [...faults].filter(([, f]) => onMirror(f.registry)).map(([id]) => id);
+  ck.wrong(
+    at(path, 'fault'),
+    `the id of a fault whose scope.registry names a mirror (${candidates.length > 0 ? candidates.join(', ') : 'the scenario has none'})`,
+    fault,
+    target === undefined
+      ? 'it has no scope.registry, so it is not on a mirror'
+      : `its scope.registry '${target}' is a registry, not a mirror`,
+  );
 }
 
 /** Recovery is measured from a fault's end, so the fault (or every fault) must end. */

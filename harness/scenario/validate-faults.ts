@@ -19,7 +19,7 @@ const SCOPE_FIELDS = ['registry', 'repository', 'route', 'nodes', 'probability',
 
 /** Checks `faults` and records their ids in `known`. */
 export function checkFaults(ck: Checker, value: unknown, known: Known, context: ScenarioContext): void {
-  const faults = new Map<string, { clears: boolean }>();
+  const faults: NonNullable<Known['faults']> = new Map();
   known.faults = faults;
   if (value === undefined || value === null) return;
   const list = ck.list(value, 'faults', 'faults');
@@ -55,7 +55,13 @@ export function checkFaults(ck: Checker, value: unknown, known: Known, context: 
     const id = f.id == null ? name && defaultFaultId(name, i) : explicitId;
     if (id === undefined) complete = false;
     else if (faults.has(id)) ck.wrong(f.id == null ? path : at(path, 'id'), 'an id no other fault has', id);
-    else faults.set(id, { clears: f.for != null || f.clearAt != null });
+    else {
+      const registry = (f.scope as { registry?: unknown } | null | undefined)?.registry;
+      faults.set(id, {
+        clears: f.for != null || f.clearAt != null,
+        ...(typeof registry === 'string' ? { registry } : {}),
+      });
+    }
   }
   if (!complete) known.faults = undefined;
 }

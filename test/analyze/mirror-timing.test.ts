@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../harness/analyze/index.ts';
 import { pullGroup } from '../../harness/analyze/mirror-timing.ts';
-import type { ExpectationInput } from '../../harness/scenario/index.ts';
+import type { ExpectationInput, MirrorInput } from '../../harness/scenario/index.ts';
 import { renderHtml, renderMarkdown } from '../../reports/index.ts';
 import { LogBuilder, scenario } from './builders.ts';
 
@@ -16,6 +16,7 @@ const IMAGE = 'registry.pullstorm.test:5000/pullstorm/large:1.0';
 function mirrorRun(
   faults: { id: string; fault: string; nodes: string[]; options?: Record<string, unknown> }[] = [],
   expectations: ExpectationInput[] = [],
+  mirrors: MirrorInput[] = [{ name: 'cache', type: 'distribution', nodes: ['via'] }],
 ) {
   return scenario({
     apiVersion: 'pullstorm.dev/v1alpha1',
@@ -27,7 +28,7 @@ function mirrorRun(
         { name: 'direct', count: 2 },
       ],
     },
-    registries: [{ name: 'registry', mirrors: [{ name: 'cache', type: 'distribution', nodes: ['via'] }] }],
+    registries: [{ name: 'registry', mirrors }],
     workload: [{ kind: 'prepull', name: 'p', image: 'registry/pullstorm/large:1.0' }],
     faults: faults.map((f) => ({
       id: f.id,
@@ -85,6 +86,22 @@ describe('latency added by a mirror', () => {
     expect(m!.latency.cold.n).toBe(0);
     expect(m!.latency.direct.n).toBe(0);
     expect(m!.latency.added.cold).toEqual({ p50: null, p95: null });
+  });
+
+  it('counts as direct only pulls on nodes that no mirror of the registry lists', () => {
+    const twoMirrors: MirrorInput[] = [
+      { name: 'cache-a', type: 'distribution', nodes: ['via-0', 'via-1'] },
+      { name: 'cache-b', type: 'distribution', nodes: ['via-2', 'via-3'] },
+    ];
+    const b = new LogBuilder().started(mirrorRun([], [], twoMirrors));
+    pull(b, 'via-0', 1_000, 900);
+    pull(b, 'via-2', 1_000, 700);
+    pull(b, 'direct-0', 1_000, 400);
+    const [a, bm] = analyze(b.finished(9_000).build()).mirrors!;
+    expect(a!.latency.direct).toEqual({ n: 1, min: 400, p50: 400, p95: 400, max: 400 });
+    expect(a!.latency.cold.n).toBe(1);
+    expect(bm!.latency.direct).toEqual({ n: 1, min: 400, p50: 400, p95: 400, max: 400 });
+    expect(bm!.latency.added.cold).toEqual({ p50: 300, p95: 300 });
   });
 
   it('says what it compared, with n, in summary.md and report.html', () => {

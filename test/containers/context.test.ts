@@ -1,5 +1,5 @@
 /** The one image builder's context: Dockerfile, layer entries and the content hash that tags an image. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,5 +67,19 @@ describe('scratch image context', () => {
     expect(await contentHash(spec())).toBe(first);
     expect(await contentHash(spec('console.log(2)'))).not.toBe(first);
     expect(await contentHash({ ...spec(), entrypoint: ['/usr/bin/tool'] })).not.toBe(first);
+  });
+
+  it('the tag changes with a host file’s mode, which the image keeps', async () => {
+    const script = join(dir, 'script');
+    await writeFile(script, '#!/bin/sh\n', { mode: 0o644 });
+    const withScript = (): ScratchImageSpec => ({
+      ...spec(),
+      layers: [{ files: [{ source: script, target: '/run.sh' }] }],
+    });
+    const before = await contentHash(withScript());
+    await chmod(script, 0o755);
+    expect(await contentHash(withScript())).not.toBe(before);
+    await chmod(script, 0o644);
+    expect(await contentHash(withScript())).toBe(before);
   });
 });

@@ -22,6 +22,15 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
+/** A loopback port nothing listens on (bound, then closed at once). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 const mirror = (extra: object = {}) => ({
   url: `${url}/v2/proxy`,
   overridePath: true,
@@ -47,6 +56,38 @@ describe('the external mirror preflight', () => {
         /^external mirror harbor: cannot read its CA file \/nonexistent\/ca\.pem: ENOENT/,
       ),
     ]);
+  });
+
+  it('with an unreadable CA file still checks the upstream port, and GET /v2/ unless the CA is needed for https', async () => {
+    const taken = Number(new URL(url).port); // the test server holds it
+    const closed = await freePort();
+    const broken = (scheme: string) =>
+      externalMirrorProblems(
+        'harbor',
+        mirror({
+          url: `${scheme}://127.0.0.1:${closed}`,
+          ca: '/nonexistent/ca.pem',
+          upstream: { host: '127.0.0.1', port: taken },
+        }),
+        { timeoutMs: 2_000 },
+      );
+    const caLine = expect.stringMatching(
+      /^external mirror harbor: cannot read its CA file \/nonexistent\/ca\.pem: ENOENT/,
+    );
+    const upstreamLine = expect.stringMatching(
+      /^external mirror harbor: the run cannot open its upstream door on 127\.0\.0\.1:/,
+    );
+    expect(await broken('http')).toEqual([
+      caLine,
+      upstreamLine,
+      expect.stringMatching(
+        new RegExp(
+          `^external mirror harbor: http://127\\.0\\.0\\.1:${closed}/v2/ did not answer \\(connect ECONNREFUSED`,
+        ),
+      ),
+    ]);
+    // Over https the CA decides whether the answer is trusted: without it, asking proves nothing.
+    expect(await broken('https')).toEqual([caLine, upstreamLine]);
   });
 
   it('names an upstream address whose port is taken', async () => {

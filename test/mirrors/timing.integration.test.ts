@@ -76,8 +76,10 @@ describe.skipIf(!hasDistribution)('latency through a real distribution mirror ag
     const [cache] = report.mirrors;
     expect(cache.nodes).toEqual(['via-0', 'via-1', 'via-2']);
     expect(cache.latency.direct.n).toBe(3);
-    expect(cache.latency.cold.n).toBe(1);
-    expect(cache.latency.warm.n).toBe(2);
+    // via-0's pull is a miss; via-1 and via-2 start 5 s later and hit unless that first pull took
+    // longer (a loaded machine), so only the split's lower bound and its total are certain.
+    expect(cache.latency.cold.n).toBeGreaterThanOrEqual(1);
+    expect(cache.latency.cold.n + cache.latency.warm.n).toBe(3);
     expect(cache.latency.added.cold.p50).toBe(cache.latency.cold.p50 - cache.latency.direct.p50);
     // The origin saw the direct nodes themselves, and the via nodes only through the mirror.
     const originFrom = new Set(

@@ -100,4 +100,49 @@ describe('the fallbackTime expectation', () => {
       },
     ]);
   });
+
+  it('refuses atLeast at or above under: no pull could meet both', () => {
+    const expect_ = (atLeast: string) =>
+      problems(
+        withMirror(
+          {},
+          { faults, expectations: [{ type: 'fallbackTime', fault: 'down', under: '3s', atLeast }] },
+        ),
+      );
+    expect(expect_('3s')).toEqual([
+      { path: 'expectations[0].atLeast', message: "expected a duration below under (3s), got '3s'" },
+    ]);
+    expect(expect_('5s')).toEqual([
+      { path: 'expectations[0].atLeast', message: "expected a duration below under (3s), got '5s'" },
+    ]);
+    expect(expect_('2s')).toEqual([]);
+  });
+
+  it('refuses a fault that does not take a mirror down, naming the faults that do', () => {
+    const onOrigin = { id: 'origin-down', fault: 'registry-down', scope: { registry: 'registry' } };
+    const unscoped = { id: 'anywhere', fault: 'registry-down' };
+    const scenario = (fault: string) =>
+      withMirror(
+        {},
+        {
+          faults: [...faults, onOrigin, unscoped],
+          expectations: [{ type: 'fallbackTime', fault, under: '3s' }],
+        },
+      );
+    expect(problems(scenario('origin-down'))).toEqual([
+      {
+        path: 'expectations[0].fault',
+        message:
+          "expected the id of a fault whose scope.registry names a mirror (down), got 'origin-down' (its scope.registry 'registry' is a registry, not a mirror)",
+      },
+    ]);
+    expect(problems(scenario('anywhere'))).toEqual([
+      {
+        path: 'expectations[0].fault',
+        message:
+          "expected the id of a fault whose scope.registry names a mirror (down), got 'anywhere' (it has no scope.registry, so it is not on a mirror)",
+      },
+    ]);
+    expect(problems(scenario('down'))).toEqual([]);
+  });
 });
