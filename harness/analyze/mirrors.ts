@@ -87,6 +87,26 @@ function storeErrors(ctx: RunContext, mirror: string): MirrorMeasures['storeErro
   return { count: mine.length, first: mine[0]?.message ?? null };
 }
 
+/** The traffic measures of a mirror nothing has gone through yet: what the counting starts from. */
+export function noTraffic(): Omit<
+  MirrorMeasures,
+  'name' | 'registry' | 'type' | 'unknown' | 'nodes' | 'storeErrors' | 'latency' | 'fallback'
+> {
+  return {
+    requests: 0,
+    blobRequests: 0,
+    blobBytesServed: 0,
+    errorsAnswered: {},
+    originBlobFetches: 0,
+    originBlobBytes: 0,
+    originFetchesPerBlob: { blobs: 0, mean: null, max: null },
+    originErrors: {},
+    amplification: null,
+    hitRatio: null,
+    byteHitRatio: null,
+  };
+}
+
 /** Measures of every mirror of the scenario, in file order (empty without mirrors). */
 export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): MirrorMeasures[] {
   const mirrors = (ctx.scenario?.registries ?? []).flatMap((r) =>
@@ -103,17 +123,7 @@ export function mirrorMeasures(ctx: RunContext, uniqueBlobBytes: number): Mirror
       ...m,
       ...(unknown.length > 0 ? { unknown } : {}),
       ...(nodes ? { nodes: [...nodes] } : {}),
-      requests: 0,
-      blobRequests: 0,
-      blobBytesServed: 0,
-      errorsAnswered: {},
-      originBlobFetches: 0,
-      originBlobBytes: 0,
-      originFetchesPerBlob: { blobs: 0, mean: null, max: null },
-      originErrors: {},
-      amplification: null,
-      hitRatio: null,
-      byteHitRatio: null,
+      ...noTraffic(),
       storeErrors: storeErrors(ctx, m.name),
       ...mirrorTiming(ctx, m.registry, { name: m.name, ...(nodes ? { nodes } : {}) }),
     };

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pullGroup } from '../../harness/analyze/mirror-timing.ts';
-import { type MirrorMeasures, unobservable } from '../../harness/analyze/mirrors.ts';
+import { type MirrorMeasures, noTraffic, unobservable } from '../../harness/analyze/mirrors.ts';
 import type { Analysis } from '../../harness/analyze/types.ts';
 import { renderHostsToml } from '../../harness/backends/containerd/hosts.ts';
 import {
@@ -124,17 +124,7 @@ describe('the measures a run cannot see', () => {
       name: 'harbor',
       registry: 'registry',
       type: 'external',
-      requests: 0,
-      blobRequests: 0,
-      blobBytesServed: 0,
-      errorsAnswered: {},
-      originBlobFetches: 0,
-      originBlobBytes: 0,
-      originFetchesPerBlob: { blobs: 0, mean: null, max: null },
-      originErrors: {},
-      amplification: null,
-      hitRatio: null,
-      byteHitRatio: null,
+      ...noTraffic(),
       storeErrors: { count: 0, first: null },
       latency: {
         direct: pullGroup([]),

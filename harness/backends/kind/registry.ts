@@ -136,13 +136,6 @@ export async function startKindStubs(
     throw new RangeError(
       `backend kind: only 'stub' mirrors are supported; ${cache.join(', ')} are pull-through caches`,
     );
-  const scoped = registries.flatMap((r) =>
-    r.mirrors.filter((m) => m.nodes).map((m) => `${r.name}/${m.name}`),
-  );
-  if (scoped.length)
-    throw new RangeError(
-      `backend kind: a mirror's nodes is embedded only (kind writes every mirror into every node's hosts.toml); ${scoped.join(', ')} set it`,
-    );
   const stubs: KindStub[] = [];
   try {
     for (const [i, r] of registries.entries()) {
